@@ -35,7 +35,5 @@ struct DataDir
 
 // The topic sample events are written to and read from.
 inline constexpr const char *kEventsTopic = "events";
-// The registry subject of the events topic's value schema (Confluent naming).
-inline constexpr const char *kEventsSubject = "events-value";
 
 } // namespace kappa::ctl
