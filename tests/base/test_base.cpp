@@ -43,10 +43,12 @@ private slots:
         // Values from Kafka's own partitioner tests (Utils.murmur2).
         QTest::newRow("21") << QByteArray("21") << qint32(-973932308);
         QTest::newRow("foobar") << QByteArray("foobar") << qint32(-790332482);
-        QTest::newRow("a-little-bit-long-string") << QByteArray("a-little-bit-long-string") << qint32(-985981536);
-        QTest::newRow("a-little-bit-longer-string") << QByteArray("a-little-bit-longer-string")
-                                                    << qint32(-1486304829);
-        QTest::newRow("long") << QByteArray("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8") << qint32(-58897971);
+        QTest::newRow("a-little-bit-long-string")
+            << QByteArray("a-little-bit-long-string") << qint32(-985981536);
+        QTest::newRow("a-little-bit-longer-string")
+            << QByteArray("a-little-bit-longer-string") << qint32(-1486304829);
+        QTest::newRow("long") << QByteArray("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8")
+                              << qint32(-58897971);
         QTest::newRow("abc") << QByteArray("abc") << qint32(479470107);
     }
 

@@ -70,15 +70,16 @@ private slots:
             records += p.toObject().value("records").toInteger();
         QCOMPARE(records, 20000);
 
-        Run dump = kappactl(dir.path(), {"log", "dump", "--partition", "2", "--from-offset", "5", "--limit", "3"});
+        Run dump = kappactl(dir.path(),
+                            {"log", "dump", "--partition", "2", "--from-offset", "5", "--limit", "3"});
         QCOMPARE(dump.exitCode, 0);
         const QList<QByteArray> lines = dump.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 3);
         const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();
         QCOMPARE(first.value("partition").toInt(), 2);
         QCOMPARE(first.value("offset").toInteger(), 5);
-        for (const char *field : {"append_ts_ms", "event_id", "ts_ms", "type", "user_id", "session_id",
-                                  "category_id", "country"})
+        for (const char *field :
+             {"append_ts_ms", "event_id", "ts_ms", "type", "user_id", "session_id", "category_id", "country"})
             QVERIFY2(first.contains(QLatin1String(field)), field);
         QVERIFY(first.value("type").isString());
     }
@@ -103,7 +104,8 @@ private slots:
         QCOMPARE(kappactl(dir.path(), {"gen", "--events", "1000", "--partitions", "1"}).exitCode, 0);
         QCOMPARE(kappactl(dir.path(), {"gen", "--events", "1000"}).exitCode, 0);
         QSet<qint64> ids;
-        const auto events = eventsWithoutAppendTime(kappactl(dir.path(), {"log", "dump", "--limit", "5000"}).out);
+        const auto events = eventsWithoutAppendTime(
+            kappactl(dir.path(), {"log", "dump", "--limit", "5000"}).out);
         for (const QJsonObject &e : events)
             ids.insert(e.value("event_id").toInteger());
         QCOMPARE(ids.size(), 2000);
@@ -123,8 +125,8 @@ private slots:
         QVERIFY(again.out.contains("already registered"));
 
         Run list = kappactl(dir.path(), {"schema", "list", "--json"});
-        const QJsonObject subject =
-            QJsonDocument::fromJson(list.out).object().value("subjects").toArray().at(0).toObject();
+        const QJsonObject subject
+            = QJsonDocument::fromJson(list.out).object().value("subjects").toArray().at(0).toObject();
         QCOMPARE(subject.value("latest_version").toInt(), 2);
         Run show = kappactl(dir.path(), {"schema", "show", "events-value", "--version", "2"});
         QCOMPARE(show.exitCode, 0);
@@ -148,8 +150,8 @@ private slots:
         Run check = kappactl(dir.path(), {"schema", "check", "events-value", path});
         QCOMPARE(check.exitCode, 4);
         Run list = kappactl(dir.path(), {"schema", "list", "--json"});
-        const QJsonObject subject =
-            QJsonDocument::fromJson(list.out).object().value("subjects").toArray().at(0).toObject();
+        const QJsonObject subject
+            = QJsonDocument::fromJson(list.out).object().value("subjects").toArray().at(0).toObject();
         QCOMPARE(subject.value("latest_version").toInt(), 1);
     }
 
@@ -159,19 +161,23 @@ private slots:
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QByteArray>("message");
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << QByteArray("frobnicate");
-        QTest::newRow("negative events") << QStringList{"gen", "--events", "-5"} << 2 << QByteArray("--events");
+        QTest::newRow("negative events")
+            << QStringList{"gen", "--events", "-5"} << 2 << QByteArray("--events");
         QTest::newRow("bad days") << QStringList{"gen", "--days", "0"} << 2 << QByteArray("--days");
-        QTest::newRow("bad start") << QStringList{"gen", "--start", "yesterday"} << 2 << QByteArray("--start");
-        QTest::newRow("other partition count") << QStringList{"gen", "--events", "10", "--partitions", "3"} << 4
-                                               << QByteArray("partitions");
-        QTest::newRow("dump unknown partition") << QStringList{"log", "dump", "--partition", "9"} << 3
-                                                << QByteArray("partition 9");
-        QTest::newRow("dump past end") << QStringList{"log", "dump", "--partition", "0", "--from-offset", "999999"}
-                                       << 6 << QByteArray("999999");
-        QTest::newRow("bad format") << QStringList{"log", "dump", "--format", "xml"} << 2 << QByteArray("xml");
+        QTest::newRow("bad start") << QStringList{"gen", "--start", "yesterday"} << 2
+                                   << QByteArray("--start");
+        QTest::newRow("other partition count")
+            << QStringList{"gen", "--events", "10", "--partitions", "3"} << 4 << QByteArray("partitions");
+        QTest::newRow("dump unknown partition")
+            << QStringList{"log", "dump", "--partition", "9"} << 3 << QByteArray("partition 9");
+        QTest::newRow("dump past end")
+            << QStringList{"log", "dump", "--partition", "0", "--from-offset", "999999"} << 6
+            << QByteArray("999999");
+        QTest::newRow("bad format") << QStringList{"log", "dump", "--format", "xml"} << 2
+                                    << QByteArray("xml");
         QTest::newRow("unknown subject") << QStringList{"schema", "show", "nope"} << 3 << QByteArray("nope");
-        QTest::newRow("missing schema file") << QStringList{"schema", "register", "s", "/nonexistent.avsc"} << 3
-                                             << QByteArray("/nonexistent.avsc");
+        QTest::newRow("missing schema file") << QStringList{"schema", "register", "s", "/nonexistent.avsc"}
+                                             << 3 << QByteArray("/nonexistent.avsc");
         QTest::newRow("bad mode") << QStringList{"schema", "compat", "events-value", "SIDEWAYS"} << 2
                                   << QByteArray("SIDEWAYS");
     }

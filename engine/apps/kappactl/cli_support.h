@@ -11,13 +11,13 @@ namespace kappa::ctl {
 // Exit codes (documented in the README and in `kappactl --help`).
 enum class ExitCode : int {
     Ok = 0,
-    Internal = 1,        // unexpected failure (I/O error, bug)
-    Usage = 2,           // bad command line or invalid argument
-    NotFound = 3,        // topic, partition, subject, schema or file does not exist
-    Conflict = 4,        // incompatible schema, conflicting topic settings, wrong state
-    Corruption = 5,      // stored data failed a check; nothing was changed
-    OutOfRange = 6,      // a position outside what is stored
-    Unavailable = 7,     // busy or exhausted: log locked by another process, disk full
+    Internal = 1,    // unexpected failure (I/O error, bug)
+    Usage = 2,       // bad command line or invalid argument
+    NotFound = 3,    // topic, partition, subject, schema or file does not exist
+    Conflict = 4,    // incompatible schema, conflicting topic settings, wrong state
+    Corruption = 5,  // stored data failed a check; nothing was changed
+    OutOfRange = 6,  // a position outside what is stored
+    Unavailable = 7, // busy or exhausted: log locked by another process, disk full
 };
 
 ExitCode exitCodeFor(const Status &status);

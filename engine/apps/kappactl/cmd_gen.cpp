@@ -56,8 +56,8 @@ Result<EventTime> parseStart(const std::string &text)
         end = strptime(text.c_str(), "%Y-%m-%d", &tm);
     }
     if (!end || *end)
-        return Status::invalidArgument("--start must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or epoch ms, not '" + text
-                                       + "'");
+        return Status::invalidArgument("--start must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or epoch ms, not '"
+                                       + text + "'");
     return EventTime(static_cast<std::int64_t>(timegm(&tm)) * 1000);
 }
 
@@ -164,7 +164,8 @@ public:
             return;
         m_last = now;
         const double seconds = std::chrono::duration<double>(now - m_start).count();
-        std::cerr << "  " << events << " events, " << static_cast<std::int64_t>(events / seconds) << " events/s\n";
+        std::cerr << "  " << events << " events, " << static_cast<std::int64_t>(events / seconds)
+                  << " events/s\n";
     }
 
 private:
@@ -267,9 +268,9 @@ void printSummary(const GenOptions &o, const SampleGenerator &generator, const B
                   << "\n";
         return;
     }
-    std::cout << "generated " << events << " events (" << (o.rate ? "live" : "history") << " mode, seed " << o.seed
-              << ") into " << dataDir.logDir() << " topic " << kEventsTopic << ": " << writer.bytes()
-              << " bytes in " << seconds << " s ("
+    std::cout << "generated " << events << " events (" << (o.rate ? "live" : "history") << " mode, seed "
+              << o.seed << ") into " << dataDir.logDir() << " topic " << kEventsTopic << ": "
+              << writer.bytes() << " bytes in " << seconds << " s ("
               << static_cast<std::int64_t>(seconds > 0 ? events / seconds : 0) << " events/s)\n";
     std::cout << "injected fraud episodes:";
     for (const auto &[pattern, count] : fraud)
@@ -318,7 +319,8 @@ void addGenCommand(CLI::App &app, const DataDir &dataDir, Action &action)
     gen->add_option("--rate", o->rate, "Live mode: events per second, event time = now");
     gen->add_option("--seed", o->seed, "Random seed; same seed and arguments give the same events")
         ->capture_default_str();
-    gen->add_option("--partitions", o->partitions, "Partitions of the events topic when it is created (default 8)");
+    gen->add_option("--partitions", o->partitions,
+                    "Partitions of the events topic when it is created (default 8)");
     gen->add_option("--start", o->start, "History mode: first event time (YYYY-MM-DD[THH:MM:SSZ] or epoch ms)")
         ->capture_default_str();
     gen->add_option("--flash-sale", o->flashSale,

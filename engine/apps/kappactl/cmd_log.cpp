@@ -85,8 +85,8 @@ void printInfoTable(const nlohmann::json &info)
             auto timeOf = [&](const char *key) {
                 return p[key].is_null() ? std::optional<WallTime>() : WallTime(p[key].get<std::int64_t>());
             };
-            std::cout << std::left << std::setw(10) << p["partition"].get<int>() << std::right << std::setw(12)
-                      << p["start_offset"].get<std::int64_t>() << std::setw(12)
+            std::cout << std::left << std::setw(10) << p["partition"].get<int>() << std::right
+                      << std::setw(12) << p["start_offset"].get<std::int64_t>() << std::setw(12)
                       << p["end_offset"].get<std::int64_t>() << std::setw(10) << p["segments"].get<int>()
                       << std::setw(14) << p["bytes"].get<std::uint64_t>() << "  "
                       << formatTime(timeOf("first_append_ts_ms")) << " .. "
@@ -157,8 +157,8 @@ Result<std::int64_t> dumpPartition(EventLog &log, EventCodec &codec, PartitionId
         for (const RecordView &record : batch) {
             if (written == limit)
                 break;
-            line = "{\"partition\":" + std::to_string(partition.value()) + ",\"offset\":"
-                   + std::to_string(record.offset.value())
+            line = "{\"partition\":" + std::to_string(partition.value())
+                   + ",\"offset\":" + std::to_string(record.offset.value())
                    + ",\"append_ts_ms\":" + std::to_string(record.appendTime.value()) + ",";
             const Status decoded = codec.appendJsonFields(record.value, line);
             if (!decoded.isOk())
@@ -176,7 +176,8 @@ Result<std::int64_t> dumpPartition(EventLog &log, EventCodec &codec, PartitionId
 int runDump(const DataDir &dataDir, const DumpOptions &options)
 {
     if (options.format != "jsonl")
-        return fail(Status::invalidArgument("unsupported --format '" + options.format + "' (supported: jsonl)"));
+        return fail(
+            Status::invalidArgument("unsupported --format '" + options.format + "' (supported: jsonl)"));
     if (options.limit < 0 || options.fromOffset < 0)
         return fail(Status::invalidArgument("--limit and --from-offset must not be negative"));
     auto log = openLogReadOnly(dataDir);
@@ -216,12 +217,15 @@ void addLogCommands(CLI::App &app, const DataDir &dataDir, Action &action)
     CLI::App *log = app.add_subcommand("log", "Inspect the embedded event log");
     log->require_subcommand(1);
 
-    CLI::App *info = log->add_subcommand("info", "Per partition: start and end offsets, segments, bytes, time range");
+    CLI::App *info = log->add_subcommand("info",
+                                         "Per partition: start and end offsets, segments, bytes, time range");
     auto json = std::make_shared<bool>(false);
     info->add_flag("--json", *json, "Print JSON instead of a table");
-    info->callback([&dataDir, &action, json] { action = [&dataDir, json] { return runInfo(dataDir, *json); }; });
+    info->callback(
+        [&dataDir, &action, json] { action = [&dataDir, json] { return runInfo(dataDir, *json); }; });
 
-    CLI::App *verify = log->add_subcommand("verify", "Check the CRC and offsets of every batch in every segment");
+    CLI::App *verify = log->add_subcommand("verify",
+                                           "Check the CRC and offsets of every batch in every segment");
     verify->callback([&dataDir, &action] { action = [&dataDir] { return runVerify(dataDir); }; });
 
     CLI::App *dump = log->add_subcommand("dump", "Print records as one flat JSON object per line");
@@ -232,8 +236,9 @@ void addLogCommands(CLI::App &app, const DataDir &dataDir, Action &action)
         ->capture_default_str();
     dump->add_option("--limit", options->limit, "Print at most this many records")->capture_default_str();
     dump->add_option("--format", options->format, "Output format (jsonl)")->capture_default_str();
-    dump->callback(
-        [&dataDir, &action, options] { action = [&dataDir, options] { return runDump(dataDir, *options); }; });
+    dump->callback([&dataDir, &action, options] {
+        action = [&dataDir, options] { return runDump(dataDir, *options); };
+    });
 }
 
 } // namespace kappa::ctl

@@ -59,9 +59,9 @@ int runList(const DataDir &dataDir, bool json)
     if (subjects.empty())
         std::cout << "no subjects registered\n";
     for (const auto &s : subjects)
-        std::cout << s["subject"].get<std::string>() << "  versions " << s["versions"].dump() << "  latest id "
-                  << s["latest_id"].get<int>() << "  compatibility " << s["compatibility"].get<std::string>()
-                  << "\n";
+        std::cout << s["subject"].get<std::string>() << "  versions " << s["versions"].dump()
+                  << "  latest id " << s["latest_id"].get<int>() << "  compatibility "
+                  << s["compatibility"].get<std::string>() << "\n";
     return 0;
 }
 
@@ -176,7 +176,8 @@ void addSchemaCommands(CLI::App &app, const DataDir &dataDir, Action &action)
     CLI::App *list = schema->add_subcommand("list", "Subjects with their versions and compatibility");
     auto json = std::make_shared<bool>(false);
     list->add_flag("--json", *json, "Print JSON");
-    list->callback([&dataDir, &action, json] { action = [&dataDir, json] { return runList(dataDir, *json); }; });
+    list->callback(
+        [&dataDir, &action, json] { action = [&dataDir, json] { return runList(dataDir, *json); }; });
 
     CLI::App *show = schema->add_subcommand("show", "Print a schema by subject and version, or by id");
     auto showOptions = std::make_shared<ShowOptions>();
@@ -189,14 +190,16 @@ void addSchemaCommands(CLI::App &app, const DataDir &dataDir, Action &action)
 
     auto subject = std::make_shared<std::string>();
     auto file = std::make_shared<std::string>();
-    CLI::App *reg = schema->add_subcommand("register", "Register a schema file as the subject's next version");
+    CLI::App *reg = schema->add_subcommand("register",
+                                           "Register a schema file as the subject's next version");
     reg->add_option("subject", *subject, "Subject")->required();
     reg->add_option("file", *file, "Avro schema (.avsc)")->required();
     reg->callback([&dataDir, &action, subject, file] {
         action = [&dataDir, subject, file] { return runRegister(dataDir, *subject, *file); };
     });
 
-    CLI::App *check = schema->add_subcommand("check", "Check a schema file against the subject without registering");
+    CLI::App *check = schema->add_subcommand("check",
+                                             "Check a schema file against the subject without registering");
     check->add_option("subject", *subject, "Subject")->required();
     check->add_option("file", *file, "Avro schema (.avsc)")->required();
     check->callback([&dataDir, &action, subject, file] {

@@ -35,8 +35,7 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
 
     DataDir dataDir{"./kappa-data"};
-    app.add_option("--data-dir", dataDir.root, "Kappa data directory (log and catalog)")
-        ->capture_default_str();
+    app.add_option("--data-dir", dataDir.root, "Kappa data directory (log and catalog)")->capture_default_str();
 
     Action action;
     addGenCommand(app, dataDir, action);
@@ -53,7 +52,8 @@ int main(int argc, char **argv)
         // CLI11 reports a mistyped command as a missing one; name the word instead.
         const std::vector<std::string> unparsed = unparsedArguments(app);
         if (!unparsed.empty())
-            std::cerr << "kappactl: unknown command or argument '" << unparsed.front() << "' (see kappactl --help)\n";
+            std::cerr << "kappactl: unknown command or argument '" << unparsed.front()
+                      << "' (see kappactl --help)\n";
         else
             std::cerr << "kappactl: " << e.what() << " (see kappactl --help)\n";
         return static_cast<int>(ExitCode::Usage);

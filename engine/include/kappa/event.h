@@ -21,13 +21,13 @@ std::optional<EventType> parseEventType(std::string_view name);
 
 struct Event
 {
-    std::int64_t eventId = 0;            // unique across the log
-    EventTime ts;                        // event time (ts_ms), set by the producer
+    std::int64_t eventId = 0; // unique across the log
+    EventTime ts;             // event time (ts_ms), set by the producer
     EventType type = EventType::View;
-    std::int64_t userId = 0;             // partition key
+    std::int64_t userId = 0; // partition key
     std::int64_t sessionId = 0;
-    std::optional<std::int64_t> itemId;  // absent for searches
-    std::int32_t categoryId = 0;         // 1..N
+    std::optional<std::int64_t> itemId; // absent for searches
+    std::int32_t categoryId = 0;        // 1..N
     std::optional<std::int64_t> merchantId;
     std::optional<std::int64_t> cardId;      // checkout and purchase only
     std::optional<std::int64_t> amountCents; // cart_add, checkout, purchase

@@ -87,8 +87,8 @@ struct AppendPosition
 struct PartitionInfo
 {
     PartitionId partition;
-    Offset startOffset;  // first readable offset (advances with retention)
-    Offset endOffset;    // one past the last durable record
+    Offset startOffset; // first readable offset (advances with retention)
+    Offset endOffset;   // one past the last durable record
     std::int32_t segments = 0;
     std::uint64_t bytes = 0;
     std::optional<WallTime> firstAppendTime; // of the first readable record
@@ -110,18 +110,20 @@ public:
 
     // Appends each record to the partition chosen by its key (Kafka's murmur2
     // partitioner) and returns once all are durable. positions[i] is records[i]'s.
-    virtual Result<std::vector<AppendPosition>> append(std::string_view topic,
-                                                       std::span<const Record> records) = 0;
+    virtual Result<std::vector<AppendPosition>> append(std::string_view topic, std::span<const Record> records)
+        = 0;
     // Appends to one given partition; returns the offset of the first record.
     virtual Result<Offset> appendToPartition(std::string_view topic, PartitionId partition,
-                                             std::span<const Record> records) = 0;
+                                             std::span<const Record> records)
+        = 0;
 
     // Fills `batch` (reset first) with records from `from` on, up to about
     // maxBytes of payload but always at least one record if any is available.
     // At the end of the partition the batch is empty. OutOfRange if `from` is
     // below the start offset or beyond the end offset.
-    virtual Status read(std::string_view topic, PartitionId partition, Offset from,
-                        std::size_t maxBytes, RecordBatch &batch) = 0;
+    virtual Status read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
+                        RecordBatch &batch)
+        = 0;
 
     // The first offset whose append time is >= t; the end offset if none is.
     virtual Result<Offset> offsetForTime(std::string_view topic, PartitionId partition, WallTime t) = 0;

@@ -50,7 +50,7 @@ private:
     FileSystem &m_base;
     mutable std::mutex m_mutex;
     std::map<std::string, std::uint64_t> m_durableSize; // files with unsynced data or unsynced creation
-    std::set<std::string> m_unsyncedCreations;           // created, directory not yet synced
+    std::set<std::string> m_unsyncedCreations;          // created, directory not yet synced
     bool m_syncFails = false;
     bool m_writeFails = false;
 };

@@ -13,7 +13,8 @@ std::uint32_t murmur2(std::string_view key);
 // Partition index in [0, partitionCount) for a key.
 inline std::int32_t partitionForKey(std::string_view key, std::int32_t partitionCount)
 {
-    return static_cast<std::int32_t>((murmur2(key) & 0x7fffffffu) % static_cast<std::uint32_t>(partitionCount));
+    return static_cast<std::int32_t>((murmur2(key) & 0x7fffffffu)
+                                     % static_cast<std::uint32_t>(partitionCount));
 }
 
 } // namespace kappa::base

@@ -106,7 +106,8 @@ public:
 
     Result<std::uint64_t> size() const override
     {
-        struct stat st{};
+        struct stat st
+        {};
         if (::fstat(m_fd, &st) != 0)
             return errnoStatus("fstat", m_path, errno);
         return static_cast<std::uint64_t>(st.st_size);
@@ -125,7 +126,8 @@ public:
         int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0)
             return errnoStatus("open for writing", path, errno);
-        struct stat st{};
+        struct stat st
+        {};
         if (::fstat(fd, &st) != 0) {
             int error = errno;
             ::close(fd);
@@ -147,7 +149,8 @@ public:
 
     Result<std::uint64_t> fileSize(const std::string &path) override
     {
-        struct stat st{};
+        struct stat st
+        {};
         if (::stat(path.c_str(), &st) != 0)
             return errnoStatus("stat", path, errno);
         return static_cast<std::uint64_t>(st.st_size);

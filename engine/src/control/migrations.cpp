@@ -1,0 +1,105 @@
+#include "control/migrations.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace kappa::control {
+namespace {
+
+struct Migration
+{
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+// Append only. Version N is the N-th entry.
+const std::vector<Migration> &migrations()
+{
+    static const std::vector<Migration> kMigrations = {
+        {1, "schema registry", R"sql(
+            CREATE TABLE schemas (
+                id             INTEGER PRIMARY KEY,     -- global schema id (Confluent wire framing)
+                fingerprint    INTEGER NOT NULL,        -- CRC-64-AVRO of canonical_form, as signed 64-bit
+                canonical_form TEXT NOT NULL UNIQUE,    -- Avro Parsing Canonical Form
+                schema_json    TEXT NOT NULL,           -- the text first registered
+                created_ms     INTEGER NOT NULL
+            );
+            CREATE TABLE subject_versions (
+                subject    TEXT NOT NULL,
+                version    INTEGER NOT NULL CHECK (version >= 1),
+                schema_id  INTEGER NOT NULL REFERENCES schemas(id),
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (subject, version),
+                UNIQUE (subject, schema_id)
+            );
+            CREATE TABLE subject_config (
+                subject       TEXT PRIMARY KEY,
+                compatibility TEXT NOT NULL
+            );
+        )sql"},
+    };
+    return kMigrations;
+}
+
+std::int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Result<int> userVersion(SqliteDb &db)
+{
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt, db.prepare("PRAGMA user_version"));
+    KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    return row ? static_cast<int>(stmt.columnInt(0)) : 0;
+}
+
+Status apply(SqliteDb &db, const Migration &migration)
+{
+    return db.transaction([&]() -> Status {
+        // Re-read inside the write transaction: another process may have migrated meanwhile.
+        KAPPA_ASSIGN_OR_RETURN(const int current, userVersion(db));
+        if (current >= migration.version)
+            return Status::ok();
+        KAPPA_RETURN_IF_ERROR(
+            db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)"));
+        KAPPA_RETURN_IF_ERROR(db.exec(migration.sql));
+        KAPPA_ASSIGN_OR_RETURN(
+            Statement record,
+            db.prepare("INSERT INTO schema_migrations(version, name, applied_ms) VALUES (?, ?, ?)"));
+        KAPPA_RETURN_IF_ERROR(record.bind(1, std::int64_t{migration.version}));
+        KAPPA_RETURN_IF_ERROR(record.bind(2, std::string_view(migration.name)));
+        KAPPA_RETURN_IF_ERROR(record.bind(3, nowMs()));
+        KAPPA_RETURN_IF_ERROR(record.run());
+        return db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+    });
+}
+
+} // namespace
+
+int latestCatalogVersion()
+{
+    return static_cast<int>(migrations().size());
+}
+
+Result<int> migrateCatalog(SqliteDb &db)
+{
+    KAPPA_ASSIGN_OR_RETURN(const int current, userVersion(db));
+    if (current > latestCatalogVersion())
+        return Status::failedPrecondition("catalog " + db.path() + " has schema version "
+                                          + std::to_string(current) + ", newer than this build understands ("
+                                          + std::to_string(latestCatalogVersion()) + ")");
+    for (const Migration &migration : migrations()) {
+        if (migration.version > current)
+            KAPPA_RETURN_IF_ERROR(
+                apply(db, migration)
+                    .withContext("migrating catalog to version " + std::to_string(migration.version)));
+    }
+    return latestCatalogVersion();
+}
+
+} // namespace kappa::control

@@ -1,0 +1,74 @@
+// The one adapter around SQLite in the control module: RAII handles, and
+// SQLite result codes turned into kappa::Status.
+//
+// Threading: a SqliteDb is opened in serialized mode, but a Statement belongs
+// to one thread at a time; callers that share a connection serialize their
+// transactions themselves (Catalog does, with one mutex).
+#pragma once
+
+#include "kappa/status.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kappa::control {
+
+class SqliteDb;
+
+class Statement
+{
+public:
+    Statement(SqliteDb &db, sqlite3_stmt *stmt);
+    ~Statement();
+    Statement(Statement &&other) noexcept;
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+    Statement &operator=(Statement &&) = delete;
+
+    // Parameters are 1-based, as in SQLite.
+    Status bind(int index, std::int64_t value);
+    Status bind(int index, std::string_view text);
+    // true while a row is available, false when done.
+    Result<bool> step();
+    // Runs a statement that returns no rows.
+    Status run();
+
+    std::int64_t columnInt(int index) const;
+    std::string columnText(int index) const;
+
+private:
+    SqliteDb &m_db;
+    sqlite3_stmt *m_stmt;
+};
+
+class SqliteDb
+{
+public:
+    // Opens or creates the database, in WAL mode with synchronous=FULL and a busy timeout.
+    static Result<std::unique_ptr<SqliteDb>> open(const std::string &path);
+    ~SqliteDb();
+    SqliteDb(const SqliteDb &) = delete;
+    SqliteDb &operator=(const SqliteDb &) = delete;
+
+    Status exec(const std::string &sql);
+    Result<Statement> prepare(std::string_view sql);
+    // Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back if it fails.
+    Status transaction(const std::function<Status()> &body);
+
+    // The Status for SQLite result `rc`, with `what` and SQLite's message.
+    Status error(int rc, std::string_view what) const;
+    const std::string &path() const { return m_path; }
+
+private:
+    SqliteDb(sqlite3 *db, std::string path);
+    sqlite3 *m_db;
+    std::string m_path;
+};
+
+} // namespace kappa::control
