@@ -27,8 +27,7 @@ cmake --workflow --preset asan
 step "libFuzzer targets, ${FUZZ_SECONDS}s each"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
-for fuzzer in build/fuzz/tests/fuzz/fuzz_*; do
-    [ -x "$fuzzer" ] || continue
+for fuzzer in $(find build/fuzz/tests/fuzz -maxdepth 1 -type f -executable -name 'fuzz_*' | sort); do
     name=$(basename "$fuzzer")
     corpus=tests/fuzz/corpus/$name
     work=$(mktemp -d)

@@ -49,7 +49,7 @@ public:
     // Encodes value() (Avro binary, no framing); empty on failure.
     std::string write()
     {
-        char buffer[4096];
+        char buffer[4096] = {}; // avro-c takes the buffer as const char *: zero it for -Wmaybe-uninitialized
         avro_writer_t writer = avro_writer_memory(buffer, sizeof buffer);
         const int rc = avro_value_write(writer, &m_value);
         const auto size = static_cast<std::size_t>(avro_writer_tell(writer));
