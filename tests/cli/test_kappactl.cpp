@@ -1,11 +1,14 @@
 // kappactl as a user runs it: generate, inspect, dump, manage schemas, and
 // get a clear message and the documented exit code for every mistake.
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 namespace {
 
@@ -153,6 +156,41 @@ private slots:
         const QJsonObject subject
             = QJsonDocument::fromJson(list.out).object().value("subjects").toArray().at(0).toObject();
         QCOMPARE(subject.value("latest_version").toInt(), 1);
+    }
+
+    void liveModeStampsEventsWithNow()
+    {
+        QTemporaryDir dir;
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        Run gen = kappactl(dir.path(), {"gen", "--rate", "20000", "--events", "4000", "--partitions", "2"});
+        const qint64 after = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY2(gen.exitCode == 0, gen.err.constData());
+        QVERIFY(gen.out.contains("live mode"));
+        const auto events = eventsWithoutAppendTime(
+            kappactl(dir.path(), {"log", "dump", "--limit", "10000"}).out);
+        QCOMPARE(events.size(), 4000);
+        for (const QJsonObject &e : events) {
+            const qint64 ts = e.value("ts_ms").toInteger();
+            QVERIFY2(ts >= before - 31'000 && ts <= after, qPrintable(QString::number(ts)));
+        }
+        QVERIFY(after - before >= 150); // paced: 4000 events at 20000/s take about 0.2 s
+    }
+
+    void liveModeStopsCleanlyOnInterrupt()
+    {
+        QTemporaryDir dir;
+        QProcess process;
+        process.start(QStringLiteral(KAPPACTL_PATH),
+                      {"--data-dir", dir.path(), "gen", "--rate", "5000", "--events", "0"});
+        QVERIFY(process.waitForStarted());
+        QTest::qWait(700);
+        ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(10'000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY(process.readAllStandardOutput().contains("generated"));
+        Run info = kappactl(dir.path(), {"log", "verify"});
+        QVERIFY2(info.exitCode == 0, info.err.constData());
     }
 
     void mistakesGetClearErrors_data()
