@@ -1,4 +1,4 @@
-// Helpers shared by the codec suites: the schema files and sample events.
+// Helpers shared by the codec suites: the schema files, wire framing and sample events.
 #pragma once
 
 // Qt first: moc follows these includes, and it parses <compare> only with Qt's macros defined.
@@ -6,6 +6,7 @@
 #include <QString>
 
 #include "kappa/event.h"
+#include "kappa/types.h"
 
 #include <cstdlib>
 #include <string>
@@ -18,6 +19,17 @@ inline std::string readSourceFile(const char *relative)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll().toStdString();
+}
+
+// `body` behind the Confluent wire header for schema `id` (written by hand,
+// independently of EventCodec's own framing).
+inline std::string frame(kappa::SchemaId id, const std::string &body)
+{
+    std::string out(1, '\0');
+    const auto v = static_cast<std::uint32_t>(id.value());
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out += static_cast<char>((v >> shift) & 0xff);
+    return out + body;
 }
 
 inline std::string eventV1Json()

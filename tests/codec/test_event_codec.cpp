@@ -13,15 +13,6 @@ using namespace kappa;
 
 namespace {
 
-std::string frame(SchemaId id, const std::string &body)
-{
-    std::string out(1, '\0');
-    const auto v = static_cast<std::uint32_t>(id.value());
-    for (int shift = 24; shift >= 0; shift -= 8)
-        out += static_cast<char>((v >> shift) & 0xff);
-    return out + body;
-}
-
 codec::AvroValue longValue(std::int64_t v, codec::AvroType type = codec::AvroType::Long)
 {
     codec::AvroValue value;

@@ -28,6 +28,19 @@ private:
     std::atomic<std::int64_t> m_now;
 };
 
+// The smallest segments and batches the options allow, so a few hundred
+// records roll several segments and span several index entries.
+inline LocalLogOptions smallSegments(FileSystem *fs = nullptr, Clock *clock = nullptr)
+{
+    LocalLogOptions options;
+    options.segmentBytes = 4096;
+    options.maxBatchBytes = 1024;
+    options.indexIntervalBytes = 512;
+    options.fs = fs;
+    options.clock = clock;
+    return options;
+}
+
 // The value stored at `offset` of partition `p` by the tests: self-describing
 // and of varying length, so a misplaced or garbled record cannot pass.
 inline std::string valueFor(std::int32_t p, std::int64_t offset)

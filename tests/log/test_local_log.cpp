@@ -10,16 +10,6 @@ using namespace kappa::logtest;
 
 namespace {
 
-LocalLogOptions smallSegments(Clock *clock = nullptr)
-{
-    LocalLogOptions options;
-    options.segmentBytes = 4096;
-    options.maxBatchBytes = 1024;
-    options.indexIntervalBytes = 512;
-    options.clock = clock;
-    return options;
-}
-
 std::vector<std::string> segmentFiles(const std::string &dir)
 {
     auto names = FileSystem::posix().listDir(dir);
@@ -267,7 +257,7 @@ private slots:
         const std::string path = dir.path().toStdString();
         ManualClock clock(1000);
         for (int reopen = 0; reopen < 2; ++reopen) {
-            KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, smallSegments(&clock)));
+            KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, smallSegments(nullptr, &clock)));
             if (reopen == 0) {
                 KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
                 const std::vector<std::int64_t> times = {1000, 1000, 2000, 1500};
@@ -328,7 +318,7 @@ private slots:
     {
         QTemporaryDir dir;
         ManualClock clock(100'000);
-        LocalLogOptions options = smallSegments(&clock);
+        LocalLogOptions options = smallSegments(nullptr, &clock);
         options.retentionAge = std::chrono::milliseconds(60'000);
         KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), options));
         KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));

@@ -13,7 +13,8 @@ using namespace kappa::logtest;
 
 namespace {
 
-LocalLogOptions smallSegments()
+// Segments big enough that concurrent appenders share several syncs per roll.
+LocalLogOptions concurrencyOptions()
 {
     LocalLogOptions options;
     options.segmentBytes = 16 << 10;
@@ -32,7 +33,7 @@ private slots:
     void readersWhileWriterAppends()
     {
         QTemporaryDir dir;
-        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), smallSegments()));
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), concurrencyOptions()));
         KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
         constexpr std::int64_t kTotal = 20000;
         std::atomic<bool> writerDone{false};
@@ -113,7 +114,7 @@ private slots:
     {
         QFETCH(int, syncIntervalUs);
         QTemporaryDir dir;
-        LocalLogOptions options = smallSegments();
+        LocalLogOptions options = concurrencyOptions();
         options.syncInterval = std::chrono::microseconds(syncIntervalUs);
         KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), options));
         KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
@@ -174,7 +175,7 @@ private slots:
     void keyedAppendsFromManyThreads()
     {
         QTemporaryDir dir;
-        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), smallSegments()));
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), concurrencyOptions()));
         KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{4}));
         std::vector<std::thread> threads;
         std::vector<std::set<std::pair<int, std::int64_t>>> seen(3);
@@ -215,7 +216,7 @@ private slots:
     void retentionWhileReading()
     {
         QTemporaryDir dir;
-        LocalLogOptions options = smallSegments();
+        LocalLogOptions options = concurrencyOptions();
         options.retentionBytes = 64 << 10;
         KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), options));
         KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));

@@ -12,16 +12,6 @@ using namespace kappa::logtest;
 
 namespace {
 
-LocalLogOptions smallSegments(FileSystem *fs = nullptr)
-{
-    LocalLogOptions options;
-    options.segmentBytes = 4096;
-    options.maxBatchBytes = 1024;
-    options.indexIntervalBytes = 512;
-    options.fs = fs;
-    return options;
-}
-
 std::vector<std::int64_t> segmentBases(const std::string &partitionDir)
 {
     std::vector<std::int64_t> bases;

@@ -29,47 +29,12 @@ std::size_t minEncodedSizeAt(const AvroNode &node, int depth)
 bool decodeCollection(BinaryReader &in, const AvroNode &writer, AvroValue &out, int depth)
 {
     const bool isMap = writer.type == AvroType::Map;
-    const std::size_t itemSize = minEncodedSize(*writer.items) + (isMap ? 1 : 0);
-    std::uint64_t total = 0;
-    std::int64_t count = 0;
-    while (true) {
-        if (!in.readBlockCount(count, itemSize, total))
-            return false;
-        if (count == 0)
-            return true;
-        for (std::int64_t i = 0; i < count; ++i) {
-            if (isMap) {
-                std::string_view key;
-                if (!in.readBytes(key))
-                    return false;
-                out.keys.emplace_back(key);
-            }
-            out.children.emplace_back();
-            if (!decodeValue(in, *writer.items, out.children.back(), depth + 1))
-                return false;
-        }
-    }
-}
-
-bool skipCollection(BinaryReader &in, const AvroNode &writer, int depth)
-{
-    const bool isMap = writer.type == AvroType::Map;
-    const std::size_t itemSize = minEncodedSize(*writer.items) + (isMap ? 1 : 0);
-    std::uint64_t total = 0;
-    std::int64_t count = 0;
-    while (true) {
-        if (!in.readBlockCount(count, itemSize, total))
-            return false;
-        if (count == 0)
-            return true;
-        for (std::int64_t i = 0; i < count; ++i) {
-            std::string_view key;
-            if (isMap && !in.readBytes(key))
-                return false;
-            if (!skipValue(in, *writer.items, depth + 1))
-                return false;
-        }
-    }
+    return readCollection(in, writer, [&](std::string_view key) {
+        if (isMap)
+            out.keys.emplace_back(key);
+        out.children.emplace_back();
+        return decodeValue(in, *writer.items, out.children.back(), depth + 1);
+    });
 }
 
 bool readUnionBranch(BinaryReader &in, const AvroNode &writer, std::int64_t &branch)
@@ -111,7 +76,15 @@ Status BinaryReader::status() const
     return Status::corruption(m_what + " at byte " + std::to_string(m_failedAt));
 }
 
-bool BinaryReader::readBlockCount(std::int64_t &count, std::size_t minItemSize, std::uint64_t &totalItems)
+Status BinaryReader::checkAtEnd(std::string_view what) const
+{
+    if (atEnd())
+        return Status::ok();
+    return Status::corruption(std::to_string(remaining()) + " trailing bytes after " + std::string(what)
+                              + " at byte " + std::to_string(position()));
+}
+
+bool BinaryReader::readBlockCount(std::int64_t &count, std::size_t minItemSize)
 {
     const std::size_t at = position();
     if (!readLong(count))
@@ -131,10 +104,12 @@ bool BinaryReader::readBlockCount(std::int64_t &count, std::size_t minItemSize, 
     const auto items = static_cast<std::uint64_t>(count);
     if (minItemSize > 0 && items > remaining() / minItemSize)
         return failAt(at, "block count " + std::to_string(count) + " exceeds the bytes left");
-    totalItems += items;
-    if (minItemSize == 0 && totalItems > kMaxZeroSizeItems)
-        return failAt(at, "more than " + std::to_string(kMaxZeroSizeItems)
-                              + " zero-size items in one collection");
+    if (minItemSize == 0) {
+        m_zeroSizeItems += items;
+        if (m_zeroSizeItems > kMaxZeroSizeItems)
+            return failAt(at,
+                          "more than " + std::to_string(kMaxZeroSizeItems) + " zero-size items in one value");
+    }
     return true;
 }
 
@@ -220,7 +195,9 @@ bool skipValue(BinaryReader &in, const AvroNode &writer, int depth)
     case AvroType::Fixed: return in.readRaw(writer.fixedSize, bytes);
     case AvroType::Enum: return readEnumIndex(in, writer, index);
     case AvroType::Array:
-    case AvroType::Map: return skipCollection(in, writer, depth);
+    case AvroType::Map:
+        return readCollection(in, writer,
+                              [&](std::string_view) { return skipValue(in, *writer.items, depth + 1); });
     case AvroType::Union:
         if (!readUnionBranch(in, writer, index))
             return false;
@@ -293,9 +270,7 @@ Result<AvroValue> decodeDatum(const AvroNode &writer, std::string_view bytes)
     AvroValue value;
     if (!decodeValue(in, writer, value))
         return in.status();
-    if (!in.atEnd())
-        return Status::corruption(std::to_string(in.remaining()) + " trailing bytes after the value at byte "
-                                  + std::to_string(in.position()));
+    KAPPA_RETURN_IF_ERROR(in.checkAtEnd("the value"));
     return value;
 }
 

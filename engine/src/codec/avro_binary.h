@@ -17,8 +17,9 @@ namespace kappa::codec {
 
 // Nesting deeper than this (recursive schemas) is rejected instead of recursing further.
 inline constexpr int kMaxValueDepth = 256;
-// Collections of items that take no bytes (null, empty records) are capped at this many
-// items so a few bytes cannot make the decoder spin or allocate without bound.
+// Items that take no bytes (null, empty records) in collections are capped at this many
+// per reader, summed over all its collections (nesting would otherwise multiply a
+// per-collection cap), so a few bytes cannot make the decoder spin or allocate without bound.
 inline constexpr std::uint64_t kMaxZeroSizeItems = 1u << 20;
 
 class BinaryReader
@@ -47,6 +48,8 @@ public:
     }
     // Corruption "<what> at byte <n>" for the first recorded failure.
     Status status() const;
+    // Ok at the end of the input, else Corruption "<n> trailing bytes after <what> at byte <p>".
+    Status checkAtEnd(std::string_view what) const;
 
     bool readLong(std::int64_t &out)
     {
@@ -119,8 +122,9 @@ public:
 
     // The start of the next collection block: 0 ends the collection. A
     // negative count is followed by the block's byte size, which is checked.
-    // minItemSize bounds the count by the bytes left; totalItems accumulates.
-    bool readBlockCount(std::int64_t &count, std::size_t minItemSize, std::uint64_t &totalItems);
+    // minItemSize bounds the count by the bytes left; zero-size items count
+    // against kMaxZeroSizeItems for the whole reader.
+    bool readBlockCount(std::int64_t &count, std::size_t minItemSize);
 
 private:
     static std::int64_t zigZagDecode(std::uint64_t n)
@@ -162,6 +166,7 @@ private:
     const unsigned char *m_end;
     std::string m_what;
     std::size_t m_failedAt = 0;
+    std::uint64_t m_zeroSizeItems = 0;
 };
 
 inline void writeLong(std::string &out, std::int64_t value)
@@ -199,6 +204,31 @@ inline void writeDouble(std::string &out, double value)
 
 // The fewest bytes a value of this type can take (0 for null, empty records, fixed(0)).
 std::size_t minEncodedSize(const AvroNode &node);
+
+// Walks the blocks of an array or map written with `writer` (the block
+// counts checked as readBlockCount says) and calls onItem(key) once per item,
+// after reading its key if `writer` is a map (key is empty for arrays);
+// onItem reads the item's value and returns false on failure.
+template<typename OnItem>
+bool readCollection(BinaryReader &in, const AvroNode &writer, OnItem &&onItem)
+{
+    const bool isMap = writer.type == AvroType::Map;
+    const std::size_t itemSize = minEncodedSize(*writer.items) + (isMap ? 1 : 0);
+    std::int64_t count = 0;
+    while (true) {
+        if (!in.readBlockCount(count, itemSize))
+            return false;
+        if (count == 0)
+            return true;
+        for (std::int64_t i = 0; i < count; ++i) {
+            std::string_view key;
+            if (isMap && !in.readBytes(key))
+                return false;
+            if (!onItem(key))
+                return false;
+        }
+    }
+}
 
 // Decodes one value written with `writer` into `out` (shaped like the writer schema).
 bool decodeValue(BinaryReader &in, const AvroNode &writer, AvroValue &out, int depth = 0);

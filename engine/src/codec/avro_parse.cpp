@@ -105,6 +105,11 @@ private:
     {
         return Status::invalidArgument("invalid Avro schema at " + where + ": " + what);
     }
+    Status mismatch(const Json &j, const AvroNode &type, const std::string &where) const
+    {
+        return error(where,
+                     "default " + j.dump() + " does not match type " + std::string(avroTypeName(type.type)));
+    }
     Result<const AvroNode *> parseName(const std::string &name, const std::string &ns,
                                        const std::string &where);
     Result<const AvroNode *> parseUnion(const Json &j, const std::string &ns, const std::string &where,
@@ -353,58 +358,54 @@ Result<AvroValue> SchemaParser::parseScalarDefault(const Json &j, const AvroNode
 {
     AvroValue value;
     value.type = type.type;
-    const auto mismatch = [&] {
-        return error(where,
-                     "default " + j.dump() + " does not match type " + std::string(avroTypeName(type.type)));
-    };
     switch (type.type) {
     case AvroType::Null:
         if (!j.is_null())
-            return mismatch();
+            return mismatch(j, type, where);
         return value;
     case AvroType::Boolean:
         if (!j.is_boolean())
-            return mismatch();
+            return mismatch(j, type, where);
         value.boolean = j.get<bool>();
         return value;
     case AvroType::Int:
     case AvroType::Long: {
         if (!j.is_number_integer() || (j.is_number_unsigned() && j.get<std::uint64_t>() > INT64_MAX))
-            return mismatch();
+            return mismatch(j, type, where);
         value.integer = j.get<std::int64_t>();
         if (type.type == AvroType::Int
             && (value.integer < std::numeric_limits<std::int32_t>::min()
                 || value.integer > std::numeric_limits<std::int32_t>::max()))
-            return mismatch();
+            return mismatch(j, type, where);
         return value;
     }
     case AvroType::Float:
     case AvroType::Double:
         if (!j.is_number())
-            return mismatch();
+            return mismatch(j, type, where);
         value.real = j.get<double>();
         return value;
     case AvroType::String:
         if (!j.is_string())
-            return mismatch();
+            return mismatch(j, type, where);
         value.bytes = j.get<std::string>();
         return value;
     case AvroType::Bytes:
     case AvroType::Fixed: {
         const auto bytes = j.is_string() ? latin1Bytes(j.get<std::string>()) : std::nullopt;
         if (!bytes || (type.type == AvroType::Fixed && bytes->size() != type.fixedSize))
-            return mismatch();
+            return mismatch(j, type, where);
         value.bytes = *bytes;
         return value;
     }
     case AvroType::Enum: {
         const int index = j.is_string() ? type.symbolIndex(j.get<std::string>()) : -1;
         if (index < 0)
-            return mismatch();
+            return mismatch(j, type, where);
         value.integer = index;
         return value;
     }
-    default: return mismatch();
+    default: return mismatch(j, type, where);
     }
 }
 
@@ -415,14 +416,10 @@ Result<AvroValue> SchemaParser::parseDefault(const Json &j, const AvroNode &type
         return error(where, "default value nested too deeply");
     AvroValue value;
     value.type = type.type;
-    const auto mismatch = [&] {
-        return error(where,
-                     "default " + j.dump() + " does not match type " + std::string(avroTypeName(type.type)));
-    };
     switch (type.type) {
     case AvroType::Array:
         if (!j.is_array())
-            return mismatch();
+            return mismatch(j, type, where);
         for (const Json &item : j) {
             KAPPA_ASSIGN_OR_RETURN(AvroValue child, parseDefault(item, *type.items, where, depth + 1));
             value.children.push_back(std::move(child));
@@ -430,7 +427,7 @@ Result<AvroValue> SchemaParser::parseDefault(const Json &j, const AvroNode &type
         return value;
     case AvroType::Map:
         if (!j.is_object())
-            return mismatch();
+            return mismatch(j, type, where);
         for (const auto &[key, item] : j.items()) {
             KAPPA_ASSIGN_OR_RETURN(AvroValue child, parseDefault(item, *type.items, where, depth + 1));
             value.keys.push_back(key);

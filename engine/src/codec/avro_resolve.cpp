@@ -158,25 +158,12 @@ bool decodeResolvedCollection(BinaryReader &in, const AvroNode &writer, const Av
                               AvroValue &out, int depth)
 {
     const bool isMap = writer.type == AvroType::Map;
-    const std::size_t itemSize = minEncodedSize(*writer.items) + (isMap ? 1 : 0);
-    std::uint64_t total = 0;
-    std::int64_t count = 0;
-    while (true) {
-        if (!in.readBlockCount(count, itemSize, total))
-            return false;
-        if (count == 0)
-            return true;
-        for (std::int64_t i = 0; i < count; ++i) {
-            std::string_view key;
-            if (isMap && !in.readBytes(key))
-                return false;
-            if (isMap)
-                out.keys.emplace_back(key);
-            out.children.emplace_back();
-            if (!decodeResolved(in, *writer.items, *reader.items, out.children.back(), depth + 1))
-                return false;
-        }
-    }
+    return readCollection(in, writer, [&](std::string_view key) {
+        if (isMap)
+            out.keys.emplace_back(key);
+        out.children.emplace_back();
+        return decodeResolved(in, *writer.items, *reader.items, out.children.back(), depth + 1);
+    });
 }
 
 bool decodeResolvedRecord(BinaryReader &in, const AvroNode &writer, const AvroNode &reader, AvroValue &out,
@@ -314,9 +301,7 @@ Result<AvroValue> decodeResolvedDatum(const AvroNode &writer, const AvroNode &re
     AvroValue value;
     if (!decodeResolved(in, writer, reader, value))
         return in.status();
-    if (!in.atEnd())
-        return Status::corruption(std::to_string(in.remaining()) + " trailing bytes after the value at byte "
-                                  + std::to_string(in.position()));
+    KAPPA_RETURN_IF_ERROR(in.checkAtEnd("the value"));
     return value;
 }
 

@@ -62,6 +62,14 @@ struct EventCodec::Cache
         return direct[static_cast<std::size_t>(id)].load(std::memory_order_acquire);
     }
 
+    // The entry for `id`: a lock-free load once published, else built by slow().
+    Result<const Entry *> find(const SchemaRegistry &registry, std::int32_t id)
+    {
+        if (const Entry *entry = fast(id))
+            return entry;
+        return slow(registry, id);
+    }
+
     Result<const Entry *> slow(const SchemaRegistry &registry, std::int32_t id)
     {
         std::lock_guard lock(mutex);
@@ -134,23 +142,17 @@ Status EventCodec::decode(std::string_view payload, Event &event) const
     };
     if (payload.size() < kWireHeaderSize || payload[0] != 0)
         return failed(checkHeader(payload));
-    const std::int32_t id = readSchemaId(payload);
-    const Cache::Entry *entry = m_cache->fast(id);
-    if (!entry) {
-        auto slow = m_cache->slow(m_registry, id);
-        if (!slow.isOk())
-            return failed(slow.status());
-        entry = *slow;
-    }
+    const auto found = m_cache->find(m_registry, readSchemaId(payload));
+    if (!found.isOk())
+        return failed(found.status());
+    const Cache::Entry *entry = *found;
     if (!entry->plan)
         return failed(entry->planError);
     codec::BinaryReader in(payload, kWireHeaderSize);
     if (!codec::runEventPlan(*entry->plan, in, event))
         return failed(in.status());
-    if (!in.atEnd())
-        return failed(Status::corruption(std::to_string(in.remaining())
-                                         + " trailing bytes after the event at byte "
-                                         + std::to_string(in.position())));
+    if (Status end = in.checkAtEnd("the event"); !end.isOk())
+        return failed(std::move(end));
     return Status::ok();
 }
 
@@ -162,23 +164,17 @@ Status EventCodec::appendJsonFields(std::string_view payload, std::string &out) 
     };
     if (Status header = checkHeader(payload); !header.isOk())
         return failed(std::move(header));
-    const std::int32_t id = readSchemaId(payload);
-    const Cache::Entry *entry = m_cache->fast(id);
-    if (!entry) {
-        auto slow = m_cache->slow(m_registry, id);
-        if (!slow.isOk())
-            return failed(slow.status());
-        entry = *slow;
-    }
+    const auto found = m_cache->find(m_registry, readSchemaId(payload));
+    if (!found.isOk())
+        return failed(found.status());
+    const Cache::Entry *entry = *found;
     const codec::AvroNode &writer = entry->writer->root();
     codec::BinaryReader in(payload, kWireHeaderSize);
     codec::AvroValue value;
     if (!codec::decodeValue(in, writer, value))
         return failed(in.status());
-    if (!in.atEnd())
-        return failed(Status::corruption(std::to_string(in.remaining())
-                                         + " trailing bytes after the value at byte "
-                                         + std::to_string(in.position())));
+    if (Status end = in.checkAtEnd("the value"); !end.isOk())
+        return failed(std::move(end));
     codec::appendJsonMembers(value, writer, out);
     return Status::ok();
 }

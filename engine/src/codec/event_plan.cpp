@@ -292,7 +292,9 @@ bool runOp(const EventPlan &plan, const Op &op, BinaryReader &in, Event &event)
     return in.fail("bad plan op");
 }
 
-bool readOptionalLong(BinaryReader &in, std::optional<std::int64_t> &out)
+// Reads a ["null", T] union into `out`; readValue(out) reads a present T.
+template<typename T, typename ReadValue>
+bool readOptional(BinaryReader &in, std::optional<T> &out, ReadValue &&readValue)
 {
     const std::size_t at = in.position();
     std::int64_t branch = 0;
@@ -302,37 +304,35 @@ bool readOptionalLong(BinaryReader &in, std::optional<std::int64_t> &out)
         out.reset();
         return true;
     }
-    std::int64_t value = 0;
     if (branch != 1)
         return in.failAt(at,
                          "union branch " + std::to_string(branch) + " out of range (union has 2 branches)");
-    if (!in.readLong(value))
-        return false;
-    out = value;
-    return true;
+    return readValue(out);
+}
+
+bool readOptionalLong(BinaryReader &in, std::optional<std::int64_t> &out)
+{
+    return readOptional(in, out, [&in](std::optional<std::int64_t> &value) {
+        std::int64_t v = 0;
+        if (!in.readLong(v))
+            return false;
+        value = v;
+        return true;
+    });
 }
 
 bool readOptionalString(BinaryReader &in, std::optional<std::string> &out)
 {
-    const std::size_t at = in.position();
-    std::int64_t branch = 0;
-    if (!in.readLong(branch))
-        return false;
-    if (branch == 0) {
-        out.reset();
+    return readOptional(in, out, [&in](std::optional<std::string> &value) {
+        std::string_view bytes;
+        if (!in.readBytes(bytes))
+            return false;
+        if (value)
+            value->assign(bytes);
+        else
+            value.emplace(bytes);
         return true;
-    }
-    std::string_view bytes;
-    if (branch != 1)
-        return in.failAt(at,
-                         "union branch " + std::to_string(branch) + " out of range (union has 2 branches)");
-    if (!in.readBytes(bytes))
-        return false;
-    if (out)
-        out->assign(bytes);
-    else
-        out.emplace(bytes);
-    return true;
+    });
 }
 
 // Event v1 written as Event v1: the field order is the struct's.

@@ -29,10 +29,18 @@ Status insertSchema(SqliteDb &db, const SchemaInfo &schema)
 Result<SchemaStoreContents> SqliteSchemaStore::load()
 {
     std::lock_guard lock(m_mutex);
+    // One read transaction, so the three queries see one snapshot even while
+    // another process registers a schema between them.
+    KAPPA_RETURN_IF_ERROR(m_db.exec("BEGIN"));
     SchemaStoreContents contents;
-    KAPPA_RETURN_IF_ERROR(loadSchemas(contents));
-    KAPPA_RETURN_IF_ERROR(loadVersions(contents));
-    KAPPA_RETURN_IF_ERROR(loadConfig(contents));
+    Status loaded = loadSchemas(contents);
+    if (loaded.isOk())
+        loaded = loadVersions(contents);
+    if (loaded.isOk())
+        loaded = loadConfig(contents);
+    const Status ended = m_db.exec(loaded.isOk() ? "COMMIT" : "ROLLBACK");
+    KAPPA_RETURN_IF_ERROR(loaded);
+    KAPPA_RETURN_IF_ERROR(ended);
     return contents;
 }
 
