@@ -39,6 +39,42 @@ const std::vector<Migration> &migrations()
                 compatibility TEXT NOT NULL
             );
         )sql"},
+        {2, "job versions and aliases", R"sql(
+            CREATE TABLE job_versions (
+                job        TEXT NOT NULL,
+                version    TEXT NOT NULL,
+                spec_json  TEXT NOT NULL,      -- the spec as given, {"job","version","params"}
+                state      TEXT NOT NULL,      -- replaying, caught_up, validated, live, retired, failed, cancelled
+                created_ms INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                PRIMARY KEY (job, version)
+            );
+            CREATE TABLE version_transitions (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                job        TEXT NOT NULL,
+                version    TEXT NOT NULL,
+                from_state TEXT,               -- NULL for the version's creation
+                to_state   TEXT NOT NULL,
+                at_ms      INTEGER NOT NULL,
+                actor      TEXT NOT NULL,
+                reason     TEXT NOT NULL DEFAULT '',
+                FOREIGN KEY (job, version) REFERENCES job_versions(job, version)
+            );
+            CREATE TABLE aliases (
+                job        TEXT PRIMARY KEY,   -- every serving read of `job` goes to `version`
+                version    TEXT NOT NULL,
+                updated_ms INTEGER NOT NULL,
+                FOREIGN KEY (job, version) REFERENCES job_versions(job, version)
+            );
+            CREATE TABLE alias_history (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                job          TEXT NOT NULL,
+                from_version TEXT,             -- NULL for the first alias of a job
+                to_version   TEXT NOT NULL,
+                at_ms        INTEGER NOT NULL,
+                actor        TEXT NOT NULL
+            );
+        )sql"},
     };
     return kMigrations;
 }
