@@ -1,0 +1,162 @@
+#include "views/kv_view.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+namespace kappa::views {
+namespace {
+
+Status toStatus(const rocksdb::Status &s, std::string_view what)
+{
+    if (s.ok())
+        return Status::ok();
+    std::string message(what);
+    message += ": ";
+    message += s.ToString();
+    if (s.IsCorruption())
+        return Status::corruption(std::move(message));
+    if (s.IsNotFound())
+        return Status::notFound(std::move(message));
+    if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut())
+        return Status::unavailable(std::move(message));
+    if (s.IsNoSpace())
+        return Status::resourceExhausted(std::move(message));
+    return Status::internal(std::move(message));
+}
+
+// Keeps whichever operand carries the newest position; on a tie the later
+// write wins (replaying an event writes the same row again).
+class NewestPositionWins final : public rocksdb::AssociativeMergeOperator
+{
+public:
+    bool Merge(const rocksdb::Slice &, const rocksdb::Slice *existing, const rocksdb::Slice &value,
+               std::string *newValue, rocksdb::Logger *) const override
+    {
+        ViewPosition incoming;
+        if (!readPositionHeader(std::string_view(value.data(), value.size()), incoming))
+            return false; // RocksDB reports this as Corruption
+        ViewPosition stored;
+        if (existing && readPositionHeader(std::string_view(existing->data(), existing->size()), stored)
+            && incoming < stored) {
+            newValue->assign(existing->data(), existing->size());
+            return true;
+        }
+        newValue->assign(value.data(), value.size());
+        return true;
+    }
+
+    const char *Name() const override { return "kappa.NewestPositionWins"; }
+};
+
+rocksdb::Options viewOptions()
+{
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.merge_operator = std::make_shared<NewestPositionWins>();
+    // Rows are small and read by key: LZ4 keeps the view compact at little CPU cost.
+    options.compression = rocksdb::kLZ4Compression;
+    // Two background jobs suit the 2-core target machine; more only contend.
+    options.IncreaseParallelism(2);
+    return options;
+}
+
+Result<ViewRow> parseStored(std::string_view key, std::string_view stored)
+{
+    ViewRow row;
+    if (!readPositionHeader(stored, row.position))
+        return Status::corruption("view row for key '" + std::string(key)
+                                  + "' is shorter than its position header");
+    row.row.assign(stored.substr(kPositionHeaderSize));
+    return row;
+}
+
+} // namespace
+
+struct KeyValueView::Impl
+{
+    std::unique_ptr<rocksdb::DB> db;
+    std::string dir;
+};
+
+KeyValueView::KeyValueView(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
+
+KeyValueView::~KeyValueView() = default;
+
+Result<std::unique_ptr<KeyValueView>> KeyValueView::open(const std::string &dir)
+{
+    rocksdb::DB *db = nullptr;
+    const rocksdb::Status s = rocksdb::DB::Open(viewOptions(), dir, &db);
+    KAPPA_RETURN_IF_ERROR(toStatus(s, "opening view " + dir));
+    auto impl = std::make_unique<Impl>();
+    impl->db.reset(db);
+    impl->dir = dir;
+    return std::unique_ptr<KeyValueView>(new KeyValueView(std::move(impl)));
+}
+
+Status KeyValueView::destroy(const std::string &dir)
+{
+    return toStatus(rocksdb::DestroyDB(dir, viewOptions()), "dropping view " + dir);
+}
+
+Status KeyValueView::write(std::span<const ViewWrite> writes)
+{
+    rocksdb::WriteBatch batch;
+    std::string value;
+    for (const ViewWrite &w : writes) {
+        value.clear();
+        appendPositionHeader(value, w.position);
+        value.append(w.row);
+        KAPPA_RETURN_IF_ERROR(toStatus(batch.Merge(rocksdb::Slice(w.key.data(), w.key.size()), value),
+                                       "batching a view write"));
+    }
+    rocksdb::WriteOptions options;
+    options.sync = false; // derived data: recovery replays from the job's checkpoint
+    return toStatus(m_impl->db->Write(options, &batch), "writing view " + m_impl->dir);
+}
+
+Result<std::optional<ViewRow>> KeyValueView::get(std::string_view key) const
+{
+    std::string stored;
+    const rocksdb::Status s = m_impl->db->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()),
+                                              &stored);
+    if (s.IsNotFound())
+        return std::optional<ViewRow>();
+    KAPPA_RETURN_IF_ERROR(toStatus(s, "reading view " + m_impl->dir));
+    KAPPA_ASSIGN_OR_RETURN(ViewRow row, parseStored(key, stored));
+    return std::optional<ViewRow>(std::move(row));
+}
+
+Status KeyValueView::forEach(const std::function<bool(std::string_view, const ViewRow &)> &visit) const
+{
+    std::unique_ptr<rocksdb::Iterator> it(m_impl->db->NewIterator(rocksdb::ReadOptions()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string_view key(it->key().data(), it->key().size());
+        KAPPA_ASSIGN_OR_RETURN(ViewRow row,
+                               parseStored(key, std::string_view(it->value().data(), it->value().size())));
+        if (!visit(key, row))
+            return Status::ok();
+    }
+    return toStatus(it->status(), "scanning view " + m_impl->dir);
+}
+
+std::uint64_t KeyValueView::approximateKeys() const
+{
+    std::uint64_t keys = 0;
+    m_impl->db->GetIntProperty("rocksdb.estimate-num-keys", &keys);
+    return keys;
+}
+
+std::uint64_t KeyValueView::approximateBytes() const
+{
+    std::uint64_t sst = 0;
+    std::uint64_t memtables = 0;
+    m_impl->db->GetIntProperty("rocksdb.total-sst-files-size", &sst);
+    m_impl->db->GetIntProperty("rocksdb.cur-size-all-mem-tables", &memtables);
+    return sst + memtables;
+}
+
+} // namespace kappa::views
