@@ -10,7 +10,7 @@ namespace kappa {
 
 struct Catalog::Impl
 {
-    std::unique_ptr<control::SqliteDb> db;
+    std::unique_ptr<sqlite::SqliteDb> db;
     std::mutex dbMutex; // one transaction at a time on the shared connection
     std::unique_ptr<control::SqliteSchemaStore> schemaStore;
     std::unique_ptr<SchemaRegistry> registry;
@@ -27,7 +27,7 @@ Catalog::~Catalog() = default;
 Result<std::unique_ptr<Catalog>> Catalog::open(const std::string &path)
 {
     auto impl = std::make_unique<Impl>();
-    KAPPA_ASSIGN_OR_RETURN(impl->db, control::SqliteDb::open(path));
+    KAPPA_ASSIGN_OR_RETURN(impl->db, sqlite::SqliteDb::open(path));
     KAPPA_ASSIGN_OR_RETURN(impl->version, control::migrateCatalog(*impl->db));
     impl->schemaStore = std::make_unique<control::SqliteSchemaStore>(*impl->db, impl->dbMutex);
     auto registry = SchemaRegistry::open(*impl->schemaStore);

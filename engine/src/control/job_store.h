@@ -9,12 +9,15 @@
 // Threading: thread-safe; every call holds the catalog's connection mutex.
 #pragma once
 
-#include "control/sqlite_db.h"
 #include "kappa/catalog.h"
+#include "sqlite/sqlite_db.h"
 
 #include <mutex>
 
 namespace kappa::control {
+
+using sqlite::SqliteDb;
+using sqlite::Statement;
 
 class JobStore
 {

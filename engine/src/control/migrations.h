@@ -4,9 +4,12 @@
 // applied migrations are never edited.
 #pragma once
 
-#include "control/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 namespace kappa::control {
+
+using sqlite::SqliteDb;
+using sqlite::Statement;
 
 // The number of migrations this build knows.
 int latestCatalogVersion();

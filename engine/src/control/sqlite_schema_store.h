@@ -2,12 +2,15 @@
 // `subject_versions`, `subject_config`; see migrations.cpp).
 #pragma once
 
-#include "control/sqlite_db.h"
 #include "kappa/schema_registry.h"
+#include "sqlite/sqlite_db.h"
 
 #include <mutex>
 
 namespace kappa::control {
+
+using sqlite::SqliteDb;
+using sqlite::Statement;
 
 class SqliteSchemaStore final : public SchemaStore
 {

@@ -1,4 +1,4 @@
-// The one adapter around SQLite in the control module: RAII handles, and
+// The one adapter around SQLite (used by control and views): RAII handles, and
 // SQLite result codes turned into kappa::Status.
 //
 // Threading: a SqliteDb is opened in serialized mode, but a Statement belongs
@@ -17,7 +17,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace kappa::control {
+namespace kappa::sqlite {
 
 class SqliteDb;
 
@@ -36,7 +36,7 @@ public:
     Status bind(int index, std::string_view text);
     // true while a row is available, false when done.
     Result<bool> step();
-    // Runs a statement that returns no rows.
+    // Runs a statement that returns no rows, then resets it so it can be bound and run again.
     Status run();
 
     std::int64_t columnInt(int index) const;
@@ -71,4 +71,4 @@ private:
     std::string m_path;
 };
 
-} // namespace kappa::control
+} // namespace kappa::sqlite

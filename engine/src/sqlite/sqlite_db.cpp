@@ -1,8 +1,8 @@
-#include "control/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 #include <sqlite3.h>
 
-namespace kappa::control {
+namespace kappa::sqlite {
 namespace {
 
 // Writers wait this long for another connection's write lock before giving up.
@@ -55,6 +55,8 @@ Status Statement::run()
     KAPPA_ASSIGN_OR_RETURN(const bool row, step());
     if (row)
         return Status::internal(std::string("statement returned rows unexpectedly: ") + sqlite3_sql(m_stmt));
+    // Ready to bind and run again (batched upserts reuse one prepared statement).
+    sqlite3_reset(m_stmt);
     return Status::ok();
 }
 
@@ -88,7 +90,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string &path)
     const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
     std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
     if (rc != SQLITE_OK)
-        return db->error(rc, "opening catalog " + path);
+        return db->error(rc, "opening " + path);
     sqlite3_extended_result_codes(handle, 1);
     sqlite3_busy_timeout(handle, kBusyTimeoutMs);
     // WAL lets readers (kappad serving, kappactl inspecting) run beside a writer.
@@ -98,7 +100,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string &path)
     KAPPA_ASSIGN_OR_RETURN(Statement journal, db->prepare("PRAGMA journal_mode=WAL"));
     KAPPA_ASSIGN_OR_RETURN(const bool hasRow, journal.step());
     if (!hasRow || journal.columnText(0) != "wal")
-        return Status::internal("catalog " + path + ": cannot switch to WAL journal mode");
+        return Status::internal("database " + path + ": cannot switch to WAL journal mode");
     KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA synchronous=FULL"));
     KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA foreign_keys=ON"));
     return db;
@@ -139,7 +141,7 @@ Status SqliteDb::transaction(const std::function<Status()> &body)
 
 Status SqliteDb::error(int rc, std::string_view what) const
 {
-    const std::string message = "catalog " + m_path + ": " + std::string(what) + ": "
+    const std::string message = "database " + m_path + ": " + std::string(what) + ": "
                                 + (m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
     switch (rc & 0xff) {
     case SQLITE_BUSY:
@@ -153,4 +155,4 @@ Status SqliteDb::error(int rc, std::string_view what) const
     }
 }
 
-} // namespace kappa::control
+} // namespace kappa::sqlite

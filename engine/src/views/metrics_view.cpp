@@ -1,0 +1,142 @@
+#include "views/metrics_view.h"
+
+#include "kappa/file_system.h"
+#include "sqlite/sqlite_db.h"
+
+namespace kappa::views {
+namespace {
+
+using sqlite::Statement;
+
+constexpr const char *kSchema = R"sql(
+    CREATE TABLE IF NOT EXISTS metrics_partials (
+        window_start_ms     INTEGER NOT NULL,  -- floor(ts_ms / 60000) * 60000
+        category_id         INTEGER NOT NULL,  -- 0 = all categories
+        country             TEXT NOT NULL,     -- '' = all countries
+        source_partition    INTEGER NOT NULL,
+        position_offset     INTEGER NOT NULL,  -- source offset the counts reflect
+        views               INTEGER NOT NULL,
+        cart_adds           INTEGER NOT NULL,
+        checkouts           INTEGER NOT NULL,
+        orders              INTEGER NOT NULL,
+        gmv_cents           INTEGER NOT NULL,
+        sessions            INTEGER NOT NULL,
+        purchasing_sessions INTEGER NOT NULL,
+        PRIMARY KEY (window_start_ms, category_id, country, source_partition)
+    ) WITHOUT ROWID;
+    CREATE VIEW IF NOT EXISTS business_metrics AS
+        SELECT window_start_ms, category_id, country,
+               SUM(views) AS views, SUM(cart_adds) AS cart_adds, SUM(checkouts) AS checkouts,
+               SUM(orders) AS orders, SUM(gmv_cents) AS gmv_cents, SUM(sessions) AS sessions,
+               SUM(purchasing_sessions) AS purchasing_sessions
+        FROM metrics_partials
+        GROUP BY window_start_ms, category_id, country;
+)sql";
+
+// The never-backwards rule lives in the upsert: an older partial changes nothing.
+constexpr const char *kUpsert = R"sql(
+    INSERT INTO metrics_partials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (window_start_ms, category_id, country, source_partition) DO UPDATE SET
+        position_offset = excluded.position_offset, views = excluded.views,
+        cart_adds = excluded.cart_adds, checkouts = excluded.checkouts, orders = excluded.orders,
+        gmv_cents = excluded.gmv_cents, sessions = excluded.sessions,
+        purchasing_sessions = excluded.purchasing_sessions
+    WHERE excluded.position_offset >= metrics_partials.position_offset
+)sql";
+
+Status bindPartial(Statement &stmt, const MetricsPartial &p)
+{
+    const MetricsCounts &c = p.counts;
+    const std::int64_t values[] = {p.windowStartMs,    p.categoryId, 0,          p.sourcePartition.value(),
+                                   p.position.value(), c.views,      c.cartAdds, c.checkouts,
+                                   c.orders,           c.gmvCents,   c.sessions, c.purchasingSessions};
+    for (int i = 0; i < 12; ++i) {
+        if (i == 2)
+            KAPPA_RETURN_IF_ERROR(stmt.bind(3, p.country));
+        else
+            KAPPA_RETURN_IF_ERROR(stmt.bind(i + 1, values[i]));
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+MetricsView::MetricsView(std::unique_ptr<sqlite::SqliteDb> db)
+    : m_db(std::move(db))
+{}
+
+MetricsView::~MetricsView() = default;
+
+Result<std::unique_ptr<MetricsView>> MetricsView::open(const std::string &path)
+{
+    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::open(path));
+    // Derived data: after a crash the job replays from its checkpoint, so the
+    // view needs consistency (WAL gives it) but not durability of each commit.
+    KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA synchronous=NORMAL"));
+    KAPPA_RETURN_IF_ERROR(db->exec(kSchema).withContext("creating metrics view " + path));
+    return std::unique_ptr<MetricsView>(new MetricsView(std::move(db)));
+}
+
+Status MetricsView::destroy(const std::string &path)
+{
+    FileSystem &fs = FileSystem::posix();
+    for (const std::string &file : {path, path + "-wal", path + "-shm"}) {
+        if (fs.exists(file))
+            KAPPA_RETURN_IF_ERROR(fs.removeFile(file));
+    }
+    return Status::ok();
+}
+
+Status MetricsView::write(std::span<const MetricsPartial> partials)
+{
+    std::lock_guard lock(m_mutex);
+    return m_db->transaction([&]() -> Status {
+        KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(kUpsert));
+        for (const MetricsPartial &p : partials) {
+            KAPPA_RETURN_IF_ERROR(bindPartial(upsert, p));
+            KAPPA_RETURN_IF_ERROR(upsert.run());
+        }
+        return Status::ok();
+    });
+}
+
+Result<std::vector<MetricsRow>> MetricsView::query(const MetricsQuery &q) const
+{
+    std::lock_guard lock(m_mutex);
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt,
+                           m_db->prepare(
+                               "SELECT window_start_ms, category_id, country, views, cart_adds, checkouts, "
+                               "orders, gmv_cents, sessions, purchasing_sessions FROM business_metrics "
+                               "WHERE window_start_ms >= ? AND window_start_ms < ? "
+                               "AND (? = 0 OR category_id = ?) AND (? = 0 OR country = ?) "
+                               "ORDER BY window_start_ms, category_id, country"));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(1, q.fromMs));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(2, q.toMs));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(3, std::int64_t{q.categoryId.has_value()}));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(4, std::int64_t{q.categoryId.value_or(0)}));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(5, std::int64_t{q.country.has_value()}));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(6, std::string_view(q.country ? *q.country : std::string())));
+    std::vector<MetricsRow> rows;
+    while (true) {
+        KAPPA_ASSIGN_OR_RETURN(const bool more, stmt.step());
+        if (!more)
+            return rows;
+        MetricsRow row;
+        row.windowStartMs = stmt.columnInt(0);
+        row.categoryId = static_cast<std::int32_t>(stmt.columnInt(1));
+        row.country = stmt.columnText(2);
+        row.counts = {stmt.columnInt(3), stmt.columnInt(4), stmt.columnInt(5), stmt.columnInt(6),
+                      stmt.columnInt(7), stmt.columnInt(8), stmt.columnInt(9)};
+        rows.push_back(std::move(row));
+    }
+}
+
+Result<std::int64_t> MetricsView::rowCount() const
+{
+    std::lock_guard lock(m_mutex);
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt, m_db->prepare("SELECT COUNT(*) FROM business_metrics"));
+    KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    return row ? stmt.columnInt(0) : 0;
+}
+
+} // namespace kappa::views

@@ -1,0 +1,105 @@
+// MetricsView: the business-metrics view of one job version, an SQLite
+// database (e.g. <data>/views/business_metrics@v1.db) that analysts can also
+// open directly. Its schema:
+//
+//   metrics_partials  one row per (window_start_ms, category_id, country,
+//                     source_partition): the counts that partition's task has
+//                     seen for that window, and the source offset they reflect.
+//   business_metrics  a SQL view summing the partials over partitions: one row
+//                     per (window_start_ms, category_id, country) with views,
+//                     cart_adds, checkouts, orders, gmv_cents, sessions,
+//                     purchasing_sessions. category_id 0 is all categories;
+//                     country '' is all countries (jobs without that dimension
+//                     write only '').
+//
+// Partials add up exactly because the log is partitioned by user and a session
+// belongs to one user, so no session is counted by two partitions.
+//
+// Contracts: a partial whose offset is older than the stored one is ignored
+// (views never go backwards); write() applies a whole batch atomically; reads
+// see whole batches only. Writes are not synced (derived data).
+// Threading: thread-safe (one connection, serialized by a mutex).
+#pragma once
+
+#include "kappa/status.h"
+#include "kappa/types.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kappa::sqlite {
+class SqliteDb;
+}
+
+namespace kappa::views {
+
+struct MetricsCounts
+{
+    std::int64_t views = 0;
+    std::int64_t cartAdds = 0;
+    std::int64_t checkouts = 0;
+    std::int64_t orders = 0;
+    std::int64_t gmvCents = 0;
+    std::int64_t sessions = 0;
+    std::int64_t purchasingSessions = 0;
+
+    bool operator==(const MetricsCounts &) const = default;
+};
+
+struct MetricsPartial
+{
+    std::int64_t windowStartMs = 0;
+    std::int32_t categoryId = 0;
+    std::string country; // "" when the job has no country dimension
+    PartitionId sourcePartition;
+    Offset position; // the source offset these counts reflect
+    MetricsCounts counts;
+};
+
+struct MetricsRow
+{
+    std::int64_t windowStartMs = 0;
+    std::int32_t categoryId = 0;
+    std::string country;
+    MetricsCounts counts;
+
+    bool operator==(const MetricsRow &) const = default;
+};
+
+struct MetricsQuery
+{
+    std::int64_t fromMs = 0; // window_start_ms >= fromMs
+    std::int64_t toMs = 0;   // window_start_ms < toMs
+    std::optional<std::int32_t> categoryId;
+    std::optional<std::string> country;
+};
+
+class MetricsView
+{
+public:
+    // Opens or creates the view database at `path`.
+    static Result<std::unique_ptr<MetricsView>> open(const std::string &path);
+    // Deletes the database (and its WAL files); ok if absent.
+    static Status destroy(const std::string &path);
+
+    ~MetricsView();
+    MetricsView(const MetricsView &) = delete;
+    MetricsView &operator=(const MetricsView &) = delete;
+
+    Status write(std::span<const MetricsPartial> partials);
+    // Rows ordered by window_start_ms, category_id, country.
+    Result<std::vector<MetricsRow>> query(const MetricsQuery &query) const;
+    Result<std::int64_t> rowCount() const;
+
+private:
+    explicit MetricsView(std::unique_ptr<sqlite::SqliteDb> db);
+    std::unique_ptr<sqlite::SqliteDb> m_db;
+    mutable std::mutex m_mutex;
+};
+
+} // namespace kappa::views

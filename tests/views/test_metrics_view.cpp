@@ -1,0 +1,120 @@
+// MetricsView: partials per source partition summed into business_metrics
+// rows, the never-backwards upsert, filters and dropping.
+#include "test_support.h"
+#include "views/metrics_view.h"
+
+using namespace kappa;
+using namespace kappa::views;
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+
+MetricsPartial partial(std::int64_t window, std::int32_t category, std::int32_t partition,
+                       std::int64_t offset, std::int64_t views, std::int64_t orders = 0, std::int64_t gmv = 0,
+                       std::string country = "")
+{
+    MetricsPartial p;
+    p.windowStartMs = window;
+    p.categoryId = category;
+    p.country = std::move(country);
+    p.sourcePartition = PartitionId(partition);
+    p.position = Offset(offset);
+    p.counts = {views, 0, 0, orders, gmv, views, orders};
+    return p;
+}
+
+MetricsQuery all()
+{
+    return {0, std::numeric_limits<std::int64_t>::max(), std::nullopt, std::nullopt};
+}
+
+} // namespace
+
+class TestMetricsView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void partialsSumAcrossPartitions()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(tempPath(dir, "m.db")));
+        const std::vector<MetricsPartial> batch = {partial(0, 0, 0, 10, 5, 1, 999),
+                                                   partial(0, 0, 1, 4, 7, 2, 1500),
+                                                   partial(kMinute, 0, 0, 11, 1)};
+        KAPPA_VERIFY_OK(view->write(batch));
+        KAPPA_ASSIGN_OR_FAIL(auto rows, view->query(all()));
+        QCOMPARE(rows.size(), std::size_t(2));
+        QCOMPARE(rows[0].windowStartMs, 0);
+        QCOMPARE(rows[0].counts.views, 12);
+        QCOMPARE(rows[0].counts.orders, 3);
+        QCOMPARE(rows[0].counts.gmvCents, 2499);
+        QCOMPARE(rows[0].counts.sessions, 12);
+        QCOMPARE(rows[1].windowStartMs, kMinute);
+        KAPPA_ASSIGN_OR_FAIL(auto count, view->rowCount());
+        QCOMPARE(count, 2);
+    }
+
+    void olderPartialsAreIgnored()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "m.db");
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(path));
+            const std::vector<MetricsPartial> newer = {partial(0, 3, 0, 50, 9)};
+            KAPPA_VERIFY_OK(view->write(newer));
+        }
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(path));
+        const std::vector<MetricsPartial> stale = {partial(0, 3, 0, 20, 4)};
+        KAPPA_VERIFY_OK(view->write(stale)); // a restarted task replaying its suffix
+        const std::vector<MetricsPartial> same = {partial(0, 3, 0, 50, 9)};
+        KAPPA_VERIFY_OK(view->write(same));
+        KAPPA_ASSIGN_OR_FAIL(auto rows, view->query(all()));
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].counts.views, 9);
+        const std::vector<MetricsPartial> later = {partial(0, 3, 0, 60, 10)};
+        KAPPA_VERIFY_OK(view->write(later));
+        KAPPA_ASSIGN_OR_FAIL(auto updated, view->query(all()));
+        QCOMPARE(updated[0].counts.views, 10);
+    }
+
+    void filtersByRangeCategoryAndCountry()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(tempPath(dir, "m.db")));
+        const std::vector<MetricsPartial> batch = {partial(0, 0, 0, 1, 1), partial(0, 7, 0, 1, 2),
+                                                   partial(kMinute, 7, 0, 2, 3),
+                                                   partial(2 * kMinute, 7, 0, 3, 4),
+                                                   partial(kMinute, 7, 0, 2, 5, 0, 0, "DE")};
+        KAPPA_VERIFY_OK(view->write(batch));
+        KAPPA_ASSIGN_OR_FAIL(auto range, view->query({kMinute, 2 * kMinute, std::nullopt, std::nullopt}));
+        QCOMPARE(range.size(), std::size_t(2)); // the '' and 'DE' rows of minute 1
+        KAPPA_ASSIGN_OR_FAIL(auto category, view->query({0, 3 * kMinute, 7, std::string()}));
+        QCOMPARE(category.size(), std::size_t(3));
+        for (const MetricsRow &row : category)
+            QCOMPARE(row.categoryId, 7);
+        KAPPA_ASSIGN_OR_FAIL(auto germany, view->query({0, 3 * kMinute, std::nullopt, std::string("DE")}));
+        QCOMPARE(germany.size(), std::size_t(1));
+        QCOMPARE(germany[0].counts.views, 5);
+    }
+
+    void destroyRemovesTheDatabase()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "m.db");
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(path));
+            const std::vector<MetricsPartial> batch = {partial(0, 0, 0, 1, 1)};
+            KAPPA_VERIFY_OK(view->write(batch));
+        }
+        KAPPA_VERIFY_OK(MetricsView::destroy(path));
+        QVERIFY(!QFile::exists(QString::fromStdString(path)));
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(path));
+        KAPPA_ASSIGN_OR_FAIL(auto count, view->rowCount());
+        QCOMPARE(count, 0);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestMetricsView)
+#include "test_metrics_view.moc"
