@@ -1,0 +1,143 @@
+// BucketRing: a fixed number of event-time buckets of a fixed width, the
+// building block of every sliding window in the pipelines.
+//
+// Bucket b covers [b * width, (b + 1) * width) in event time (epoch-aligned, so
+// daily buckets are UTC days). Bucket b lives in slot b mod count. A window of
+// `count` buckets ending at time asOf covers buckets [cur - count + 1, cur]
+// with cur = bucketOf(asOf).
+//
+// Out-of-order rule: an event goes into its own bucket unless its slot already
+// holds a newer bucket; then the event is at least `count` buckets older than
+// data already seen, lies outside every window this ring can answer from now
+// on, and is ignored. Consequently a slot always holds the newest bucket of its
+// residue class together with exactly the events of that bucket, and a window
+// query is the exact aggregate of the events in its buckets, whatever the
+// order in which they arrived (as long as asOf is at least the newest bucket
+// stored, which holds because asOf is the maximum event time seen).
+#pragma once
+
+#include "pipelines/wire.h"
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace kappa::pipelines {
+
+inline std::int64_t floorDiv(std::int64_t a, std::int64_t b)
+{
+    const std::int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+template<typename T>
+class BucketRing
+{
+public:
+    static constexpr std::int64_t kEmpty = std::numeric_limits<std::int64_t>::min();
+
+    BucketRing(int count, std::int64_t widthMs)
+        : m_widthMs(widthMs)
+        , m_buckets(static_cast<std::size_t>(count), kEmpty)
+        , m_values(static_cast<std::size_t>(count))
+    {}
+
+    int count() const { return static_cast<int>(m_buckets.size()); }
+    std::int64_t widthMs() const { return m_widthMs; }
+    std::int64_t bucketOf(std::int64_t tsMs) const { return floorDiv(tsMs, m_widthMs); }
+
+    // The value of the bucket holding tsMs, reset if its slot held an older
+    // bucket; nullptr if the slot holds a newer bucket (the event is too old).
+    T *slotFor(std::int64_t tsMs)
+    {
+        const std::int64_t bucket = bucketOf(tsMs);
+        const std::size_t slot = slotOf(bucket);
+        if (m_buckets[slot] > bucket)
+            return nullptr;
+        if (m_buckets[slot] < bucket) {
+            m_buckets[slot] = bucket;
+            m_values[slot] = T{};
+        }
+        return &m_values[slot];
+    }
+
+    // Calls f(const T &) for each stored bucket among the last `buckets`
+    // buckets ending at asOf (buckets <= count()), in slot order.
+    template<typename F>
+    void forEachInWindow(std::int64_t asOfMs, int buckets, F &&f) const
+    {
+        const std::int64_t cur = bucketOf(asOfMs);
+        for (std::size_t i = 0; i < m_buckets.size(); ++i) {
+            if (m_buckets[i] != kEmpty && m_buckets[i] <= cur && m_buckets[i] > cur - buckets)
+                f(m_values[i]);
+        }
+    }
+    template<typename F>
+    void forEachInWindow(std::int64_t asOfMs, F &&f) const
+    {
+        forEachInWindow(asOfMs, count(), std::forward<F>(f));
+    }
+
+    // The value of the bucket holding asOf, or nullptr if none is stored.
+    const T *current(std::int64_t asOfMs) const
+    {
+        const std::int64_t bucket = bucketOf(asOfMs);
+        const std::size_t slot = slotOf(bucket);
+        return m_buckets[slot] == bucket ? &m_values[slot] : nullptr;
+    }
+
+    // Only non-empty slots are written: slot index, bucket number, value.
+    template<typename W>
+    void serialize(ByteWriter &w, W &&writeValue) const
+    {
+        std::uint64_t used = 0;
+        for (std::int64_t b : m_buckets)
+            used += b != kEmpty ? 1 : 0;
+        w.putVarU64(used);
+        for (std::size_t i = 0; i < m_buckets.size(); ++i) {
+            if (m_buckets[i] == kEmpty)
+                continue;
+            w.putVarU64(i);
+            w.putVarI64(m_buckets[i]);
+            writeValue(w, m_values[i]);
+        }
+    }
+
+    // Reads what serialize wrote into a ring of the same shape; false on bad input.
+    template<typename R>
+    bool parse(ByteReader &r, R &&readValue)
+    {
+        std::uint64_t used = 0;
+        if (!r.getCount(used) || used > m_buckets.size())
+            return r.fail();
+        for (std::uint64_t n = 0; n < used; ++n) {
+            std::uint64_t slot = 0;
+            std::int64_t bucket = 0;
+            if (!r.getVarU64(slot) || !r.getVarI64(bucket))
+                return false;
+            if (slot >= m_buckets.size() || bucket == kEmpty || slotOf(bucket) != slot
+                || m_buckets[slot] != kEmpty)
+                return r.fail();
+            m_buckets[slot] = bucket;
+            if (!readValue(r, m_values[slot]))
+                return r.fail();
+        }
+        return r.ok();
+    }
+
+    bool operator==(const BucketRing &) const = default;
+
+private:
+    std::size_t slotOf(std::int64_t bucket) const
+    {
+        const auto n = static_cast<std::int64_t>(m_buckets.size());
+        return static_cast<std::size_t>(((bucket % n) + n) % n);
+    }
+
+    std::int64_t m_widthMs;
+    std::vector<std::int64_t> m_buckets; // bucket number per slot, kEmpty if unused
+    std::vector<T> m_values;
+};
+
+} // namespace kappa::pipelines

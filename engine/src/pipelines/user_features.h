@@ -1,0 +1,119 @@
+// user_features: per-user sliding-window features (key user_id).
+//
+// All windows are bucket-aligned and relative to the user's as_of_ms, the
+// maximum ts_ms seen for that user: views_1h = the current and previous 11
+// five-minute buckets; views_24h, cart_adds_24h and distinct_categories_24h =
+// 24 hourly buckets; purchases_30d, spend_30d_cents and
+// avg_order_value_30d_cents = 30 UTC-day buckets; v2 views_7d and the top 3
+// categories by views = the last 7 of those day buckets.
+//
+// Out-of-order events: an event counts in every window whose buckets contain
+// it, relative to the final as_of_ms. An event older than a window's range
+// (relative to data already seen) is ignored for that window only (see
+// BucketRing), so rows are a function of the set of events, not of their
+// arrival order. last_items holds the 5 most recently viewed distinct item
+// ids, newest first, ordered by (ts_ms, event_id) of each item's latest view.
+#pragma once
+
+#include "kappa/event.h"
+#include "kappa/status.h"
+#include "pipelines/bucket_ring.h"
+#include "pipelines/job_spec.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kappa::pipelines {
+
+struct CategoryViews
+{
+    std::int32_t categoryId = 0;
+    std::int64_t views = 0;
+    bool operator==(const CategoryViews &) const = default;
+};
+
+struct UserFeaturesRow
+{
+    std::int64_t userId = 0;
+    std::int64_t asOfMs = 0;
+    std::int64_t views1h = 0;
+    std::int64_t views24h = 0;
+    std::int64_t cartAdds24h = 0;
+    std::int64_t purchases30d = 0;
+    std::int64_t spend30dCents = 0;
+    std::int64_t avgOrderValue30dCents = 0; // spend / purchases rounded down; 0 without purchases
+    std::int64_t distinctCategories24h = 0;
+    std::vector<std::int64_t> lastItems; // newest first, at most 5
+    // v2, rendered only when enabled in the params.
+    std::int64_t views7d = 0;
+    std::vector<CategoryViews> topCategories7d; // views desc, then category id asc; at most 3
+
+    bool operator==(const UserFeaturesRow &) const = default;
+
+    // {"user_id":..,"as_of_ms":..,"views_1h":..,"views_24h":..,"cart_adds_24h":..,
+    //  "purchases_30d":..,"spend_30d_cents":..,"avg_order_value_30d_cents":..,
+    //  "distinct_categories_24h":..,"last_items":[..]
+    //  [,"views_7d":..][,"top_categories_7d":[{"category_id":..,"views":..},..]]}
+    std::string toJson(const UserFeaturesParams &params) const;
+};
+
+class UserFeatures
+{
+public:
+    static constexpr int kLastItems = 5;
+
+    UserFeatures() = default;
+
+    // Folds one event of this user in. Events of every type move as_of_ms;
+    // views, cart adds and purchases feed their windows.
+    void apply(const Event &event, const UserFeaturesParams &params);
+
+    std::int64_t asOfMs() const { return m_asOfMs; }
+    bool empty() const { return !m_seen; }
+    UserFeaturesRow row(std::int64_t userId, const UserFeaturesParams &params) const;
+
+    // Format v1: byte 1, then the fields. parse rejects truncated or trailing bytes.
+    void serialize(std::string &out) const;
+    static Result<UserFeatures> parse(std::string_view bytes);
+
+    bool operator==(const UserFeatures &) const = default;
+
+private:
+    struct HourBucket
+    {
+        std::int64_t views = 0;
+        std::int64_t cartAdds = 0;
+        std::vector<std::int32_t> categories; // sorted, distinct
+        bool operator==(const HourBucket &) const = default;
+    };
+    struct DayBucket
+    {
+        std::int64_t purchases = 0;
+        std::int64_t spendCents = 0;
+        std::int64_t views = 0;
+        std::map<std::int32_t, std::int64_t> categoryViews; // only with topCategories7d
+        bool operator==(const DayBucket &) const = default;
+    };
+    struct RecentItem
+    {
+        std::int64_t tsMs = 0;
+        std::int64_t eventId = 0;
+        std::int64_t itemId = 0;
+        bool operator==(const RecentItem &) const = default;
+    };
+
+    void applyView(const Event &event, const UserFeaturesParams &params);
+    void noteRecentItem(const RecentItem &item);
+
+    bool m_seen = false;
+    std::int64_t m_asOfMs = 0;
+    BucketRing<std::int64_t> m_views5m{12, 5 * 60 * 1000};
+    BucketRing<HourBucket> m_hours{24, 60 * 60 * 1000};
+    BucketRing<DayBucket> m_days{30, 24 * 60 * 60 * 1000};
+    std::vector<RecentItem> m_recent; // newest first by (tsMs, eventId), distinct items
+};
+
+} // namespace kappa::pipelines

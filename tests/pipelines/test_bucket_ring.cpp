@@ -1,0 +1,173 @@
+// The shared helpers: BucketRing's window rules, the binary reader's
+// rejection of bad input, and canonical JSON numbers.
+#include "pipelines/bucket_ring.h"
+#include "pipelines/row_json.h"
+#include "pipelines/wire.h"
+#include "test_support.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace kappa::pipelines;
+
+namespace {
+
+// Adds 1 at each time (ms) of `times` in order to a ring of 4 buckets of 10 ms;
+// returns the window sum at asOf (the maximum time).
+qint64 windowSum(const QList<qint64> &times)
+{
+    BucketRing<std::int64_t> ring(4, 10);
+    qint64 asOf = std::numeric_limits<qint64>::min();
+    for (qint64 t : times) {
+        if (std::int64_t *v = ring.slotFor(t))
+            ++*v;
+        asOf = std::max(asOf, t);
+    }
+    qint64 sum = 0;
+    ring.forEachInWindow(asOf, [&](std::int64_t v) { sum += v; });
+    return sum;
+}
+
+} // namespace
+
+class TestBucketRing : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void test_pipelines_bucket_ring_window_data()
+    {
+        QTest::addColumn<QList<qint64>>("times");
+        QTest::addColumn<qint64>("sum");
+        // Window at asOf = buckets [bucketOf(asOf) - 3, bucketOf(asOf)], 10 ms each.
+        QTest::newRow("one event") << QList<qint64>{5} << qint64(1);
+        QTest::newRow("all four buckets") << QList<qint64>{0, 10, 20, 39} << qint64(4);
+        QTest::newRow("oldest bucket slides out") << QList<qint64>{0, 10, 20, 40} << qint64(3);
+        QTest::newRow("edge of the oldest bucket") << QList<qint64>{9, 10, 49} << qint64(2);
+        QTest::newRow("too old, arriving late") << QList<qint64>{40, 0, 41} << qint64(2);
+        QTest::newRow("too old, arriving first") << QList<qint64>{0, 40, 41} << qint64(2);
+        QTest::newRow("late but inside") << QList<qint64>{35, 12, 30} << qint64(3);
+        QTest::newRow("negative times") << QList<qint64>{-1, -10, -11, -31, 5} << qint64(4);
+        QTest::newRow("long gap") << QList<qint64>{0, 10, 1000} << qint64(1);
+    }
+
+    void test_pipelines_bucket_ring_window()
+    {
+        QFETCH(QList<qint64>, times);
+        QFETCH(qint64, sum);
+        QCOMPARE(windowSum(times), sum);
+    }
+
+    void test_pipelines_bucket_ring_floor_div_data()
+    {
+        QTest::addColumn<qint64>("a");
+        QTest::addColumn<qint64>("b");
+        QTest::addColumn<qint64>("q");
+        QTest::newRow("positive") << qint64(59999) << qint64(60000) << qint64(0);
+        QTest::newRow("edge") << qint64(60000) << qint64(60000) << qint64(1);
+        QTest::newRow("negative") << qint64(-1) << qint64(60000) << qint64(-1);
+        QTest::newRow("negative edge") << qint64(-60000) << qint64(60000) << qint64(-1);
+    }
+
+    void test_pipelines_bucket_ring_floor_div()
+    {
+        QFETCH(qint64, a);
+        QFETCH(qint64, b);
+        QFETCH(qint64, q);
+        QCOMPARE(floorDiv(a, b), q);
+    }
+
+    void test_pipelines_bucket_ring_round_trip()
+    {
+        BucketRing<std::int64_t> ring(5, 100);
+        for (std::int64_t t : {0, 150, 420, 999, 1000})
+            ++*ring.slotFor(t);
+        std::string bytes;
+        ByteWriter w(bytes);
+        ring.serialize(w, [](ByteWriter &bw, std::int64_t v) { bw.putVarI64(v); });
+        BucketRing<std::int64_t> parsed(5, 100);
+        ByteReader r(bytes);
+        QVERIFY(parsed.parse(r, [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); }));
+        QVERIFY(r.atEnd());
+        QVERIFY(parsed == ring);
+
+        // A slot index that does not match its bucket number is corrupt.
+        std::string bad;
+        ByteWriter bw(bad);
+        bw.putVarU64(1);
+        bw.putVarU64(2);
+        bw.putVarI64(4);
+        bw.putVarI64(1);
+        BucketRing<std::int64_t> rejected(5, 100);
+        ByteReader br(bad);
+        QVERIFY(!rejected.parse(br, [](ByteReader &rr, std::int64_t &v) { return rr.getVarI64(v); }));
+    }
+
+    void test_pipelines_bucket_ring_wire_data()
+    {
+        QTest::addColumn<qint64>("value");
+        QTest::newRow("zero") << qint64(0);
+        QTest::newRow("minus one") << qint64(-1);
+        QTest::newRow("max") << std::numeric_limits<qint64>::max();
+        QTest::newRow("min") << std::numeric_limits<qint64>::min();
+        QTest::newRow("time") << qint64(1764146400000);
+    }
+
+    void test_pipelines_bucket_ring_wire()
+    {
+        QFETCH(qint64, value);
+        std::string bytes;
+        ByteWriter w(bytes);
+        w.putVarI64(value);
+        w.putString("héllo");
+        w.putDouble(-0.125);
+        ByteReader r(bytes);
+        std::int64_t v = 0;
+        std::string s;
+        double d = 0;
+        QVERIFY(r.getVarI64(v) && r.getString(s) && r.getDouble(d));
+        QCOMPARE(v, value);
+        QCOMPARE(s, std::string("héllo"));
+        QCOMPARE(d, -0.125);
+        QVERIFY(r.atEnd());
+        for (std::size_t n = 0; n < bytes.size(); ++n) {
+            ByteReader t(std::string_view(bytes).substr(0, n));
+            const bool all = t.getVarI64(v) && t.getString(s) && t.getDouble(d);
+            QVERIFY(!all);
+            QVERIFY(!t.ok());
+        }
+    }
+
+    void test_pipelines_bucket_ring_fixed6_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("zero") << 0.0 << "0.000000";
+        QTest::newRow("negative zero") << -0.0 << "0.000000";
+        QTest::newRow("tiny negative") << -0.0000001 << "0.000000";
+        QTest::newRow("third") << 1.0 / 3.0 << "0.333333";
+        QTest::newRow("rounds up") << 0.0166666666 << "0.016667";
+        QTest::newRow("negative") << -1.5 << "-1.500000";
+        QTest::newRow("large") << 123456789.0 << "123456789.000000";
+        QTest::newRow("nan") << std::nan("") << "0.000000";
+    }
+
+    void test_pipelines_bucket_ring_fixed6()
+    {
+        QFETCH(double, value);
+        QFETCH(QString, text);
+        std::string out;
+        appendFixed6(value, out);
+        QCOMPARE(QString::fromStdString(out), text);
+    }
+
+    void test_pipelines_bucket_ring_json_string()
+    {
+        std::string out;
+        appendJsonString("a\"b\\c\n\x01", out);
+        QCOMPARE(out, std::string("\"a\\\"b\\\\c\\u000a\\u0001\""));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestBucketRing)
+#include "test_bucket_ring.moc"
