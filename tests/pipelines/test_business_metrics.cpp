@@ -5,6 +5,7 @@
 #include "pipelines_test_util.h"
 #include "test_support.h"
 
+#include <limits>
 #include <map>
 
 using namespace kappa;
@@ -162,6 +163,23 @@ private slots:
         QCOMPARE(rows[2].rowKey(), std::string("00000000000000000000/country/DE"));
     }
 
+    // rows() come in rowKey order, and row keys sort like (window, category),
+    // also for windows before 1970 and negative category ids.
+    void test_pipelines_business_metrics_row_key_order()
+    {
+        BusinessMetrics m(BusinessMetricsParams{std::numeric_limits<std::int64_t>::max(), true});
+        for (const Event &e : parseEvents("view t=0 cat=3; view t=0 cat=12; view t=-1s cat=-5;"
+                                          "view t=-1s cat=-10; view t=-1s cat=-50; view t=-61s cat=7;"
+                                          "view t=-1000m cat=-2147483648; view t=-1000m cat=2147483647"))
+            m.apply(e);
+        const std::vector<MetricsRow> rows = m.rows();
+        QCOMPARE(rows.size(), std::size_t(16));
+        for (std::size_t i = 1; i < rows.size(); ++i)
+            QVERIFY2(rows[i - 1].rowKey() < rows[i].rowKey(), rows[i].rowKey().c_str());
+        QCOMPARE(rows[0].rowKey(), std::string("-9999999999940000000/category/-9999999997852516352"));
+        QCOMPARE(rows[0].categoryId, std::numeric_limits<std::int32_t>::min());
+    }
+
     void test_pipelines_business_metrics_partitions_data()
     {
         QTest::addColumn<int>("partitions");
@@ -251,6 +269,53 @@ private slots:
             QCOMPARE(BusinessMetrics::parse(bytes.substr(0, n), params).status().code(),
                      StatusCode::Corruption);
         QVERIFY(!BusinessMetrics::parse(bytes + "\x01", params).isOk());
+    }
+
+    // Hostile event times and lateness: no window or watermark arithmetic may
+    // overflow. Events whose window does not fit in an int64 are dropped and
+    // counted; a huge lateness saturates the watermark instead of wrapping.
+    void test_pipelines_business_metrics_extreme_times()
+    {
+        constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+        constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+        Event e = parseEvents("view t=0")[0];
+        BusinessMetrics m;
+        for (std::int64_t ts : {kMax, kMax - 30000, kMin, kMin + 4000}) {
+            e.ts = EventTime(ts);
+            QVERIFY(!m.apply(e));
+        }
+        QCOMPARE(m.droppedLate(), 4);
+        QVERIFY(!m.hasWatermark());
+        e.ts = EventTime(kMax - 200000); // window [.., ..+60000) still fits
+        QVERIFY(m.apply(e));
+        QCOMPARE(m.drain().finalizedWindows.size(), std::size_t(0));
+        QCOMPARE(m.openWindows(), std::size_t(1));
+
+        BusinessMetrics patient(BusinessMetricsParams{kMax, false});
+        for (std::int64_t ts : {std::int64_t(-1000), std::int64_t(-90000), kMin + 100000}) {
+            e.ts = EventTime(ts);
+            QVERIFY(patient.apply(e));
+        }
+        QCOMPARE(patient.watermarkMs(), kMin);
+        QVERIFY(patient.drain().finalizedWindows.empty());
+        QCOMPARE(patient.droppedLate(), 0);
+
+        // Hostile amounts wrap around in the sums instead of overflowing.
+        BusinessMetrics rich;
+        for (const char *dsl : {"purchase t=1s", "purchase t=2s"}) {
+            Event p = parseEvents(dsl)[0];
+            p.amountCents = kMax;
+            QVERIFY(rich.apply(p));
+        }
+        MetricsRow total = rich.rows().at(0);
+        QCOMPARE(total.gmvCents, std::int64_t(-2));
+        total.addPartial(rich.rows().at(0));
+        QCOMPARE(total.gmvCents, std::int64_t(-4));
+
+        std::string bytes;
+        m.serialize(bytes);
+        KAPPA_ASSIGN_OR_FAIL(BusinessMetrics parsed, BusinessMetrics::parse(bytes, {}));
+        QVERIFY(parsed == m);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 using namespace kappa;
@@ -189,6 +190,19 @@ private slots:
         QCOMPARE(s.merchants.at(200).row(200).toJson(),
                  std::string("{\"merchant_id\":200,\"as_of_ms\":3601000,\"txn_1m\":2,\"txn_1h\":3,"
                              "\"baseline_per_min\":0.050000}"));
+    }
+
+    // Hostile amounts wrap around in the sums instead of overflowing (UBSan aborts).
+    void test_pipelines_fraud_huge_amounts()
+    {
+        std::vector<Event> events = parseEvents("purchase t=0; purchase t=1s; purchase t=61s");
+        for (Event &e : events)
+            e.amountCents = std::numeric_limits<std::int64_t>::max();
+        const Stages s = runStages(events, FraudParams{});
+        const CardScoreRow r = s.cards.at(100).row(100, FraudParams{});
+        QCOMPARE(r.txn1h, 3);
+        QCOMPARE(r.amount1hCents, std::numeric_limits<std::int64_t>::max() - 2);
+        QVERIFY(r.score >= 0.0 && r.score <= 1.0);
     }
 
     void test_pipelines_fraud_zscore_data()

@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 using namespace kappa;
@@ -118,6 +119,20 @@ private slots:
         QFETCH(QString, events);
         QFETCH(QString, expected);
         QCOMPARE(run(events), expected);
+    }
+
+    // Amounts are unchecked producer input: hostile ones make the spend wrap
+    // around (the same for any arrival order), never overflow (UBSan aborts).
+    void test_pipelines_user_features_huge_amounts()
+    {
+        std::vector<Event> events = parseEvents("purchase t=0; purchase t=1d; purchase t=2d");
+        for (Event &e : events)
+            e.amountCents = std::numeric_limits<std::int64_t>::max();
+        const UserFeaturesRow r = fold(events).row(1, {});
+        QCOMPARE(r.purchases30d, 3);
+        QCOMPARE(r.spend30dCents, std::numeric_limits<std::int64_t>::max() - 2);
+        std::reverse(events.begin(), events.end());
+        QVERIFY(fold(events).row(1, {}) == r);
     }
 
     void test_pipelines_user_features_v2_rows()

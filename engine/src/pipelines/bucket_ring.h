@@ -31,6 +31,15 @@ inline std::int64_t floorDiv(std::int64_t a, std::int64_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+// Sums of amounts wrap around instead of overflowing (undefined behaviour).
+// Amounts are unchecked producer input, but only hostile ones (beyond 9.2e16
+// dollars in total) get there, and a wrapping sum stays independent of the
+// order of its terms, so rows remain a function of the log contents.
+inline std::int64_t addWrapping(std::int64_t a, std::int64_t b)
+{
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+
 template<typename T>
 class BucketRing
 {

@@ -11,23 +11,47 @@ namespace {
 
 constexpr std::uint8_t kFormatV1 = 1;
 
-std::string zeroPadded(std::int64_t value, int width)
+// The windows whose start and end both fit in an int64. Event times within a
+// minute of the int64 limits (hostile input, ~292 million years from the
+// epoch) fall outside them and are dropped, so window arithmetic never
+// overflows.
+constexpr std::int64_t kFirstWindow = std::numeric_limits<std::int64_t>::min() / kMetricsWindowMs;
+constexpr std::int64_t kLastWindow = std::numeric_limits<std::int64_t>::max() / kMetricsWindowMs - 1;
+
+bool representableWindowStart(std::int64_t start)
 {
-    // Window starts and category ids are non-negative in practice; a negative
-    // value sorts before all non-negative ones thanks to '-' < '0'.
+    return start % kMetricsWindowMs == 0 && start / kMetricsWindowMs >= kFirstWindow
+           && start / kMetricsWindowMs <= kLastWindow;
+}
+
+std::string zeroPadded(std::uint64_t value, int width)
+{
     std::string digits = std::to_string(value);
     if (static_cast<int>(digits.size()) < width)
         digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
     return digits;
 }
 
+// Decimal text that sorts like the numbers. Non-negative values (all of them in
+// practice) are zero-padded to `width`; a negative value (event times before
+// 1970, hostile category ids) is '-' and 10^19 - |value| in 19 digits, so it
+// sorts before every non-negative value ('-' < '0') and among negative ones by
+// value (plain "-5" vs "-10" text would sort the wrong way).
+std::string orderedDecimal(std::int64_t value, int width)
+{
+    if (value >= 0)
+        return zeroPadded(static_cast<std::uint64_t>(value), width);
+    const std::uint64_t magnitude = 0 - static_cast<std::uint64_t>(value); // <= 2^63 < 10^19
+    return "-" + zeroPadded(10'000'000'000'000'000'000ull - magnitude, 19);
+}
+
 } // namespace
 
 std::string MetricsRow::rowKey() const
 {
-    std::string key = zeroPadded(windowStartMs, 20);
+    std::string key = orderedDecimal(windowStartMs, 20);
     if (dimension == MetricsDimension::Category)
-        key += "/category/" + zeroPadded(categoryId, 10);
+        key += "/category/" + orderedDecimal(categoryId, 10);
     else
         key += "/country/" + country;
     return key;
@@ -60,7 +84,7 @@ void MetricsRow::addPartial(const MetricsRow &other)
     cartAdds += other.cartAdds;
     checkouts += other.checkouts;
     orders += other.orders;
-    gmvCents += other.gmvCents;
+    gmvCents = addWrapping(gmvCents, other.gmvCents);
     sessions += other.sessions;
     purchasingSessions += other.purchasingSessions;
 }
@@ -68,6 +92,15 @@ void MetricsRow::addPartial(const MetricsRow &other)
 BusinessMetrics::BusinessMetrics(BusinessMetricsParams params)
     : m_params(params)
 {}
+
+std::int64_t BusinessMetrics::watermarkMs() const
+{
+    std::int64_t watermark = 0;
+    if (__builtin_sub_overflow(m_maxTsMs, m_params.allowedLatenessMs, &watermark))
+        return m_params.allowedLatenessMs > 0 ? std::numeric_limits<std::int64_t>::min()
+                                              : std::numeric_limits<std::int64_t>::max();
+    return watermark;
+}
 
 void BusinessMetrics::addToCell(Cell &cell, const Event &event)
 {
@@ -78,7 +111,7 @@ void BusinessMetrics::addToCell(Cell &cell, const Event &event)
     case EventType::Checkout: ++cell.checkouts; break;
     case EventType::Purchase:
         ++cell.orders;
-        cell.gmvCents += event.amountCents.value_or(0);
+        cell.gmvCents = addWrapping(cell.gmvCents, event.amountCents.value_or(0));
         cell.purchasingSessions.insert(event.sessionId);
         break;
     case EventType::Search:
@@ -89,7 +122,12 @@ void BusinessMetrics::addToCell(Cell &cell, const Event &event)
 bool BusinessMetrics::apply(const Event &event)
 {
     const std::int64_t ts = event.ts.value();
-    const std::int64_t windowStart = floorDiv(ts, kMetricsWindowMs) * kMetricsWindowMs;
+    const std::int64_t windowIndex = floorDiv(ts, kMetricsWindowMs);
+    if (windowIndex < kFirstWindow || windowIndex > kLastWindow) {
+        ++m_droppedLate;
+        return false;
+    }
+    const std::int64_t windowStart = windowIndex * kMetricsWindowMs;
     if (m_seen && windowStart + kMetricsWindowMs <= watermarkMs()) {
         ++m_droppedLate;
         return false;
@@ -235,18 +273,15 @@ Result<BusinessMetrics> BusinessMetrics::parse(std::string_view bytes, BusinessM
     for (std::uint64_t i = 0; r.ok() && i < windows; ++i) {
         std::int64_t start = 0;
         std::uint64_t n = 0;
-        if (!r.getVarI64(start) || m.m_windows.count(start) != 0)
+        if (!r.getVarI64(start) || !representableWindowStart(start) || m.m_windows.count(start) != 0)
             break;
         Window &window = m.m_windows[start];
         r.getBool(window.changed);
         r.getCount(n);
         for (std::uint64_t k = 0; r.ok() && k < n; ++k) {
-            std::int64_t category = 0;
-            if (r.getVarI64(category)
-                && (category < std::numeric_limits<std::int32_t>::min()
-                    || category > std::numeric_limits<std::int32_t>::max()))
-                r.fail();
-            readCell(r, window.categories[static_cast<std::int32_t>(category)]);
+            std::int32_t category = 0;
+            if (r.getVarI32(category))
+                readCell(r, window.categories[category]);
         }
         r.getCount(n);
         for (std::uint64_t k = 0; r.ok() && k < n; ++k) {

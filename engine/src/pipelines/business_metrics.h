@@ -9,9 +9,10 @@
 //
 // Lateness: the partition's watermark is (max ts_ms seen) - allowed lateness.
 // An event whose window end (window_start_ms + 60000) <= watermark at its
-// arrival is counted in droppedLate() and not applied, never silently lost. A
-// window stays updatable until the watermark reaches its end; drain() then
-// reports it final and frees it. Which events are late depends on the
+// arrival is counted in droppedLate() and not applied, never silently lost (so
+// is an event within a minute of the int64 limits, whose window cannot be
+// represented). A window stays updatable until the watermark reaches its end;
+// drain() then reports it final and frees it. Which events are late depends on the
 // partition's log order, which the log fixes.
 #pragma once
 
@@ -85,7 +86,8 @@ public:
 
     std::int64_t droppedLate() const { return m_droppedLate; }
     bool hasWatermark() const { return m_seen; }
-    std::int64_t watermarkMs() const { return m_maxTsMs - m_params.allowedLatenessMs; }
+    // Saturates at the int64 limits (a huge allowed lateness).
+    std::int64_t watermarkMs() const;
     std::size_t openWindows() const { return m_windows.size(); }
 
     // Format v1: byte 1, then max ts, dropped count and the open windows with

@@ -1,6 +1,7 @@
 #include "pipelines/fraud.h"
 
 #include "pipelines/row_json.h"
+#include "pipelines/sorted_set.h"
 #include "pipelines/wire.h"
 
 #include <algorithm>
@@ -12,21 +13,6 @@ namespace {
 
 constexpr std::uint8_t kFormatV1 = 1;
 constexpr int kMaxReasons = 3;
-
-template<typename T>
-void insertSorted(std::vector<T> &set, const T &value)
-{
-    auto it = std::lower_bound(set.begin(), set.end(), value);
-    if (it == set.end() || *it != value)
-        set.insert(it, value);
-}
-
-template<typename T>
-std::int64_t distinctCount(std::vector<T> all)
-{
-    std::sort(all.begin(), all.end());
-    return std::unique(all.begin(), all.end()) - all.begin();
-}
 
 Status truncated(std::string_view what)
 {
@@ -168,7 +154,7 @@ void CardAggregate::apply(const EnrichedPayment &p, const FraudParams &params)
         ++*count;
     if (MinuteBucket *minute = m_minutes.slotFor(p.tsMs)) {
         ++minute->count;
-        minute->amountCents += p.amountCents;
+        minute->amountCents = addWrapping(minute->amountCents, p.amountCents);
     }
     if (auto *merchants = m_merchants.slotFor(p.tsMs))
         insertSorted(*merchants, p.merchantId);
@@ -196,7 +182,7 @@ CardScoreRow CardAggregate::row(std::int64_t cardId, const FraudParams &params) 
     m_tenSeconds.forEachInWindow(m_asOfMs, [&](std::int64_t c) { row.txn1m += c; });
     m_minutes.forEachInWindow(m_asOfMs, [&](const MinuteBucket &b) {
         row.txn1h += b.count;
-        row.amount1hCents += b.amountCents;
+        row.amount1hCents = addWrapping(row.amount1hCents, b.amountCents);
     });
     std::vector<std::int64_t> merchants;
     m_merchants.forEachInWindow(m_asOfMs, [&](const std::vector<std::int64_t> &b) {
@@ -314,27 +300,6 @@ void CardAggregate::serialize(std::string &out) const
     w.putDouble(m_amountMean);
     w.putDouble(m_amountM2);
 }
-
-namespace {
-
-// Reads a sorted, distinct list of n values with `readOne`.
-template<typename T, typename F>
-bool readSortedSet(ByteReader &r, std::vector<T> &out, F readOne)
-{
-    std::uint64_t n = 0;
-    if (!r.getCount(n))
-        return false;
-    out.resize(n);
-    for (T &v : out) {
-        if (!readOne(r, v))
-            return false;
-    }
-    return std::adjacent_find(out.begin(), out.end(), [](const T &a, const T &b) { return !(a < b); })
-               == out.end()
-           || r.fail();
-}
-
-} // namespace
 
 Result<CardAggregate> CardAggregate::parse(std::string_view bytes)
 {

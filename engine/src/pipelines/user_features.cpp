@@ -1,6 +1,7 @@
 #include "pipelines/user_features.h"
 
 #include "pipelines/row_json.h"
+#include "pipelines/sorted_set.h"
 #include "pipelines/wire.h"
 
 #include <algorithm>
@@ -10,13 +11,6 @@ namespace kappa::pipelines {
 namespace {
 
 constexpr std::uint8_t kFormatV1 = 1;
-
-void insertSorted(std::vector<std::int32_t> &set, std::int32_t value)
-{
-    auto it = std::lower_bound(set.begin(), set.end(), value);
-    if (it == set.end() || *it != value)
-        set.insert(it, value);
-}
 
 } // namespace
 
@@ -34,7 +28,7 @@ void UserFeatures::apply(const Event &event, const UserFeaturesParams &params)
     case EventType::Purchase:
         if (DayBucket *day = m_days.slotFor(ts)) {
             ++day->purchases;
-            day->spendCents += event.amountCents.value_or(0);
+            day->spendCents = addWrapping(day->spendCents, event.amountCents.value_or(0));
         }
         break;
     case EventType::Search:
@@ -96,11 +90,10 @@ UserFeaturesRow UserFeatures::row(std::int64_t userId, const UserFeaturesParams 
         row.cartAdds24h += h.cartAdds;
         categories.insert(categories.end(), h.categories.begin(), h.categories.end());
     });
-    std::sort(categories.begin(), categories.end());
-    row.distinctCategories24h = std::unique(categories.begin(), categories.end()) - categories.begin();
+    row.distinctCategories24h = distinctCount(std::move(categories));
     m_days.forEachInWindow(m_asOfMs, [&](const DayBucket &d) {
         row.purchases30d += d.purchases;
-        row.spend30dCents += d.spendCents;
+        row.spend30dCents = addWrapping(row.spend30dCents, d.spendCents);
     });
     row.avgOrderValue30dCents = row.purchases30d > 0 ? row.spend30dCents / row.purchases30d : 0;
     for (const RecentItem &r : m_recent)
@@ -189,19 +182,6 @@ void UserFeatures::serialize(std::string &out) const
     }
 }
 
-namespace {
-
-bool readI32(ByteReader &r, std::int32_t &out)
-{
-    std::int64_t v = 0;
-    if (!r.getVarI64(v) || v < INT32_MIN || v > INT32_MAX)
-        return r.fail();
-    out = static_cast<std::int32_t>(v);
-    return true;
-}
-
-} // namespace
-
 Result<UserFeatures> UserFeatures::parse(std::string_view bytes)
 {
     UserFeatures f;
@@ -213,15 +193,9 @@ Result<UserFeatures> UserFeatures::parse(std::string_view bytes)
     r.getVarI64(f.m_asOfMs);
     f.m_views5m.parse(r, [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); });
     f.m_hours.parse(r, [](ByteReader &br, HourBucket &h) {
-        std::uint64_t n = 0;
-        if (!br.getVarI64(h.views) || !br.getVarI64(h.cartAdds) || !br.getCount(n))
-            return false;
-        h.categories.resize(n);
-        for (std::int32_t &c : h.categories) {
-            if (!readI32(br, c))
-                return false;
-        }
-        return std::is_sorted(h.categories.begin(), h.categories.end()) || br.fail();
+        return br.getVarI64(h.views) && br.getVarI64(h.cartAdds)
+               && readSortedSet(br, h.categories,
+                                [](ByteReader &rr, std::int32_t &c) { return rr.getVarI32(c); });
     });
     f.m_days.parse(r, [](ByteReader &br, DayBucket &d) {
         std::uint64_t n = 0;
@@ -231,7 +205,7 @@ Result<UserFeatures> UserFeatures::parse(std::string_view bytes)
         for (std::uint64_t i = 0; i < n; ++i) {
             std::int32_t category = 0;
             std::int64_t views = 0;
-            if (!readI32(br, category) || !br.getVarI64(views))
+            if (!br.getVarI32(category) || !br.getVarI64(views))
                 return false;
             d.categoryViews[category] = views;
         }

@@ -10,6 +10,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -90,6 +91,17 @@ public:
         if (!getVarU64(u))
             return false;
         v = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+        return true;
+    }
+    // A value written with putVarI64 that must fit in an int32.
+    bool getVarI32(std::int32_t &v)
+    {
+        std::int64_t wide = 0;
+        if (!getVarI64(wide))
+            return false;
+        if (wide < std::numeric_limits<std::int32_t>::min() || wide > std::numeric_limits<std::int32_t>::max())
+            return fail();
+        v = static_cast<std::int32_t>(wide);
         return true;
     }
     bool getDouble(double &v)
