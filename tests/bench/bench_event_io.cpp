@@ -15,6 +15,8 @@
 #include <vector>
 
 using namespace kappa;
+using kappa::bench::fail;
+using kappa::bench::orFail;
 using kappa::bench::Stopwatch;
 
 namespace {
@@ -22,20 +24,6 @@ namespace {
 constexpr int kRuns = 5;
 constexpr int kPartitions = 8;
 constexpr std::size_t kBatch = 10'000;
-
-[[noreturn]] void fail(const Status &s)
-{
-    std::cerr << "bench_event_io: " << s.toString() << "\n";
-    std::exit(1);
-}
-
-template<typename T>
-T orFail(Result<T> r)
-{
-    if (!r.isOk())
-        fail(r.status());
-    return std::move(r).value();
-}
 
 // Encoded events, laid out as one buffer per batch with record views into it.
 struct EncodedBatch

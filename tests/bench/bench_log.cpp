@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 
 using namespace kappa;
+using kappa::bench::fail;
 using kappa::bench::Stopwatch;
 
 namespace {
@@ -48,12 +49,6 @@ Payloads makePayloads(std::size_t count, unsigned seed)
         p.bytes += p.keys[i].size() + p.values[i].size();
     }
     return p;
-}
-
-void fail(const Status &s)
-{
-    std::cerr << "bench_log: " << s.toString() << "\n";
-    std::exit(1);
 }
 
 std::unique_ptr<LocalLog> openFresh(const std::string &dir, int partitions)

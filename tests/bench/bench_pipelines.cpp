@@ -32,6 +32,8 @@
 #include <vector>
 
 using namespace kappa;
+using kappa::bench::fail;
+using kappa::bench::orFail;
 using kappa::bench::Stopwatch;
 
 namespace {
@@ -44,20 +46,6 @@ constexpr double kCheckpointIntervalSeconds = 5.0;
 // whole working set of these runs and no clean entry is ever evicted.
 constexpr std::size_t kCacheCapacity = 1'000'000;
 const std::string kDataDir = "./bench_pipelines_data";
-
-[[noreturn]] void fail(const Status &s)
-{
-    std::cerr << "bench_pipelines: " << s.toString() << "\n";
-    std::exit(1);
-}
-
-template<typename T>
-T orFail(Result<T> r)
-{
-    if (!r.isOk())
-        fail(r.status());
-    return std::move(r).value();
-}
 
 // An encoded event and the partition the log would put it in (by its key).
 struct Payload

@@ -1,6 +1,7 @@
 #include "bench_support.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -39,6 +40,12 @@ std::string machineDescription()
 void printHeader(const std::string &title)
 {
     std::cout << "== " << title << "\nmachine: " << machineDescription() << "\n";
+}
+
+void fail(const Status &status)
+{
+    std::cerr << "benchmark failed: " << status.toString() << "\n";
+    std::exit(1);
 }
 
 double median(std::vector<double> values)

@@ -1,6 +1,8 @@
 // Shared helpers for benchmarks: machine description, timing, medians.
 #pragma once
 
+#include "kappa/status.h"
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -14,6 +16,17 @@ std::string machineDescription();
 void printHeader(const std::string &title);
 
 double median(std::vector<double> values);
+
+// Prints "<program>: <status>" and exits 1: a benchmark cannot go on after a failure.
+[[noreturn]] void fail(const Status &status);
+
+template<typename T>
+T orFail(Result<T> result)
+{
+    if (!result.isOk())
+        fail(result.status());
+    return std::move(result).value();
+}
 
 class Stopwatch
 {

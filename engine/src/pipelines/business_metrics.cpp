@@ -262,9 +262,7 @@ Result<BusinessMetrics> BusinessMetrics::parse(std::string_view bytes, BusinessM
 {
     BusinessMetrics m(params);
     ByteReader r(bytes);
-    std::uint8_t format = 0;
-    if (r.getU8(format) && format != kFormatV1)
-        return Status::corruption("business_metrics state: unknown format " + std::to_string(format));
+    KAPPA_RETURN_IF_ERROR(readFormatByte(r, kFormatV1, "business_metrics state"));
     r.getBool(m.m_seen);
     r.getVarI64(m.m_maxTsMs);
     r.getVarI64(m.m_droppedLate);

@@ -55,9 +55,7 @@ Result<EnrichedPayment> EnrichedPayment::parse(std::string_view bytes)
 {
     EnrichedPayment p;
     ByteReader r(bytes);
-    std::uint8_t format = 0;
-    if (r.getU8(format) && format != kFormatV1)
-        return Status::corruption("enriched payment: unknown format " + std::to_string(format));
+    KAPPA_RETURN_IF_ERROR(readFormatByte(r, kFormatV1, "enriched payment"));
     r.getVarI64(p.eventId);
     r.getVarI64(p.tsMs);
     r.getVarI64(p.userId);
@@ -124,9 +122,7 @@ Result<MerchantAggregate> MerchantAggregate::parse(std::string_view bytes)
 {
     MerchantAggregate m;
     ByteReader r(bytes);
-    std::uint8_t format = 0;
-    if (r.getU8(format) && format != kFormatV1)
-        return Status::corruption("merchant state: unknown format " + std::to_string(format));
+    KAPPA_RETURN_IF_ERROR(readFormatByte(r, kFormatV1, "merchant state"));
     r.getBool(m.m_seen);
     r.getVarI64(m.m_asOfMs);
     m.m_minutes.parse(r, [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); });
@@ -305,9 +301,7 @@ Result<CardAggregate> CardAggregate::parse(std::string_view bytes)
 {
     CardAggregate c;
     ByteReader r(bytes);
-    std::uint8_t format = 0;
-    if (r.getU8(format) && format != kFormatV1)
-        return Status::corruption("card state: unknown format " + std::to_string(format));
+    KAPPA_RETURN_IF_ERROR(readFormatByte(r, kFormatV1, "card state"));
     r.getBool(c.m_seen);
     r.getVarI64(c.m_asOfMs);
     c.m_tenSeconds.parse(r, [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); });

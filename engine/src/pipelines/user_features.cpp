@@ -186,9 +186,7 @@ Result<UserFeatures> UserFeatures::parse(std::string_view bytes)
 {
     UserFeatures f;
     ByteReader r(bytes);
-    std::uint8_t format = 0;
-    if (r.getU8(format) && format != kFormatV1)
-        return Status::corruption("user_features state: unknown format " + std::to_string(format));
+    KAPPA_RETURN_IF_ERROR(readFormatByte(r, kFormatV1, "user_features state"));
     r.getBool(f.m_seen);
     r.getVarI64(f.m_asOfMs);
     f.m_views5m.parse(r, [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); });

@@ -8,6 +8,8 @@
 // turns that into Status::corruption.
 #pragma once
 
+#include "kappa/status.h"
+
 #include <bit>
 #include <cstdint>
 #include <limits>
@@ -158,5 +160,15 @@ private:
     std::size_t m_pos = 0;
     bool m_ok = true;
 };
+
+// Reads the leading format byte of a stored value. Only an unknown format is
+// an error here; a missing byte is caught by the caller's end-of-input check.
+inline Status readFormatByte(ByteReader &r, std::uint8_t expected, std::string_view what)
+{
+    std::uint8_t format = 0;
+    if (r.getU8(format) && format != expected)
+        return Status::corruption(std::string(what) + ": unknown format " + std::to_string(format));
+    return Status::ok();
+}
 
 } // namespace kappa::pipelines
