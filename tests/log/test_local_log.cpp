@@ -1,5 +1,6 @@
-// LocalLog behaviour: topics, appends, reads across segment rolls, seeks by
-// offset and by time, retention, readOnly and the directory lock.
+// LocalLog behaviour: topics (creation and deletion), appends, reads across
+// segment rolls, seeks by offset and by time, retention, readOnly and the
+// directory lock.
 #include "base/murmur2.h"
 #include "log_test_util.h"
 
@@ -381,6 +382,127 @@ private slots:
         KAPPA_ASSIGN_OR_FAIL(std::uint64_t after, FileSystem::posix().fileSize(last));
         QCOMPARE(after, size + 7); // nothing changed on disk
         QCOMPARE(segmentFiles(path + "/t/0"), segments);
+    }
+
+    void deleteTopicRemovesItsData()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, smallSegments()));
+        KAPPA_VERIFY_OK(log->createTopic("rekey.v1", TopicConfig{3}));
+        KAPPA_VERIFY_OK(log->createTopic("other", TopicConfig{1}));
+        KAPPA_VERIFY_OK(appendSequence(*log, "rekey.v1", 1, 0, 400)); // several segments
+        KAPPA_VERIFY_OK(appendSequence(*log, "other", 0, 0, 10));
+
+        KAPPA_VERIFY_OK(log->deleteTopic("rekey.v1"));
+        QVERIFY(!FileSystem::posix().exists(path + "/rekey.v1"));
+        QVERIFY(!FileSystem::posix().exists(path + "/rekey.v1~deleted"));
+        QCOMPARE(log->listTopics(), std::vector<std::string>{"other"});
+        QCOMPARE(log->describeTopic("rekey.v1").status().code(), StatusCode::NotFound);
+        RecordBatch batch;
+        QCOMPARE(log->read("rekey.v1", PartitionId(1), Offset(0), 100, batch).code(), StatusCode::NotFound);
+        QCOMPARE(log->partitionInfo("rekey.v1", PartitionId(0)).status().code(), StatusCode::NotFound);
+        QCOMPARE(log->offsetForTime("rekey.v1", PartitionId(0), WallTime(0)).status().code(),
+                 StatusCode::NotFound);
+        const Record r{"k", "v"};
+        QCOMPARE(log->append("rekey.v1", {&r, 1}).status().code(), StatusCode::NotFound);
+        QCOMPARE(log->appendToPartition("rekey.v1", PartitionId(0), {&r, 1}).status().code(),
+                 StatusCode::NotFound);
+        QCOMPARE(log->deleteTopic("rekey.v1").code(), StatusCode::NotFound);
+
+        // The name is free again, with another partition count and no old records.
+        KAPPA_VERIFY_OK(log->createTopic("rekey.v1", TopicConfig{2}));
+        KAPPA_ASSIGN_OR_FAIL(PartitionInfo info, log->partitionInfo("rekey.v1", PartitionId(1)));
+        QCOMPARE(info.startOffset.value(), 0);
+        QCOMPARE(info.endOffset.value(), 0);
+        KAPPA_VERIFY_OK(appendSequence(*log, "rekey.v1", 1, 0, 5));
+
+        // Deletion is durable and the untouched topic keeps its records.
+        log.reset();
+        KAPPA_ASSIGN_OR_FAIL(log, LocalLog::open(path, smallSegments()));
+        KAPPA_ASSIGN_OR_FAIL(TopicConfig config, log->describeTopic("rekey.v1"));
+        QCOMPARE(config.partitions, 2);
+        ReadBack back;
+        KAPPA_VERIFY_OK(verifySequence(*log, "rekey.v1", 1, 0, 1000, &back));
+        QCOMPARE(back.count, 5);
+        KAPPA_VERIFY_OK(verifySequence(*log, "other", 0, 0, 1000, &back));
+        QCOMPARE(back.count, 10);
+        KAPPA_VERIFY_OK(log->deleteTopic("rekey.v1"));
+        log.reset();
+        KAPPA_ASSIGN_OR_FAIL(log, LocalLog::open(path, smallSegments()));
+        QCOMPARE(log->listTopics(), std::vector<std::string>{"other"});
+    }
+
+    void deleteTopicErrors()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, {}));
+        QCOMPARE(log->deleteTopic("absent").code(), StatusCode::NotFound);
+        QCOMPARE(log->deleteTopic("a/b").code(), StatusCode::InvalidArgument);
+        QCOMPARE(log->deleteTopic("..").code(), StatusCode::InvalidArgument);
+        QCOMPARE(log->deleteTopic("").code(), StatusCode::InvalidArgument);
+        QCOMPARE(log->deleteTopic("t~deleted").code(), StatusCode::InvalidArgument);
+        KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
+        LocalLogOptions readOnly;
+        readOnly.readOnly = true;
+        KAPPA_ASSIGN_OR_FAIL(auto reader, LocalLog::open(path, readOnly));
+        QCOMPARE(reader->deleteTopic("t").code(), StatusCode::FailedPrecondition);
+        QVERIFY(FileSystem::posix().exists(path + "/t/topic.meta"));
+    }
+
+    // A crash after the tombstone rename, partway through removing its files:
+    // the log opens without the topic, and a writable open finishes the removal.
+    void interruptedDeletionIsFinishedAtOpen()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, smallSegments()));
+            KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{2}));
+            KAPPA_VERIFY_OK(log->createTopic("keep", TopicConfig{1}));
+            KAPPA_VERIFY_OK(appendSequence(*log, "t", 0, 0, 300));
+            KAPPA_VERIFY_OK(appendSequence(*log, "keep", 0, 0, 3));
+        }
+        FileSystem &fs = FileSystem::posix();
+        KAPPA_VERIFY_OK(fs.renameFile(path + "/t", path + "/t~deleted"));
+        // Half-removed: metadata and the first segment of partition 0 are gone.
+        KAPPA_VERIFY_OK(fs.removeFile(path + "/t~deleted/topic.meta"));
+        KAPPA_VERIFY_OK(fs.removeFile(path + "/t~deleted/0/00000000000000000000.log"));
+
+        LocalLogOptions readOnly;
+        readOnly.readOnly = true;
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto reader, LocalLog::open(path, readOnly));
+            QCOMPARE(reader->listTopics(), std::vector<std::string>{"keep"});
+            QVERIFY(fs.exists(path + "/t~deleted/1")); // readOnly writes nothing
+        }
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, smallSegments()));
+        QCOMPARE(log->listTopics(), std::vector<std::string>{"keep"});
+        QVERIFY(!fs.exists(path + "/t~deleted"));
+        ReadBack back;
+        KAPPA_VERIFY_OK(verifySequence(*log, "keep", 0, 0, 1000, &back));
+        QCOMPARE(back.count, 3);
+        KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
+    }
+
+    // A tombstone whose removal failed earlier does not block deleting the name again.
+    void staleTombstoneDoesNotBlockDeletion()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, {}));
+        KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
+        FileSystem &fs = FileSystem::posix();
+        KAPPA_VERIFY_OK(fs.createDirs(path + "/t~deleted/0"));
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto stale, fs.openWritable(path + "/t~deleted/0/00000000000000000000.log"));
+            KAPPA_VERIFY_OK(stale->append("leftover"));
+        }
+        KAPPA_VERIFY_OK(log->deleteTopic("t"));
+        QVERIFY(!fs.exists(path + "/t"));
+        QVERIFY(!fs.exists(path + "/t~deleted"));
+        QVERIFY(log->listTopics().empty());
     }
 
     void readReusesBatchMemory()

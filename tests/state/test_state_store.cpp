@@ -1,10 +1,12 @@
 // StateStore and TaskState: checkpoint round trips across reopen, task
-// isolation, destroy, errors for damaged or misused stores, measurements.
+// isolation, scans, read-only opening, destroy, errors for damaged or misused
+// stores, measurements.
 #include "state/keyed_state.h"
 #include "state/state_store.h"
 #include "state_test_util.h"
 #include "test_support.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +51,24 @@ Status add(KeyedState<Counter> &counters, const std::string &key, std::int64_t v
     c->count += 1;
     c->sum += value;
     return Status::ok();
+}
+
+// Every (key, value) a TaskState::scan of `table` visits, in visiting order.
+Result<std::vector<std::pair<std::string, std::string>>> scanTable(const TaskState &task, std::uint8_t table)
+{
+    std::vector<std::pair<std::string, std::string>> seen;
+    KAPPA_RETURN_IF_ERROR(task.scan(table, [&](std::string_view key, std::string_view value) {
+        seen.emplace_back(key, value);
+        return true;
+    }));
+    return seen;
+}
+
+std::string counterBytes(std::int64_t count, std::int64_t sum)
+{
+    std::string bytes;
+    Counter{count, sum}.serialize(bytes);
+    return bytes;
 }
 
 } // namespace
@@ -134,6 +154,114 @@ private slots:
         QCOMPARE(metaB->inputs[0].nextOffset, Offset(20));
         KAPPA_ASSIGN_OR_FAIL(const Counter *stillA, a.counters->find("only-b"));
         QCOMPARE(stillA, nullptr);
+    }
+
+    void scanVisitsCommittedKeysOfOneTable()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto store, StateStore::open(tempPath(dir, "s")));
+        // The highest task ids and tables: their prefixes are (nearly) all
+        // 0xff bytes, the edge of the scan's upper bound.
+        KAPPA_ASSIGN_OR_FAIL(auto task, store->openTask(TaskId(0xffffffffu)));
+        KAPPA_ASSIGN_OR_FAIL(auto neighbour, store->openTask(TaskId(0xfffffffeu)));
+        KAPPA_ASSIGN_OR_FAIL(auto last, KeyedState<Counter>::create(*task, 255, 100));
+        KAPPA_ASSIGN_OR_FAIL(auto first, KeyedState<Counter>::create(*task, 0, 100));
+        KAPPA_ASSIGN_OR_FAIL(auto other, KeyedState<Counter>::create(*neighbour, 255, 100));
+        KAPPA_VERIFY_OK(task->restore().status());
+        KAPPA_VERIFY_OK(neighbour->restore().status());
+        for (const char *key : {"carol", "alice", "bob"})
+            KAPPA_VERIFY_OK(add(*last, key, 1));
+        KAPPA_VERIFY_OK(add(*last, std::string("\xff\x00", 2), 9)); // binary keys sort bytewise
+        KAPPA_VERIFY_OK(add(*first, "in-table-0", 2));
+        KAPPA_VERIFY_OK(add(*other, "neighbour", 3));
+        KAPPA_VERIFY_OK(task->checkpoint(metaAt(1)).status());
+        KAPPA_VERIFY_OK(neighbour->checkpoint(metaAt(1)).status());
+        KAPPA_VERIFY_OK(add(*last, "dave", 4)); // not checkpointed: invisible
+        last->erase("bob");                     // likewise: still visible until checkpointed
+
+        KAPPA_ASSIGN_OR_FAIL(auto seen, scanTable(*task, 255));
+        const std::vector<std::pair<std::string, std::string>> expected{
+            {"alice", counterBytes(1, 1)},
+            {"bob", counterBytes(1, 1)},
+            {"carol", counterBytes(1, 1)},
+            {std::string("\xff\x00", 2), counterBytes(1, 9)},
+        };
+        QVERIFY(seen == expected);
+        KAPPA_ASSIGN_OR_FAIL(seen, scanTable(*task, 0));
+        QCOMPARE(seen.size(), std::size_t(1));
+        QCOMPARE(seen[0].first, std::string("in-table-0"));
+        KAPPA_ASSIGN_OR_FAIL(seen, scanTable(*task, 7));
+        QVERIFY(seen.empty());
+
+        KAPPA_VERIFY_OK(task->checkpoint(metaAt(2)).status());
+        KAPPA_ASSIGN_OR_FAIL(seen, scanTable(*task, 255));
+        QCOMPARE(seen.size(), std::size_t(4)); // bob gone, dave added
+        QCOMPARE(seen[1].first, std::string("carol"));
+        QCOMPARE(seen[2].first, std::string("dave"));
+
+        // Early stop; and the store-level scan sees full keys.
+        int visits = 0;
+        KAPPA_VERIFY_OK(task->scan(255, [&](std::string_view, std::string_view) { return ++visits < 2; }));
+        QCOMPARE(visits, 2);
+        std::vector<std::string> fullKeys;
+        KAPPA_VERIFY_OK(store->scan(std::string("\xff\xff\xff"), [&](std::string_view key, std::string_view) {
+            fullKeys.emplace_back(key);
+            return true;
+        }));
+        QCOMPARE(fullKeys.size(), std::size_t(6)); // both tasks, all tables
+        QCOMPARE(fullKeys.front(), neighbour->keyPrefix(255) + "neighbour");
+        QCOMPARE(fullKeys[1], task->keyPrefix(0) + "in-table-0");
+        QVERIFY(std::is_sorted(fullKeys.begin(), fullKeys.end()));
+        std::size_t all = 0;
+        KAPPA_VERIFY_OK(store->scan("", [&](std::string_view, std::string_view) { return ++all, true; }));
+        QCOMPARE(all, std::size_t(6));
+    }
+
+    void readOnlyOpenBesideAWriter()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "s");
+        StoreOptions readOnly;
+        readOnly.readOnly = true;
+        QCOMPARE(StateStore::open(path, readOnly).status().code(), StatusCode::NotFound);
+        QVERIFY(!std::filesystem::exists(path)); // nothing created
+
+        KAPPA_ASSIGN_OR_FAIL(auto writer, StateStore::open(path));
+        KAPPA_ASSIGN_OR_FAIL(OpenTask t, openTask(*writer, 3));
+        KAPPA_VERIFY_OK(add(*t.counters, "alice", 5));
+        KAPPA_VERIFY_OK(t.task->checkpoint(metaAt(7)).status());
+
+        // The writer still holds the store: a reader opens it anyway and sees that checkpoint.
+        KAPPA_ASSIGN_OR_FAIL(auto reader, StateStore::open(path, readOnly));
+        KAPPA_ASSIGN_OR_FAIL(std::optional<CheckpointMeta> meta, reader->lastCheckpoint(TaskId(3)));
+        QVERIFY(meta);
+        QCOMPARE(meta->inputs[0].nextOffset, Offset(7));
+        const std::string alice = t.task->keyPrefix(0) + "alice";
+        std::string value;
+        bool found = false;
+        KAPPA_VERIFY_OK(reader->get(alice, &value, &found));
+        QVERIFY(found);
+        QCOMPARE(value, counterBytes(1, 5));
+
+        // Later checkpoints appear only after reopening.
+        KAPPA_VERIFY_OK(add(*t.counters, "bob", 1));
+        KAPPA_VERIFY_OK(t.task->checkpoint(metaAt(8)).status());
+        std::size_t keys = 0;
+        KAPPA_VERIFY_OK(reader->scan("", [&](std::string_view, std::string_view) { return ++keys, true; }));
+        QCOMPARE(keys, std::size_t(1));
+        KAPPA_ASSIGN_OR_FAIL(auto again, StateStore::open(path, readOnly));
+        keys = 0;
+        KAPPA_VERIFY_OK(again->scan("", [&](std::string_view, std::string_view) { return ++keys, true; }));
+        QCOMPARE(keys, std::size_t(2));
+
+        // Writing is refused without failing the store.
+        QCOMPARE(reader->openTask(TaskId(4)).status().code(), StatusCode::FailedPrecondition);
+        CheckpointBatch batch = reader->newBatch();
+        batch.put(alice, "x");
+        QCOMPARE(reader->commit(TaskId(3), metaAt(9), batch).code(), StatusCode::FailedPrecondition);
+        QCOMPARE(reader->flush().code(), StatusCode::FailedPrecondition);
+        KAPPA_VERIFY_OK(reader->health());
+        KAPPA_VERIFY_OK(reader->size().status());
     }
 
     void concurrentTasksCheckpoint()

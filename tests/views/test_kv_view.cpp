@@ -1,8 +1,9 @@
 // KeyValueView: rows with positions, the never-backwards rule, persistence,
-// ordered scans and dropping.
+// sync, read-only opening, ordered scans and dropping.
 #include "test_support.h"
 #include "views/kv_view.h"
 
+#include <filesystem>
 #include <vector>
 
 using namespace kappa;
@@ -129,6 +130,53 @@ private slots:
         KAPPA_VERIFY_OK(view->forEach([&](std::string_view, const ViewRow &) { return ++visited < 2; }));
         QCOMPARE(visited, 2);
         QVERIFY(view->approximateKeys() >= 1);
+    }
+
+    void syncSucceedsAndWritesContinue()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "v");
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto view, KeyValueView::open(path));
+            KAPPA_VERIFY_OK(view->sync()); // nothing written yet
+            const ViewWrite first{"k", at(1), "one"};
+            KAPPA_VERIFY_OK(view->write({&first, 1}));
+            KAPPA_VERIFY_OK(view->sync());
+            const ViewWrite second{"k", at(2), "two"};
+            KAPPA_VERIFY_OK(view->write({&second, 1}));
+            KAPPA_VERIFY_OK(view->sync());
+            QCOMPARE(rowOf(*view, "k"), std::string("two"));
+        }
+        KAPPA_ASSIGN_OR_FAIL(auto view, KeyValueView::open(path));
+        QCOMPARE(rowOf(*view, "k"), std::string("two"));
+    }
+
+    void readOnlyOpenBesideAWriter()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "v");
+        QCOMPARE(KeyValueView::openReadOnly(path).status().code(), StatusCode::NotFound);
+        QVERIFY(!std::filesystem::exists(path)); // nothing created
+
+        KAPPA_ASSIGN_OR_FAIL(auto writer, KeyValueView::open(path));
+        const std::vector<ViewWrite> batch = {{"a", at(1), "1"}, {"b", at(2), "2"}};
+        KAPPA_VERIFY_OK(writer->write(batch));
+        // The writer holds the database open; the reader opens it anyway and
+        // sees the unflushed writes (from the WAL) as of its open.
+        KAPPA_ASSIGN_OR_FAIL(auto reader, KeyValueView::openReadOnly(path));
+        QCOMPARE(rowOf(*reader, "a"), std::string("1"));
+        QCOMPARE(rowOf(*reader, "b"), std::string("2"));
+        const ViewWrite later{"c", at(3), "3"};
+        KAPPA_VERIFY_OK(writer->write({&later, 1}));
+        QCOMPARE(rowOf(*reader, "c"), std::string("<none>"));
+        int rows = 0;
+        KAPPA_VERIFY_OK(reader->forEach([&](std::string_view, const ViewRow &) { return ++rows, true; }));
+        QCOMPARE(rows, 2);
+
+        QCOMPARE(reader->write({&later, 1}).code(), StatusCode::FailedPrecondition);
+        QCOMPARE(reader->sync().code(), StatusCode::FailedPrecondition);
+        KAPPA_ASSIGN_OR_FAIL(auto reopened, KeyValueView::openReadOnly(path));
+        QCOMPARE(rowOf(*reopened, "c"), std::string("3"));
     }
 
     void destroyRemovesEverything()

@@ -1,5 +1,9 @@
 // MetricsView: partials per source partition summed into business_metrics
-// rows, the never-backwards upsert, filters and dropping.
+// rows, the never-backwards upsert, filters, sync, read-only opening and
+// dropping.
+#include <filesystem>
+
+#include "sqlite/sqlite_db.h"
 #include "test_support.h"
 #include "views/metrics_view.h"
 
@@ -97,6 +101,66 @@ private slots:
         KAPPA_ASSIGN_OR_FAIL(auto germany, view->query({0, 3 * kMinute, std::nullopt, std::string("DE")}));
         QCOMPARE(germany.size(), std::size_t(1));
         QCOMPARE(germany[0].counts.views, 5);
+    }
+
+    // After sync() every committed batch is in the database file itself, not
+    // only in the WAL: a copy of the main file alone holds all rows.
+    void syncCopiesEveryCommitIntoTheDatabaseFile()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "m.db");
+        const std::string copy = tempPath(dir, "copy.db");
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(path));
+        KAPPA_VERIFY_OK(view->sync()); // an empty WAL
+        for (std::int32_t partition = 0; partition < 3; ++partition) {
+            const std::vector<MetricsPartial> batch = {partial(0, 0, partition, 1, 10),
+                                                       partial(kMinute, 0, partition, 2, 1)};
+            KAPPA_VERIFY_OK(view->write(batch));
+        }
+        KAPPA_VERIFY_OK(view->sync());
+        std::filesystem::copy_file(path, copy);
+        KAPPA_ASSIGN_OR_FAIL(auto copied, MetricsView::openReadOnly(copy));
+        KAPPA_ASSIGN_OR_FAIL(auto rows, copied->query(all()));
+        QCOMPARE(rows.size(), std::size_t(2));
+        QCOMPARE(rows[0].counts.views, 30);
+        // The view stays writable after a sync.
+        const std::vector<MetricsPartial> more = {partial(0, 0, 0, 5, 20)};
+        KAPPA_VERIFY_OK(view->write(more));
+        KAPPA_VERIFY_OK(view->sync());
+    }
+
+    void readOnlyOpen()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "m.db");
+        QCOMPARE(MetricsView::openReadOnly(path).status().code(), StatusCode::NotFound);
+        QVERIFY(!std::filesystem::exists(path)); // nothing created
+        {
+            // An SQLite database that is not a metrics view.
+            KAPPA_ASSIGN_OR_FAIL(auto other, sqlite::SqliteDb::open(tempPath(dir, "other.db")));
+            KAPPA_VERIFY_OK(other->exec("CREATE TABLE t (x INTEGER)"));
+        }
+        QCOMPARE(MetricsView::openReadOnly(tempPath(dir, "other.db")).status().code(), StatusCode::NotFound);
+
+        KAPPA_ASSIGN_OR_FAIL(auto writer, MetricsView::open(path));
+        const std::vector<MetricsPartial> first = {partial(0, 0, 0, 1, 5)};
+        KAPPA_VERIFY_OK(writer->write(first));
+        KAPPA_ASSIGN_OR_FAIL(auto reader, MetricsView::openReadOnly(path));
+        KAPPA_ASSIGN_OR_FAIL(auto rows, reader->query(all()));
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].counts.views, 5);
+        // Each query sees the latest committed batch of the writer.
+        const std::vector<MetricsPartial> second = {partial(0, 0, 1, 1, 7)};
+        KAPPA_VERIFY_OK(writer->write(second));
+        KAPPA_ASSIGN_OR_FAIL(rows, reader->query(all()));
+        QCOMPARE(rows[0].counts.views, 12);
+        // A sync waits for readers on old snapshots; an idle reader does not block it.
+        KAPPA_VERIFY_OK(writer->sync());
+
+        QCOMPARE(reader->write(second).code(), StatusCode::FailedPrecondition);
+        QCOMPARE(reader->sync().code(), StatusCode::FailedPrecondition);
+        KAPPA_ASSIGN_OR_FAIL(auto count, reader->rowCount());
+        QCOMPARE(count, 1);
     }
 
     void destroyRemovesTheDatabase()

@@ -2,6 +2,7 @@
 // from Status codes to documented exit codes, and one-line error reporting.
 #pragma once
 
+#include "jobs/data_layout.h"
 #include "kappa/status.h"
 
 #include <string>
@@ -25,15 +26,10 @@ ExitCode exitCodeFor(const Status &status);
 // Prints "kappactl: <message>" on stderr and returns the matching exit code.
 int fail(const Status &status);
 
-// The fixed layout under --data-dir.
-struct DataDir
-{
-    std::string root;
-    std::string logDir() const { return root + "/log"; }
-    std::string catalogPath() const { return root + "/catalog.db"; }
-};
+// The fixed layout under --data-dir (jobs/data_layout.h).
+using DataDir = jobs::DataLayout;
 
-// The topic sample events are written to and read from.
-inline constexpr const char *kEventsTopic = "events";
+// The topic sample events are written to and the jobs read.
+using jobs::kEventsTopic;
 
 } // namespace kappa::ctl

@@ -18,5 +18,7 @@ using Action = std::function<int()>;
 void addGenCommand(CLI::App &app, const DataDir &dataDir, Action &action);
 void addLogCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 void addSchemaCommands(CLI::App &app, const DataDir &dataDir, Action &action);
+void addRunCommand(CLI::App &app, const DataDir &dataDir, Action &action);
+void addViewCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 
 } // namespace kappa::ctl

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 {
     using namespace kappa::ctl;
 
-    CLI::App app{"kappactl: generate sample events, inspect the event log, manage schemas"};
+    CLI::App app{"kappactl: generate sample events, inspect the log, manage schemas, run jobs, read views"};
     app.footer(kExitCodeHelp);
     app.require_subcommand(1);
 
@@ -41,6 +41,8 @@ int main(int argc, char **argv)
     addGenCommand(app, dataDir, action);
     addLogCommands(app, dataDir, action);
     addSchemaCommands(app, dataDir, action);
+    addRunCommand(app, dataDir, action);
+    addViewCommands(app, dataDir, action);
 
     try {
         app.parse(argc, argv);

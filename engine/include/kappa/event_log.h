@@ -107,6 +107,12 @@ public:
     // NotFound if the topic does not exist.
     virtual Result<TopicConfig> describeTopic(std::string_view topic) = 0;
     virtual std::vector<std::string> listTopics() = 0;
+    // Deletes a topic and all its records; the name can then be created
+    // again, with any partition count. NotFound if the topic does not exist;
+    // InvalidArgument for a bad name; FailedPrecondition if the log is
+    // read-only. Calls on the topic that start after deleteTopic returns see
+    // NotFound; calls already running finish first (deleteTopic waits for them).
+    virtual Status deleteTopic(std::string_view topic) = 0;
 
     // Appends each record to the partition chosen by its key (Kafka's murmur2
     // partitioner) and returns once all are durable. positions[i] is records[i]'s.

@@ -99,6 +99,13 @@ public:
     Status createTopic(std::string_view topic, const TopicConfig &config) override;
     Result<TopicConfig> describeTopic(std::string_view topic) override;
     std::vector<std::string> listTopics() override;
+    // Crash-safe: the topic directory is first renamed to a tombstone (see
+    // FORMAT.md "Deleting a topic"), which open() removes, so a crash at any
+    // point leaves either the whole topic or none of it. A failed rename or
+    // directory sync makes the log failed (see Failure). If only removing the
+    // tombstone's files fails, the topic is deleted all the same and that
+    // error is returned; the next writable open() removes what is left.
+    Status deleteTopic(std::string_view topic) override;
 
     Result<std::vector<AppendPosition>> append(std::string_view topic,
                                                std::span<const Record> records) override;

@@ -5,7 +5,9 @@
 #include "log/log_context.h"
 #include "log/partition_log.h"
 
+#include <atomic>
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <shared_mutex>
 
@@ -18,6 +20,10 @@ namespace {
 constexpr const char *kTopicMetaFile = "topic.meta";
 constexpr std::string_view kTopicMetaMagic = "kappa-topic-v1\n";
 constexpr std::int32_t kMaxPartitions = 1024;
+// A deleted topic's directory is renamed to <topic> + this suffix before its
+// files are removed. '~' is not allowed in topic names, so a tombstone can
+// never be mistaken for a topic (see FORMAT.md "Deleting a topic").
+constexpr std::string_view kTombstoneSuffix = "~deleted";
 
 bool isValidTopicName(std::string_view name)
 {
@@ -67,10 +73,55 @@ Status validateOptions(const LocalLogOptions &o)
     return Status::ok();
 }
 
+bool isTombstone(std::string_view name)
+{
+    return name.size() > kTombstoneSuffix.size() && name.ends_with(kTombstoneSuffix);
+}
+
+// Removes a directory tree of the log (a tombstone). FileSystem has no call to
+// remove a directory, so every file goes through the seam and only the emptied
+// directories are removed with std::filesystem.
+Status removeTree(FileSystem &fs, const std::string &dir)
+{
+    KAPPA_ASSIGN_OR_RETURN(auto names, fs.listDir(dir));
+    for (const std::string &name : names) {
+        const std::string path = dir + "/" + name;
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec))
+            KAPPA_RETURN_IF_ERROR(removeTree(fs, path));
+        else
+            KAPPA_RETURN_IF_ERROR(fs.removeFile(path));
+    }
+    std::error_code ec;
+    if (!std::filesystem::remove(dir, ec) && ec)
+        return Status::internal("removing directory " + dir + ": " + ec.message());
+    return Status::ok();
+}
+
 struct Topic
 {
     std::string name;
     std::vector<std::unique_ptr<PartitionLog>> partitions;
+    // Every call that uses the partitions holds this shared for its whole
+    // duration (TopicUse); deleteTopic takes it exclusively, so it closes and
+    // removes the partitions only once no call is inside them.
+    std::shared_mutex inUse;
+    // Set by deleteTopic before it waits for inUse: a call that got hold of
+    // the topic just before it was unlisted sees this and reports NotFound.
+    std::atomic<bool> deleted{false};
+};
+
+// A topic kept alive and undeletable for the duration of one call.
+struct TopicUse
+{
+    std::shared_ptr<Topic> topic;
+    std::shared_lock<std::shared_mutex> lock;
+};
+
+struct PartitionUse
+{
+    TopicUse use;
+    PartitionLog *partition = nullptr; // owned by use.topic
 };
 
 } // namespace
@@ -84,10 +135,12 @@ public:
     {}
 
     Status loadTopics();
-    Result<std::unique_ptr<Topic>> openTopic(const std::string &name, std::int32_t partitions);
+    Result<std::shared_ptr<Topic>> openTopic(const std::string &name, std::int32_t partitions);
     Status createTopic(std::string_view name, const TopicConfig &config);
-    Result<Topic *> findTopic(std::string_view name) const;
-    Result<PartitionLog *> findPartition(std::string_view topic, PartitionId partition) const;
+    Status deleteTopic(std::string_view name);
+    Result<std::shared_ptr<Topic>> findTopic(std::string_view name) const;
+    Result<TopicUse> useTopic(std::string_view name) const;
+    Result<PartitionUse> usePartition(std::string_view topic, PartitionId partition) const;
     Result<std::vector<AppendPosition>> append(Topic &topic, std::span<const Record> records);
     Status checkWritable(std::span<const Record> records) const;
     std::string topicDir(std::string_view name) const { return m_dir + "/" + std::string(name); }
@@ -96,14 +149,22 @@ public:
     std::unique_ptr<log::LockFile> m_lock; // released last
     log::LogContext m_context;
     mutable std::shared_mutex m_topicsMutex;
-    std::map<std::string, std::unique_ptr<Topic>, std::less<>> m_topics; // never shrinks
-    std::mutex m_createMutex;
+    std::map<std::string, std::shared_ptr<Topic>, std::less<>> m_topics;
+    std::mutex m_createMutex; // serializes createTopic and deleteTopic
 };
 
 Status LocalLog::Impl::loadTopics()
 {
     KAPPA_ASSIGN_OR_RETURN(auto names, m_context.fs.listDir(m_dir));
     for (const std::string &name : names) {
+        if (isTombstone(name)) {
+            // A deletion that did not finish. The tombstone holds no live data,
+            // so failing to remove it must not keep the log from opening; the
+            // next open tries again. readOnly writes nothing and just skips it.
+            if (!m_context.options.readOnly)
+                removeTree(m_context.fs, topicDir(name)).ignore();
+            continue;
+        }
         const std::string metaPath = topicDir(name) + "/" + kTopicMetaFile;
         // A topic directory without metadata is a creation that did not finish.
         if (!isValidTopicName(name) || !m_context.fs.exists(metaPath))
@@ -116,9 +177,9 @@ Status LocalLog::Impl::loadTopics()
     return Status::ok();
 }
 
-Result<std::unique_ptr<Topic>> LocalLog::Impl::openTopic(const std::string &name, std::int32_t partitions)
+Result<std::shared_ptr<Topic>> LocalLog::Impl::openTopic(const std::string &name, std::int32_t partitions)
 {
-    auto topic = std::make_unique<Topic>();
+    auto topic = std::make_shared<Topic>();
     topic->name = name;
     for (std::int32_t p = 0; p < partitions; ++p) {
         const std::string dir = topicDir(name) + "/" + std::to_string(p);
@@ -155,9 +216,9 @@ Status LocalLog::Impl::createTopic(std::string_view name, const TopicConfig &con
     // metadata that makes the topic exist, then the directory entries above it.
     const std::string dir = topicDir(name);
     Status status = m_context.fs.createDirs(dir);
-    Result<std::unique_ptr<Topic>> topic = status.isOk()
+    Result<std::shared_ptr<Topic>> topic = status.isOk()
                                                ? openTopic(dir.substr(m_dir.size() + 1), config.partitions)
-                                               : Result<std::unique_ptr<Topic>>(status);
+                                               : Result<std::shared_ptr<Topic>>(status);
     if (topic.isOk())
         status = m_context.fs.syncDir(dir);
     else
@@ -176,23 +237,79 @@ Status LocalLog::Impl::createTopic(std::string_view name, const TopicConfig &con
     return Status::ok();
 }
 
-Result<Topic *> LocalLog::Impl::findTopic(std::string_view name) const
+Status LocalLog::Impl::deleteTopic(std::string_view name)
+{
+    if (!isValidTopicName(name))
+        return Status::invalidArgument("invalid topic name '" + std::string(name)
+                                       + "': use 1..200 characters from [A-Za-z0-9._-]");
+    if (m_context.options.readOnly)
+        return Status::failedPrecondition("the log is open readOnly");
+    KAPPA_RETURN_IF_ERROR(m_context.health.status());
+    std::lock_guard createLock(m_createMutex);
+    KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<Topic> topic, findTopic(name));
+    const std::string dir = topicDir(name);
+    const std::string tombstone = dir + std::string(kTombstoneSuffix);
+    // A tombstone left by an earlier deletion of this name whose cleanup
+    // failed: remove it before anything changes, so the rename below can succeed.
+    if (m_context.fs.exists(tombstone))
+        KAPPA_RETURN_IF_ERROR(removeTree(m_context.fs, tombstone).withContext("deleting topic " + dir));
+
+    // Unlist the topic, then wait for the calls still inside it. Nothing can
+    // start using it afterwards, so its partitions can be closed and removed.
+    {
+        std::unique_lock lock(m_topicsMutex);
+        m_topics.erase(m_topics.find(name));
+    }
+    topic->deleted.store(true);
+    {
+        std::unique_lock exclusive(topic->inUse);
+        for (auto &partition : topic->partitions)
+            partition->close();
+    }
+
+    // The rename is the commit point: after it (and the directory sync) the
+    // topic is gone for good, and open() removes whatever of it remains.
+    Status status = m_context.fs.renameFile(dir, tombstone);
+    if (status.isOk())
+        status = m_context.fs.syncDir(m_dir);
+    if (!status.isOk()) {
+        // Memory and disk now disagree (or a failed sync lost track of the disk).
+        m_context.health.fail(status.withContext("deleting topic " + std::string(name)));
+        return m_context.health.status();
+    }
+    const std::string context = "topic " + std::string(name)
+                                + " is deleted, but removing its files failed (the next open removes them)";
+    return removeTree(m_context.fs, tombstone).withContext(context);
+}
+
+Result<std::shared_ptr<Topic>> LocalLog::Impl::findTopic(std::string_view name) const
 {
     std::shared_lock lock(m_topicsMutex);
     auto it = m_topics.find(name);
     if (it == m_topics.end())
         return Status::notFound("topic " + std::string(name) + " does not exist");
-    return it->second.get();
+    return it->second;
 }
 
-Result<PartitionLog *> LocalLog::Impl::findPartition(std::string_view topic, PartitionId partition) const
+Result<TopicUse> LocalLog::Impl::useTopic(std::string_view name) const
 {
-    KAPPA_ASSIGN_OR_RETURN(Topic * t, findTopic(topic));
-    const auto count = static_cast<std::int32_t>(t->partitions.size());
+    KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<Topic> topic, findTopic(name));
+    std::shared_lock lock(topic->inUse);
+    if (topic->deleted.load())
+        return Status::notFound("topic " + std::string(name) + " does not exist (deleted)");
+    return TopicUse{std::move(topic), std::move(lock)};
+}
+
+Result<PartitionUse> LocalLog::Impl::usePartition(std::string_view topic, PartitionId partition) const
+{
+    KAPPA_ASSIGN_OR_RETURN(TopicUse use, useTopic(topic));
+    const Topic &t = *use.topic;
+    const auto count = static_cast<std::int32_t>(t.partitions.size());
     if (partition.value() < 0 || partition.value() >= count)
-        return Status::invalidArgument("topic " + t->name + " has partitions 0.." + std::to_string(count - 1)
+        return Status::invalidArgument("topic " + t.name + " has partitions 0.." + std::to_string(count - 1)
                                        + ", not " + std::to_string(partition.value()));
-    return t->partitions[static_cast<std::size_t>(partition.value())].get();
+    PartitionLog *log = t.partitions[static_cast<std::size_t>(partition.value())].get();
+    return PartitionUse{std::move(use), log};
 }
 
 Status LocalLog::Impl::checkWritable(std::span<const Record> records) const
@@ -270,9 +387,14 @@ Status LocalLog::createTopic(std::string_view topic, const TopicConfig &config)
     return m_impl->createTopic(topic, config);
 }
 
+Status LocalLog::deleteTopic(std::string_view topic)
+{
+    return m_impl->deleteTopic(topic);
+}
+
 Result<TopicConfig> LocalLog::describeTopic(std::string_view topic)
 {
-    KAPPA_ASSIGN_OR_RETURN(Topic * t, m_impl->findTopic(topic));
+    KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<Topic> t, m_impl->findTopic(topic));
     TopicConfig config;
     config.partitions = static_cast<std::int32_t>(t->partitions.size());
     return config;
@@ -289,15 +411,16 @@ std::vector<std::string> LocalLog::listTopics()
 
 Result<std::vector<AppendPosition>> LocalLog::append(std::string_view topic, std::span<const Record> records)
 {
-    KAPPA_ASSIGN_OR_RETURN(Topic * t, m_impl->findTopic(topic));
+    KAPPA_ASSIGN_OR_RETURN(TopicUse use, m_impl->useTopic(topic));
     KAPPA_RETURN_IF_ERROR(m_impl->checkWritable(records));
-    return m_impl->append(*t, records);
+    return m_impl->append(*use.topic, records);
 }
 
 Result<Offset> LocalLog::appendToPartition(std::string_view topic, PartitionId partition,
                                            std::span<const Record> records)
 {
-    KAPPA_ASSIGN_OR_RETURN(PartitionLog * p, m_impl->findPartition(topic, partition));
+    KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
+    PartitionLog *p = use.partition;
     KAPPA_RETURN_IF_ERROR(m_impl->checkWritable(records));
     KAPPA_ASSIGN_OR_RETURN(std::int64_t first, p->enqueue(records));
     if (!records.empty())
@@ -308,20 +431,20 @@ Result<Offset> LocalLog::appendToPartition(std::string_view topic, PartitionId p
 Status LocalLog::read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
                       RecordBatch &batch)
 {
-    KAPPA_ASSIGN_OR_RETURN(PartitionLog * p, m_impl->findPartition(topic, partition));
-    return p->read(from.value(), maxBytes, batch);
+    KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
+    return use.partition->read(from.value(), maxBytes, batch);
 }
 
 Result<Offset> LocalLog::offsetForTime(std::string_view topic, PartitionId partition, WallTime t)
 {
-    KAPPA_ASSIGN_OR_RETURN(PartitionLog * p, m_impl->findPartition(topic, partition));
-    return p->offsetForTime(t.value());
+    KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
+    return use.partition->offsetForTime(t.value());
 }
 
 Result<PartitionInfo> LocalLog::partitionInfo(std::string_view topic, PartitionId partition)
 {
-    KAPPA_ASSIGN_OR_RETURN(PartitionLog * p, m_impl->findPartition(topic, partition));
-    return p->info();
+    KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
+    return use.partition->info();
 }
 
 Status LocalLog::enforceRetention()
@@ -330,6 +453,8 @@ Status LocalLog::enforceRetention()
         return Status::failedPrecondition("the log is open readOnly");
     KAPPA_RETURN_IF_ERROR(m_impl->m_context.health.status());
     const std::int64_t now = m_impl->m_context.clock.now().value();
+    // Holding m_topicsMutex keeps deleteTopic from unlisting (and so from
+    // closing) any topic while retention runs over it.
     std::shared_lock lock(m_impl->m_topicsMutex);
     for (const auto &entry : m_impl->m_topics) {
         for (const auto &partition : entry.second->partitions)

@@ -215,18 +215,24 @@ void CheckpointBatch::erase(std::string_view key)
 Result<std::shared_ptr<StateStore>> StateStore::open(const std::string &dir, const StoreOptions &options)
 {
     std::error_code ec;
-    if (!options.createIfMissing && !std::filesystem::exists(dir + "/CURRENT", ec))
+    if ((!options.createIfMissing || options.readOnly) && !std::filesystem::exists(dir + "/CURRENT", ec))
         return Status::notFound("state store " + dir + " does not exist");
     rocksdb::Options rocks = rocksOptions();
-    rocks.create_if_missing = options.createIfMissing;
+    rocks.create_if_missing = options.createIfMissing && !options.readOnly;
     auto db = std::make_unique<Db>();
     if (options.failSync) {
         db->faultEnv = rocksdb::NewCompositeEnv(std::make_shared<FaultInjectingFileSystem>(options.failSync));
         rocks.env = db->faultEnv.get();
     }
     rocksdb::DB *raw = nullptr;
-    const rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(rocks), dir, families(rocks), &db->handles,
-                                                &raw);
+    // Read-only mode replays the WAL into memory without taking the LOCK file,
+    // so it works beside a writer; a live writer's WAL is expected, not an error.
+    const rocksdb::Status s = options.readOnly
+                                  ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(rocks), dir,
+                                                                 families(rocks), &db->handles, &raw,
+                                                                 /*error_if_wal_file_exists=*/false)
+                                  : rocksdb::DB::Open(rocksdb::DBOptions(rocks), dir, families(rocks),
+                                                      &db->handles, &raw);
     if (!s.ok()) {
         const Status status = fromRocks(s, "opening state store " + dir);
         // A file the store's CURRENT refers to is missing: the store is damaged, not absent.
@@ -269,9 +275,16 @@ StateStore::StateStore(std::string dir, StoreOptions options, std::unique_ptr<Db
 
 StateStore::~StateStore() = default;
 
+Status StateStore::checkWritable() const
+{
+    if (m_options.readOnly)
+        return Status::failedPrecondition("state store " + m_dir + " is open readOnly");
+    return health();
+}
+
 Result<std::unique_ptr<TaskState>> StateStore::openTask(TaskId task)
 {
-    KAPPA_RETURN_IF_ERROR(health());
+    KAPPA_RETURN_IF_ERROR(checkWritable());
     std::lock_guard lock(m_mutex);
     if (!m_openTasks.insert(task.value()).second)
         return Status::alreadyExists("task " + std::to_string(task.value()) + " of state store " + m_dir
@@ -316,6 +329,33 @@ Status StateStore::get(std::string_view key, std::string *value, bool *found) co
     return Status::ok();
 }
 
+Status StateStore::scan(std::string_view prefix,
+                        const std::function<bool(std::string_view key, std::string_view value)> &visit) const
+{
+    KAPPA_RETURN_IF_ERROR(health());
+    // The smallest key above every key with this prefix: drop trailing 0xff
+    // bytes and increment the last remaining byte. None (scan to the end) if
+    // the prefix is empty or all 0xff.
+    std::string upper(prefix);
+    while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff)
+        upper.pop_back();
+    if (!upper.empty())
+        upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+    const rocksdb::Slice upperSlice(upper);
+    rocksdb::ReadOptions options;
+    if (!upper.empty())
+        options.iterate_upper_bound = &upperSlice; // lets RocksDB skip files and blocks past the prefix
+    // A one-off scan should not evict the hot blocks of cache-miss point reads.
+    options.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(m_db->db->NewIterator(options, m_db->state));
+    for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+        const std::string_view key(it->key().data(), it->key().size());
+        if (!visit(key, std::string_view(it->value().data(), it->value().size())))
+            return Status::ok();
+    }
+    return fromRocks(it->status(), "scanning state in " + m_dir);
+}
+
 CheckpointBatch StateStore::newBatch() const
 {
     auto impl = std::make_unique<CheckpointBatch::Impl>();
@@ -325,7 +365,7 @@ CheckpointBatch StateStore::newBatch() const
 
 Status StateStore::commit(TaskId task, const CheckpointMeta &meta, CheckpointBatch &batch)
 {
-    KAPPA_RETURN_IF_ERROR(health());
+    KAPPA_RETURN_IF_ERROR(checkWritable());
     if (batch.m_impl->family != m_db->state)
         return Status::invalidArgument("checkpoint batch of another state store committed to " + m_dir);
     rocksdb::WriteBatch &writes = batch.m_impl->batch;
@@ -353,7 +393,7 @@ Status StateStore::commit(TaskId task, const CheckpointMeta &meta, CheckpointBat
 
 Status StateStore::flush()
 {
-    KAPPA_RETURN_IF_ERROR(health());
+    KAPPA_RETURN_IF_ERROR(checkWritable());
     rocksdb::FlushOptions options;
     options.wait = true;
     const rocksdb::Status s = m_db->db->Flush(options, {m_db->state, m_db->checkpoints});

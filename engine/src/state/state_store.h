@@ -44,6 +44,12 @@ struct StoreOptions
     std::size_t checkpointHistory = 1000;
     // False: open() fails with NotFound when the store does not exist yet.
     bool createIfMissing = true;
+    // Opens the store for reading only, also while another process has it
+    // open for writing (RocksDB's read-only mode takes no lock). The store
+    // shows the state committed as of open() (reopen to see later
+    // checkpoints); openTask, commit and flush fail with FailedPrecondition.
+    // NotFound if the store does not exist (createIfMissing is ignored).
+    bool readOnly = false;
     // Test seam (after the engine's fault-injecting FileSystem): called before
     // every file sync RocksDB makes; returning true fails that sync with an
     // I/O error, as a failing disk would. Called on RocksDB's threads too.
@@ -121,6 +127,7 @@ public:
 
     // Claims the namespace of one task; AlreadyExists while another
     // TaskState for the same id is alive. The TaskState keeps the store open.
+    // FailedPrecondition if the store is readOnly (a task exists to checkpoint).
     Result<std::unique_ptr<TaskState>> openTask(TaskId task);
 
     // The task's last committed checkpoint metadata, nullopt before the first.
@@ -129,14 +136,24 @@ public:
     // Point read of a state key (full key). Sets *found; value is reused as a buffer.
     Status get(std::string_view key, std::string *value, bool *found) const;
 
+    // Calls visit(key, value) for every committed state key (full key) that
+    // starts with `prefix`, in key order (bytewise), from one consistent
+    // snapshot; stops early, returning ok, when visit returns false. The
+    // views are valid only during the call. Uncheckpointed cache contents are
+    // not visible. An empty prefix visits every state key.
+    Status scan(std::string_view prefix,
+                const std::function<bool(std::string_view key, std::string_view value)> &visit) const;
+
     // An empty batch for commit().
     CheckpointBatch newBatch() const;
 
     // Writes batch and the task's metadata in one synced, atomic write. On
     // failure the store enters the failed state (see the file comment).
+    // FailedPrecondition (not a failure of the store) if it is readOnly.
     Status commit(TaskId task, const CheckpointMeta &meta, CheckpointBatch &batch);
 
     // Flushes memtables to SST files (a clean shutdown; faster reopen).
+    // FailedPrecondition if the store is readOnly.
     Status flush();
 
     // Ok, or the failure that made the store unusable.
@@ -150,6 +167,7 @@ private:
     struct Db;
     StateStore(std::string dir, StoreOptions options, std::unique_ptr<Db> db);
     Status fail(Status status);
+    Status checkWritable() const;
     void releaseTask(TaskId task);
     void record(const CheckpointRecord &record);
 

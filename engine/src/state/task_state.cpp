@@ -15,13 +15,27 @@ TaskState::~TaskState()
     m_store->releaseTask(m_id);
 }
 
-std::string TaskState::keyPrefix(std::uint8_t table) const
+std::string TaskState::keyPrefixOf(TaskId task, std::uint8_t table)
 {
     std::string prefix(5, '\0');
     for (int i = 0; i < 4; ++i)
-        prefix[std::size_t(i)] = static_cast<char>((m_id.value() >> (24 - 8 * i)) & 0xff);
+        prefix[std::size_t(i)] = static_cast<char>((task.value() >> (24 - 8 * i)) & 0xff);
     prefix[4] = static_cast<char>(table);
     return prefix;
+}
+
+std::string TaskState::keyPrefix(std::uint8_t table) const
+{
+    return keyPrefixOf(m_id, table);
+}
+
+Status TaskState::scan(std::uint8_t table,
+                       const std::function<bool(std::string_view key, std::string_view value)> &visit) const
+{
+    const std::string prefix = keyPrefix(table);
+    return m_store->scan(prefix, [&](std::string_view key, std::string_view value) {
+        return visit(key.substr(prefix.size()), value);
+    });
 }
 
 Status TaskState::attach(std::uint8_t table, StateCache *cache)

@@ -18,6 +18,7 @@
 #include "state/state_store.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -49,6 +50,8 @@ public:
     StateStore &store() const { return *m_store; }
     // The store key prefix of one keyed table of this task (see the layout above).
     std::string keyPrefix(std::uint8_t table) const;
+    // The same for any task, for readers of a (read-only) store without a TaskState.
+    static std::string keyPrefixOf(TaskId task, std::uint8_t table);
 
     // Registers a cache for a table (done by KeyedState::create); AlreadyExists
     // if the table has one. The cache must detach before it is destroyed.
@@ -66,6 +69,14 @@ public:
     // here (previous + 1) and returned. FailedPrecondition before restore();
     // on failure the caches keep their dirty entries and the store is failed.
     Result<std::uint64_t> checkpoint(CheckpointMeta meta);
+
+    // Calls visit(key, value) for every committed key of one keyed table of
+    // this task, in key order, with the task/table prefix stripped from the
+    // key; stops early (ok) when visit returns false. Sees what the last
+    // checkpoint wrote, not the caches' uncheckpointed changes. See
+    // StateStore::scan for the rest of the contract.
+    Status scan(std::uint8_t table,
+                const std::function<bool(std::string_view key, std::string_view value)> &visit) const;
 
     // Sequence of the last checkpoint restored or written (0: none).
     std::uint64_t lastSequence() const { return m_sequence; }

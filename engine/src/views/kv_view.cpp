@@ -5,6 +5,8 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <filesystem>
+
 namespace kappa::views {
 namespace {
 
@@ -78,6 +80,14 @@ struct KeyValueView::Impl
 {
     std::unique_ptr<rocksdb::DB> db;
     std::string dir;
+    bool readOnly = false;
+
+    Status checkWritable() const
+    {
+        if (readOnly)
+            return Status::failedPrecondition("view " + dir + " is open read-only");
+        return Status::ok();
+    }
 };
 
 KeyValueView::KeyValueView(std::unique_ptr<Impl> impl)
@@ -97,6 +107,24 @@ Result<std::unique_ptr<KeyValueView>> KeyValueView::open(const std::string &dir)
     return std::unique_ptr<KeyValueView>(new KeyValueView(std::move(impl)));
 }
 
+Result<std::unique_ptr<KeyValueView>> KeyValueView::openReadOnly(const std::string &dir)
+{
+    // RocksDB reports a missing database as an I/O error; check for the file every database has.
+    std::error_code ec;
+    if (!std::filesystem::exists(dir + "/CURRENT", ec))
+        return Status::notFound("view " + dir + " does not exist");
+    rocksdb::DB *db = nullptr;
+    // A live writer's WAL is expected: its unflushed writes are read from it.
+    const rocksdb::Status s = rocksdb::DB::OpenForReadOnly(viewOptions(), dir, &db,
+                                                           /*error_if_wal_file_exists=*/false);
+    KAPPA_RETURN_IF_ERROR(toStatus(s, "opening view " + dir + " read-only"));
+    auto impl = std::make_unique<Impl>();
+    impl->db.reset(db);
+    impl->dir = dir;
+    impl->readOnly = true;
+    return std::unique_ptr<KeyValueView>(new KeyValueView(std::move(impl)));
+}
+
 Status KeyValueView::destroy(const std::string &dir)
 {
     return toStatus(rocksdb::DestroyDB(dir, viewOptions()), "dropping view " + dir);
@@ -104,6 +132,7 @@ Status KeyValueView::destroy(const std::string &dir)
 
 Status KeyValueView::write(std::span<const ViewWrite> writes)
 {
+    KAPPA_RETURN_IF_ERROR(m_impl->checkWritable());
     rocksdb::WriteBatch batch;
     std::string value;
     for (const ViewWrite &w : writes) {
@@ -116,6 +145,14 @@ Status KeyValueView::write(std::span<const ViewWrite> writes)
     rocksdb::WriteOptions options;
     options.sync = false; // derived data: recovery replays from the job's checkpoint
     return toStatus(m_impl->db->Write(options, &batch), "writing view " + m_impl->dir);
+}
+
+Status KeyValueView::sync()
+{
+    KAPPA_RETURN_IF_ERROR(m_impl->checkWritable());
+    // Unsynced writes are in the WAL (in the OS page cache); flushing and
+    // syncing it covers them all. Memtable flushes to SST files sync on their own.
+    return toStatus(m_impl->db->FlushWAL(/*sync=*/true), "syncing view " + m_impl->dir);
 }
 
 Result<std::optional<ViewRow>> KeyValueView::get(std::string_view key) const

@@ -61,8 +61,9 @@ Status bindPartial(Statement &stmt, const MetricsPartial &p)
 
 } // namespace
 
-MetricsView::MetricsView(std::unique_ptr<sqlite::SqliteDb> db)
+MetricsView::MetricsView(std::unique_ptr<sqlite::SqliteDb> db, bool readOnly)
     : m_db(std::move(db))
+    , m_readOnly(readOnly)
 {}
 
 MetricsView::~MetricsView() = default;
@@ -74,7 +75,30 @@ Result<std::unique_ptr<MetricsView>> MetricsView::open(const std::string &path)
     // view needs consistency (WAL gives it) but not durability of each commit.
     KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA synchronous=NORMAL"));
     KAPPA_RETURN_IF_ERROR(db->exec(kSchema).withContext("creating metrics view " + path));
-    return std::unique_ptr<MetricsView>(new MetricsView(std::move(db)));
+    return std::unique_ptr<MetricsView>(new MetricsView(std::move(db), false));
+}
+
+Result<std::unique_ptr<MetricsView>> MetricsView::openReadOnly(const std::string &path)
+{
+    // Checked first because SqliteDb::open would create a missing database.
+    if (!FileSystem::posix().exists(path))
+        return Status::notFound("metrics view " + path + " does not exist");
+    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::open(path));
+    // SQLite itself then refuses every change through this connection.
+    KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA query_only=ON"));
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt,
+                           db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'business_metrics'"));
+    KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row || stmt.columnInt(0) == 0)
+        return Status::notFound("database " + path + " holds no metrics view");
+    return std::unique_ptr<MetricsView>(new MetricsView(std::move(db), true));
+}
+
+Status MetricsView::checkWritable() const
+{
+    if (m_readOnly)
+        return Status::failedPrecondition("metrics view " + m_db->path() + " is open read-only");
+    return Status::ok();
 }
 
 Status MetricsView::destroy(const std::string &path)
@@ -89,6 +113,7 @@ Status MetricsView::destroy(const std::string &path)
 
 Status MetricsView::write(std::span<const MetricsPartial> partials)
 {
+    KAPPA_RETURN_IF_ERROR(checkWritable());
     std::lock_guard lock(m_mutex);
     return m_db->transaction([&]() -> Status {
         KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(kUpsert));
@@ -98,6 +123,34 @@ Status MetricsView::write(std::span<const MetricsPartial> partials)
         }
         return Status::ok();
     });
+}
+
+Status MetricsView::sync()
+{
+    KAPPA_RETURN_IF_ERROR(checkWritable());
+    std::lock_guard lock(m_mutex);
+    // Why a checkpoint rather than synchronous=FULL: write() runs for every
+    // batch a task emits, and FULL would fsync the WAL on each of them, while
+    // sync() runs once per runtime checkpoint (every few seconds). Under
+    // synchronous=NORMAL a checkpoint fsyncs the WAL before copying it into
+    // the database and fsyncs the database after; a FULL checkpoint waits
+    // (busy timeout) for readers on older snapshots so that it can copy every
+    // frame. It is complete only if nothing blocked it and every frame in the
+    // WAL was copied: then every committed transaction is in the synced file.
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt, m_db->prepare("PRAGMA wal_checkpoint(FULL)"));
+    KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row)
+        return Status::internal("syncing metrics view " + m_db->path() + ": wal_checkpoint returned no row");
+    const std::int64_t blocked = stmt.columnInt(0);
+    const std::int64_t walFrames = stmt.columnInt(1);
+    const std::int64_t copiedFrames = stmt.columnInt(2);
+    if (walFrames < 0)
+        return Status::internal("syncing metrics view " + m_db->path() + ": the database is not in WAL mode");
+    if (blocked != 0 || copiedFrames != walFrames)
+        return Status::unavailable("syncing metrics view " + m_db->path() + ": readers kept the checkpoint "
+                                   + "from completing (" + std::to_string(copiedFrames) + " of "
+                                   + std::to_string(walFrames) + " WAL frames copied)");
+    return Status::ok();
 }
 
 Result<std::vector<MetricsRow>> MetricsView::query(const MetricsQuery &q) const

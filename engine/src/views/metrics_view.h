@@ -17,7 +17,11 @@
 //
 // Contracts: a partial whose offset is older than the stored one is ignored
 // (views never go backwards); write() applies a whole batch atomically; reads
-// see whole batches only. Writes are not synced (derived data).
+// see whole batches only. Writes are not synced (derived data); sync() makes
+// every write so far durable, for the runtime to call before it commits a
+// checkpoint. openReadOnly() gives a connection that refuses every write,
+// usable while another process writes (SQLite's WAL lets readers run beside
+// the writer); each query sees the latest committed batch.
 // Threading: thread-safe (one connection, serialized by a mutex).
 #pragma once
 
@@ -84,6 +88,10 @@ class MetricsView
 public:
     // Opens or creates the view database at `path`.
     static Result<std::unique_ptr<MetricsView>> open(const std::string &path);
+    // Opens an existing view for queries only; write() and sync() then fail
+    // with FailedPrecondition. NotFound if `path` does not exist or holds no
+    // metrics view.
+    static Result<std::unique_ptr<MetricsView>> openReadOnly(const std::string &path);
     // Deletes the database (and its WAL files); ok if absent.
     static Status destroy(const std::string &path);
 
@@ -92,13 +100,20 @@ public:
     MetricsView &operator=(const MetricsView &) = delete;
 
     Status write(std::span<const MetricsPartial> partials);
+    // Returns once every write that returned before the call is durable.
+    // Unavailable if a reader pinned an older snapshot for longer than the
+    // busy timeout (nothing is lost; call again); any other failure means the
+    // state on disk is unknown and no checkpoint may rely on it.
+    Status sync();
     // Rows ordered by window_start_ms, category_id, country.
     Result<std::vector<MetricsRow>> query(const MetricsQuery &query) const;
     Result<std::int64_t> rowCount() const;
 
 private:
-    explicit MetricsView(std::unique_ptr<sqlite::SqliteDb> db);
+    MetricsView(std::unique_ptr<sqlite::SqliteDb> db, bool readOnly);
+    Status checkWritable() const;
     std::unique_ptr<sqlite::SqliteDb> m_db;
+    const bool m_readOnly;
     mutable std::mutex m_mutex;
 };
 

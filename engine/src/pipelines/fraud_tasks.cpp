@@ -1,0 +1,218 @@
+// The fraud tasks: route (stage 0) -> by-merchant topic -> merchant (stage 1)
+// -> by-card topic -> card (stage 2). See job_tasks.h and runtime/exchange.h
+// for why the rekeyed records reach each stage in a deterministic order.
+#include "pipelines/fraud.h"
+#include "pipelines/job_task_support.h"
+#include "runtime/exchange.h"
+#include "state/keyed_state.h"
+
+namespace kappa::pipelines {
+
+namespace {
+
+runtime::TaskInput exchangeInput(const JobEnvironment &env, const std::string &topic, std::int32_t partition)
+{
+    return {env.log, topic, PartitionId(partition), env.options.batchBytes, env.clock};
+}
+
+Result<EnrichedPayment> parsePayment(const runtime::ReleasedRecord &record, const std::string &task)
+{
+    Result<EnrichedPayment> payment = EnrichedPayment::parse(record.payload);
+    if (!payment.isOk())
+        return payment.status().withContext(task + ": rekeyed payment from upstream "
+                                            + std::to_string(record.upstream) + " seq "
+                                            + std::to_string(record.seq));
+    return payment;
+}
+
+class FraudRouteTask final : public runtime::SourceTask
+{
+public:
+    FraudRouteTask(const JobSpec &spec, const JobEnvironment &env, std::unique_ptr<state::TaskState> state,
+                   std::int32_t partition, const std::string &byMerchant)
+        : SourceTask(taskName(spec, "route", partition), std::move(state), sourceInput(env, partition),
+                     *env.codec, 0)
+        , m_epochMs(env.options.exchangeEpochMs)
+        , m_byMerchant(*env.log, byMerchant, env.sourcePartitions, partition)
+    {}
+
+protected:
+    Status restoreState(std::string_view blob) override
+    {
+        return blob.empty() ? Status::ok()
+                            : Status::corruption("checkpoint of " + name() + " has unexpected bytes");
+    }
+
+    Status process(const Event &event, const RecordView &record, std::int64_t maxEventTimeMs) override
+    {
+        const std::optional<EnrichedPayment> payment = toPayment(event);
+        if (!payment)
+            return Status::ok();
+        m_buffer.clear();
+        payment->serialize(m_buffer);
+        // The source offset is the route task's sequence: re-emitted after a crash, it marks the duplicate.
+        m_byMerchant.add(rekeyKey(payment->merchantId), record.offset.value(),
+                         runtime::epochOf(maxEventTimeMs, m_epochMs), record.appendTime, m_buffer);
+        return Status::ok();
+    }
+
+    Status endBatch() override
+    {
+        if (maxEventTimeMs())
+            m_byMerchant.closeEpochsBelow(runtime::epochOf(*maxEventTimeMs(), m_epochMs));
+        return m_byMerchant.flush();
+    }
+
+    Status beforeCheckpoint(std::string &) override { return Status::ok(); } // endBatch appended everything
+
+private:
+    const std::int64_t m_epochMs;
+    runtime::ExchangeWriter m_byMerchant;
+    std::string m_buffer;
+};
+
+class FraudMerchantTask final : public runtime::ExchangeTask
+{
+public:
+    FraudMerchantTask(const JobSpec &spec, const JobEnvironment &env, std::unique_ptr<state::TaskState> state,
+                      std::int32_t partition, const std::string &byMerchant, const std::string &byCard,
+                      RowSink &sink)
+        : ExchangeTask(taskName(spec, "merchant", partition), kFraudMerchantStage, std::move(state),
+                       exchangeInput(env, byMerchant, partition), env.sourcePartitions)
+        , m_cacheEntries(env.options.cacheEntries)
+        , m_byCard(*env.log, byCard, env.sourcePartitions, partition)
+        , m_sink(sink)
+    {}
+
+protected:
+    Status restoreState(std::string_view blob) override
+    {
+        if (!blob.empty())
+            return Status::corruption("checkpoint of " + name() + " has unexpected bytes");
+        KAPPA_ASSIGN_OR_RETURN(m_merchants,
+                               state::KeyedState<MerchantAggregate>::create(taskState(), kMerchantTable,
+                                                                            m_cacheEntries));
+        return Status::ok();
+    }
+
+    Status process(const runtime::ReleasedRecord &record) override
+    {
+        KAPPA_ASSIGN_OR_RETURN(const EnrichedPayment payment, parsePayment(record, name()));
+        KAPPA_ASSIGN_OR_RETURN(MerchantAggregate * merchant,
+                               m_merchants->getOrCreate(EntityKey(payment.merchantId).view()));
+        const EnrichedPayment enriched = merchant->apply(payment);
+        m_buffer.clear();
+        enriched.serialize(m_buffer);
+        // The release ordinal is this task's sequence; the epoch carries the source's on.
+        m_byCard.add(rekeyKey(enriched.cardId), record.ordinal, record.epoch, record.sourceAppendTime,
+                     m_buffer);
+        m_touched.touch(payment.merchantId, Offset(record.ordinal));
+        return Status::ok();
+    }
+
+    Status endBatch() override
+    {
+        m_byCard.closeEpochsBelow(merge().frontier());
+        KAPPA_RETURN_IF_ERROR(m_byCard.flush());
+        m_rows.resize(m_touched.keys().size());
+        std::size_t i = 0;
+        for (const auto &[merchantId, position] : m_touched.keys()) {
+            KAPPA_ASSIGN_OR_RETURN(const MerchantAggregate *merchant,
+                                   m_merchants->find(EntityKey(merchantId).view()));
+            m_rows[i++] = {merchantId, m_reader.partition(), position, merchant->row(merchantId).toJson()};
+        }
+        m_touched.clear();
+        return m_sink.write(m_rows);
+    }
+
+    Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
+
+private:
+    const std::size_t m_cacheEntries;
+    runtime::ExchangeWriter m_byCard;
+    RowSink &m_sink;
+    std::unique_ptr<state::KeyedState<MerchantAggregate>> m_merchants;
+    std::string m_buffer;
+    TouchedKeys m_touched;
+    std::vector<RowWrite> m_rows;
+};
+
+class FraudCardTask final : public runtime::ExchangeTask
+{
+public:
+    FraudCardTask(const JobSpec &spec, const JobEnvironment &env, std::unique_ptr<state::TaskState> state,
+                  std::int32_t partition, const std::string &byCard, RowSink &sink)
+        : ExchangeTask(taskName(spec, "card", partition), kFraudCardStage, std::move(state),
+                       exchangeInput(env, byCard, partition), env.sourcePartitions)
+        , m_params(std::get<FraudParams>(spec.params))
+        , m_cacheEntries(env.options.cacheEntries)
+        , m_sink(sink)
+    {}
+
+protected:
+    Status restoreState(std::string_view blob) override
+    {
+        if (!blob.empty())
+            return Status::corruption("checkpoint of " + name() + " has unexpected bytes");
+        KAPPA_ASSIGN_OR_RETURN(m_cards, state::KeyedState<CardAggregate>::create(taskState(), kCardTable,
+                                                                                 m_cacheEntries));
+        return Status::ok();
+    }
+
+    Status process(const runtime::ReleasedRecord &record) override
+    {
+        KAPPA_ASSIGN_OR_RETURN(const EnrichedPayment payment, parsePayment(record, name()));
+        KAPPA_ASSIGN_OR_RETURN(CardAggregate * card, m_cards->getOrCreate(EntityKey(payment.cardId).view()));
+        card->apply(payment, m_params);
+        m_touched.touch(payment.cardId, Offset(record.ordinal));
+        return Status::ok();
+    }
+
+    Status endBatch() override
+    {
+        m_rows.resize(m_touched.keys().size());
+        std::size_t i = 0;
+        for (const auto &[cardId, position] : m_touched.keys()) {
+            KAPPA_ASSIGN_OR_RETURN(const CardAggregate *card, m_cards->find(EntityKey(cardId).view()));
+            m_rows[i++] = {cardId, m_reader.partition(), position,
+                           card->row(cardId, m_params).toJson(m_params)};
+        }
+        m_touched.clear();
+        return m_sink.write(m_rows);
+    }
+
+    Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
+
+private:
+    const FraudParams m_params;
+    const std::size_t m_cacheEntries;
+    RowSink &m_sink;
+    std::unique_ptr<state::KeyedState<CardAggregate>> m_cards;
+    TouchedKeys m_touched;
+    std::vector<RowWrite> m_rows;
+};
+
+} // namespace
+
+Result<std::vector<std::unique_ptr<runtime::Task>>> makeFraudTasks(const JobSpec &spec,
+                                                                   const JobEnvironment &env,
+                                                                   const JobSinks &sinks)
+{
+    if (!sinks.cards || !sinks.merchants)
+        return Status::invalidArgument("fraud needs card and merchant sinks");
+    const std::vector<std::string> topics = internalTopics(spec);
+    std::vector<std::unique_ptr<runtime::Task>> tasks;
+    for (std::int32_t p = 0; p < env.sourcePartitions; ++p) {
+        KAPPA_ASSIGN_OR_RETURN(auto route, openTaskState(env, 0, p));
+        tasks.push_back(std::make_unique<FraudRouteTask>(spec, env, std::move(route), p, topics[0]));
+        KAPPA_ASSIGN_OR_RETURN(auto merchant, openTaskState(env, kFraudMerchantStage, p));
+        tasks.push_back(std::make_unique<FraudMerchantTask>(spec, env, std::move(merchant), p, topics[0],
+                                                            topics[1], *sinks.merchants));
+        KAPPA_ASSIGN_OR_RETURN(auto card, openTaskState(env, kFraudCardStage, p));
+        tasks.push_back(
+            std::make_unique<FraudCardTask>(spec, env, std::move(card), p, topics[1], *sinks.cards));
+    }
+    return tasks;
+}
+
+} // namespace kappa::pipelines

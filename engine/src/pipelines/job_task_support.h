@@ -1,0 +1,59 @@
+// Parts shared by the pipelines' task classes (private to job_tasks*.cpp).
+#pragma once
+
+#include "pipelines/job_tasks.h"
+#include "runtime/source_task.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace kappa::pipelines {
+
+// The keys a batch touched, each with the position of its latest record, in first-touch order.
+class TouchedKeys
+{
+public:
+    void touch(std::int64_t id, Offset position)
+    {
+        auto [it, inserted] = m_index.try_emplace(id, m_keys.size());
+        if (inserted)
+            m_keys.push_back({id, position});
+        else
+            m_keys[it->second].position = position;
+    }
+    struct Touched
+    {
+        std::int64_t id;
+        Offset position;
+    };
+    const std::vector<Touched> &keys() const { return m_keys; }
+    void clear()
+    {
+        m_keys.clear();
+        m_index.clear();
+    }
+
+private:
+    std::vector<Touched> m_keys;
+    std::unordered_map<std::int64_t, std::size_t> m_index;
+};
+
+runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition);
+std::string taskName(const JobSpec &spec, std::string_view stage, std::int32_t partition);
+Result<std::unique_ptr<state::TaskState>> openTaskState(const JobEnvironment &env, int stage,
+                                                        std::int32_t partition);
+
+std::unique_ptr<runtime::Task> makeUserFeaturesTask(const JobSpec &spec, const JobEnvironment &env,
+                                                    std::unique_ptr<state::TaskState> state,
+                                                    std::int32_t partition, RowSink &sink);
+std::unique_ptr<runtime::Task> makeBusinessMetricsTask(const JobSpec &spec, const JobEnvironment &env,
+                                                       std::unique_ptr<state::TaskState> state,
+                                                       std::int32_t partition, MetricsSink &sink);
+Result<std::vector<std::unique_ptr<runtime::Task>>> makeFraudTasks(const JobSpec &spec,
+                                                                   const JobEnvironment &env,
+                                                                   const JobSinks &sinks);
+
+} // namespace kappa::pipelines

@@ -1,0 +1,93 @@
+#include "pipelines/job_tasks.h"
+
+#include "pipelines/job_task_support.h"
+
+namespace kappa::pipelines {
+
+state::TaskId taskIdFor(int stage, std::int32_t partition)
+{
+    return state::TaskId((static_cast<std::uint32_t>(stage) << 16) | static_cast<std::uint32_t>(partition));
+}
+
+EntityKey::EntityKey(std::int64_t id)
+{
+    const std::uint64_t flipped = static_cast<std::uint64_t>(id) ^ (std::uint64_t{1} << 63);
+    for (int i = 0; i < 8; ++i)
+        m_bytes[i] = static_cast<char>(flipped >> (56 - 8 * i));
+}
+
+std::string entityKey(std::int64_t id)
+{
+    return std::string(EntityKey(id).view());
+}
+
+bool parseEntityKey(std::string_view key, std::int64_t &id)
+{
+    if (key.size() != 8)
+        return false;
+    std::uint64_t flipped = 0;
+    for (char c : key)
+        flipped = (flipped << 8) | static_cast<unsigned char>(c);
+    id = static_cast<std::int64_t>(flipped ^ (std::uint64_t{1} << 63));
+    return true;
+}
+
+std::string rekeyKey(std::int64_t id)
+{
+    return std::to_string(id);
+}
+
+std::vector<std::string> internalTopics(const JobSpec &spec)
+{
+    if (spec.job != "fraud")
+        return {};
+    const std::string prefix = spec.job + "." + spec.version;
+    return {prefix + ".by-merchant", prefix + ".by-card"};
+}
+
+runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition)
+{
+    return {env.log, env.sourceTopic, PartitionId(partition), env.options.batchBytes, env.clock};
+}
+
+std::string taskName(const JobSpec &spec, std::string_view stage, std::int32_t partition)
+{
+    std::string name = spec.job + "@" + spec.version + "/";
+    if (!stage.empty())
+        name.append(stage).push_back('/');
+    return name + std::to_string(partition);
+}
+
+Result<std::unique_ptr<state::TaskState>> openTaskState(const JobEnvironment &env, int stage,
+                                                        std::int32_t partition)
+{
+    return env.store->openTask(taskIdFor(stage, partition));
+}
+
+Result<std::vector<std::unique_ptr<runtime::Task>>> makeJobTasks(const JobSpec &spec,
+                                                                 const JobEnvironment &env,
+                                                                 const JobSinks &sinks)
+{
+    if (!env.log || !env.codec || !env.store || env.sourcePartitions < 1)
+        return Status::invalidArgument("job environment incomplete for " + spec.job + "@" + spec.version);
+    if (spec.job == "fraud")
+        return makeFraudTasks(spec, env, sinks);
+    std::vector<std::unique_ptr<runtime::Task>> tasks;
+    for (std::int32_t p = 0; p < env.sourcePartitions; ++p) {
+        KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<state::TaskState> state, openTaskState(env, 0, p));
+        if (spec.job == "user_features") {
+            if (!sinks.features)
+                return Status::invalidArgument("user_features needs a features sink");
+            tasks.push_back(makeUserFeaturesTask(spec, env, std::move(state), p, *sinks.features));
+        } else if (spec.job == "business_metrics") {
+            if (!sinks.metrics)
+                return Status::invalidArgument("business_metrics needs a metrics sink");
+            tasks.push_back(makeBusinessMetricsTask(spec, env, std::move(state), p, *sinks.metrics));
+        } else {
+            return Status::invalidArgument("unknown job " + spec.job);
+        }
+    }
+    return tasks;
+}
+
+} // namespace kappa::pipelines

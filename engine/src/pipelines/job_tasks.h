@@ -1,0 +1,96 @@
+// The tasks of a job version: how each pipeline is cut into tasks over the
+// log, and what they read and write.
+//
+//   user_features     one task per source partition: events -> KeyedState<UserFeatures>
+//                     by user -> feature rows.
+//   business_metrics  one task per source partition: events -> that partition's
+//                     BusinessMetrics (in the checkpoint) -> partial rows.
+//   fraud             stage 0 "route" per source partition: purchases -> payments,
+//                     rekeyed by merchant through <job>.<version>.by-merchant;
+//                     stage 1 "merchant" per partition of that topic: MerchantAggregate
+//                     -> merchant rows, enriched payments rekeyed by card through
+//                     <job>.<version>.by-card; stage 2 "card": CardAggregate -> card rows.
+//
+// The rekey topics have as many partitions as the source topic and belong to
+// the job version (dropping the version deletes them).
+#pragma once
+
+#include "kappa/clock.h"
+#include "kappa/event_codec.h"
+#include "kappa/event_log.h"
+#include "pipelines/job_spec.h"
+#include "pipelines/sinks.h"
+#include "runtime/task.h"
+#include "state/state_store.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kappa::pipelines {
+
+struct JobTaskOptions
+{
+    std::size_t batchBytes = 1 << 20;   // per read
+    std::size_t cacheEntries = 1 << 20; // per keyed table of a task
+    std::int64_t exchangeEpochMs = 50;  // event-time granularity of the fraud rekey order
+};
+
+struct JobEnvironment
+{
+    EventLog *log = nullptr;
+    const EventCodec *codec = nullptr;
+    std::shared_ptr<state::StateStore> store; // the job version's
+    std::string sourceTopic;
+    std::int32_t sourcePartitions = 0;
+    Clock *clock = nullptr; // metrics only
+    JobTaskOptions options;
+};
+
+// The sinks a job writes; only those of its pipeline need to be set.
+struct JobSinks
+{
+    RowSink *features = nullptr;  // user_features
+    RowSink *cards = nullptr;     // fraud
+    RowSink *merchants = nullptr; // fraud
+    MetricsSink *metrics = nullptr;
+};
+
+// The internal topics the job version needs (created by the caller before makeJobTasks).
+std::vector<std::string> internalTopics(const JobSpec &spec);
+
+// Builds the job version's tasks. InvalidArgument if a sink it needs is missing.
+Result<std::vector<std::unique_ptr<runtime::Task>>> makeJobTasks(const JobSpec &spec,
+                                                                 const JobEnvironment &env,
+                                                                 const JobSinks &sinks);
+
+// Identifies a task inside its job version's store: (stage << 16) | partition.
+state::TaskId taskIdFor(int stage, std::int32_t partition);
+
+// Store layout of the keyed tables, for readers of checkpointed state.
+inline constexpr std::uint8_t kUserTable = 1;     // user_features: key = entityKey(user id)
+inline constexpr std::uint8_t kMerchantTable = 1; // fraud stage 1: key = entityKey(merchant id)
+inline constexpr std::uint8_t kCardTable = 1;     // fraud stage 2: key = entityKey(card id)
+inline constexpr int kFraudCardStage = 2;
+inline constexpr int kFraudMerchantStage = 1;
+
+// The state key of an entity id: 8 bytes big-endian with the sign bit
+// flipped, so keys sort like the ids.
+std::string entityKey(std::int64_t id);
+// The same key in a caller's buffer, without allocating.
+class EntityKey
+{
+public:
+    explicit EntityKey(std::int64_t id);
+    std::string_view view() const { return {m_bytes, sizeof m_bytes}; }
+
+private:
+    char m_bytes[8];
+};
+// The id of an entity key; false if `key` is not 8 bytes.
+bool parseEntityKey(std::string_view key, std::int64_t &id);
+// The rekey key of an id (decimal, like the events topic's keys), which picks its partition.
+std::string rekeyKey(std::int64_t id);
+
+} // namespace kappa::pipelines

@@ -1,0 +1,76 @@
+// The user_features task: one per source partition.
+#include "pipelines/job_task_support.h"
+#include "pipelines/user_features.h"
+#include "state/keyed_state.h"
+
+namespace kappa::pipelines {
+
+namespace {
+
+class UserFeaturesTask final : public runtime::SourceTask
+{
+public:
+    UserFeaturesTask(const JobSpec &spec, const JobEnvironment &env, std::unique_ptr<state::TaskState> state,
+                     std::int32_t partition, RowSink &sink)
+        : SourceTask(taskName(spec, "", partition), std::move(state), sourceInput(env, partition), *env.codec,
+                     0)
+        , m_params(std::get<UserFeaturesParams>(spec.params))
+        , m_cacheEntries(env.options.cacheEntries)
+        , m_sink(sink)
+    {}
+
+protected:
+    Status restoreState(std::string_view blob) override
+    {
+        if (!blob.empty())
+            return Status::corruption("checkpoint of " + name() + " has unexpected bytes");
+        KAPPA_ASSIGN_OR_RETURN(m_users, state::KeyedState<UserFeatures>::create(taskState(), kUserTable,
+                                                                                m_cacheEntries));
+        return Status::ok();
+    }
+
+    Status process(const Event &event, const RecordView &record, std::int64_t) override
+    {
+        KAPPA_ASSIGN_OR_RETURN(UserFeatures * features, m_users->getOrCreate(EntityKey(event.userId).view()));
+        features->apply(event, m_params);
+        m_touched.touch(event.userId, record.offset);
+        return Status::ok();
+    }
+
+    Status endBatch() override
+    {
+        m_rows.resize(m_touched.keys().size());
+        std::size_t i = 0;
+        for (const auto &[userId, position] : m_touched.keys()) {
+            KAPPA_ASSIGN_OR_RETURN(const UserFeatures *features, m_users->find(EntityKey(userId).view()));
+            RowWrite &row = m_rows[i++];
+            row.id = userId;
+            row.partition = m_reader.partition();
+            row.position = position;
+            row.row = features->row(userId, m_params).toJson(m_params);
+        }
+        m_touched.clear();
+        return m_sink.write(m_rows);
+    }
+
+    Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
+
+private:
+    const UserFeaturesParams m_params;
+    const std::size_t m_cacheEntries;
+    RowSink &m_sink;
+    std::unique_ptr<state::KeyedState<UserFeatures>> m_users;
+    TouchedKeys m_touched;
+    std::vector<RowWrite> m_rows;
+};
+
+} // namespace
+
+std::unique_ptr<runtime::Task> makeUserFeaturesTask(const JobSpec &spec, const JobEnvironment &env,
+                                                    std::unique_ptr<state::TaskState> state,
+                                                    std::int32_t partition, RowSink &sink)
+{
+    return std::make_unique<UserFeaturesTask>(spec, env, std::move(state), partition, sink);
+}
+
+} // namespace kappa::pipelines

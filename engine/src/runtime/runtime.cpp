@@ -1,0 +1,262 @@
+#include "runtime/runtime.h"
+
+#include <algorithm>
+
+namespace kappa::runtime {
+
+namespace {
+
+int defaultThreads()
+{
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+} // namespace
+
+Runtime::Runtime(RuntimeOptions options)
+    : m_options(options)
+    , m_clock(options.clock ? *options.clock : Clock::system())
+    , m_threadCount(options.threads > 0 ? options.threads : defaultThreads())
+{}
+
+Runtime::~Runtime()
+{
+    if (m_started && !m_stopped)
+        (void) stop();
+}
+
+void Runtime::addTask(std::unique_ptr<Task> task)
+{
+    auto slot = std::make_unique<Slot>();
+    slot->task = std::move(task);
+    m_slots.push_back(std::move(slot));
+}
+
+Status Runtime::start()
+{
+    if (m_started)
+        return Status::failedPrecondition("runtime already started");
+    m_started = true;
+    // No more workers than tasks: an idle worker would only poll.
+    const int workers = std::max(1, std::min<int>(m_threadCount, static_cast<int>(m_slots.size())));
+    m_workers = std::vector<Worker>(static_cast<std::size_t>(workers));
+    for (std::size_t i = 0; i < m_slots.size(); ++i)
+        m_workers[i % m_workers.size()].slots.push_back(m_slots[i].get());
+    for (Worker &worker : m_workers)
+        worker.thread = std::thread([this, &worker] { workerLoop(worker); });
+
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_opened == static_cast<int>(m_workers.size()) || !m_failure.isOk(); });
+    if (!m_failure.isOk()) {
+        Status failure = m_failure;
+        lock.unlock();
+        (void) stop();
+        return failure;
+    }
+    return Status::ok();
+}
+
+void Runtime::workerLoop(Worker &worker)
+{
+    if (!openTasks(worker))
+        return;
+    std::uint64_t flushSeen = 0;
+    while (!m_stopping.load(std::memory_order_acquire)) {
+        int stageToFlush = -1;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_flushRequest != flushSeen) {
+                flushSeen = m_flushRequest;
+                stageToFlush = m_flushStage;
+            }
+        }
+        if (stageToFlush >= 0) {
+            flushStage(worker, stageToFlush);
+            std::lock_guard lock(m_mutex);
+            ++m_flushAcks;
+            m_changed.notify_all();
+            continue;
+        }
+        if (!runRound(worker)) {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, m_options.idleWait, [&] {
+                return m_stopping.load(std::memory_order_acquire) || m_flushRequest != flushSeen;
+            });
+        }
+    }
+    finish(worker);
+}
+
+bool Runtime::openTasks(Worker &worker)
+{
+    for (Slot *slot : worker.slots) {
+        if (Status opened = slot->task->open(); !opened.isOk()) {
+            fail(opened, *slot);
+            return false;
+        }
+        slot->lastCheckpoint = std::chrono::steady_clock::now();
+    }
+    std::lock_guard lock(m_mutex);
+    ++m_opened;
+    m_changed.notify_all();
+    return true;
+}
+
+// One step of each task; true if any consumed input.
+bool Runtime::runRound(Worker &worker)
+{
+    bool progressed = false;
+    for (Slot *slot : worker.slots) {
+        if (m_stopping.load(std::memory_order_acquire))
+            return progressed;
+        Task &task = *slot->task;
+        const std::int64_t progressBefore = m_progress.load(std::memory_order_acquire);
+        Result<std::size_t> consumed = task.step();
+        if (!consumed.isOk()) {
+            fail(consumed.status(), *slot);
+            return progressed;
+        }
+        if (*consumed > 0) {
+            slot->idleSince.store(-1, std::memory_order_release);
+            m_progress.fetch_add(static_cast<std::int64_t>(*consumed), std::memory_order_acq_rel);
+            progressed = true;
+        } else {
+            slot->idleSince.store(progressBefore, std::memory_order_release);
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now - slot->lastCheckpoint >= m_options.checkpointInterval) {
+            if (Status checkpointed = task.checkpoint(); !checkpointed.isOk()) {
+                fail(checkpointed, *slot);
+                return progressed;
+            }
+            slot->lastCheckpoint = now;
+        }
+    }
+    return progressed;
+}
+
+void Runtime::flushStage(Worker &worker, int stage)
+{
+    for (Slot *slot : worker.slots) {
+        if (slot->task->stage() != stage)
+            continue;
+        Result<std::size_t> released = slot->task->flush();
+        if (!released.isOk()) {
+            fail(released.status(), *slot);
+            return;
+        }
+        if (*released > 0) {
+            slot->idleSince.store(-1, std::memory_order_release);
+            m_progress.fetch_add(static_cast<std::int64_t>(*released), std::memory_order_acq_rel);
+        }
+    }
+}
+
+void Runtime::finish(Worker &worker)
+{
+    for (Slot *slot : worker.slots) {
+        if (slot->failed)
+            continue; // it restarts from its last checkpoint
+        Task &task = *slot->task;
+        Status status = task.checkpoint();
+        if (status.isOk())
+            status = task.close();
+        if (!status.isOk())
+            fail(status, *slot);
+    }
+}
+
+void Runtime::fail(const Status &status, Slot &slot)
+{
+    slot.failed = true;
+    std::lock_guard lock(m_mutex);
+    if (m_failure.isOk())
+        m_failure = status.withContext("task " + slot.task->name());
+    m_stopping.store(true, std::memory_order_release);
+    m_wake.notify_all();
+    m_changed.notify_all();
+}
+
+bool Runtime::quiet() const
+{
+    const std::int64_t progress = m_progress.load(std::memory_order_acquire);
+    return std::all_of(m_slots.begin(), m_slots.end(), [&](const auto &slot) {
+        return slot->idleSince.load(std::memory_order_acquire) == progress;
+    });
+}
+
+Status Runtime::waitQuiet()
+{
+    while (true) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_failure.isOk())
+                return m_failure;
+        }
+        if (m_stopping.load(std::memory_order_acquire))
+            return Status::aborted("runtime stopped");
+        if (quiet())
+            return Status::ok();
+        std::this_thread::sleep_for(std::max(m_options.idleWait, std::chrono::microseconds(200)));
+    }
+}
+
+Status Runtime::flushAll(int stage)
+{
+    std::unique_lock lock(m_mutex);
+    m_flushStage = stage;
+    ++m_flushRequest;
+    m_flushAcks = 0;
+    m_wake.notify_all();
+    m_changed.wait(lock,
+                   [&] { return m_flushAcks == static_cast<int>(m_workers.size()) || !m_failure.isOk(); });
+    return m_failure;
+}
+
+Status Runtime::runUntilCaughtUp()
+{
+    if (!m_started || m_stopped)
+        return Status::failedPrecondition("runtime not running");
+    int lastStage = 0;
+    for (const auto &slot : m_slots)
+        lastStage = std::max(lastStage, slot->task->stage());
+    for (int stage = 0; stage <= lastStage; ++stage) {
+        KAPPA_RETURN_IF_ERROR(waitQuiet());
+        KAPPA_RETURN_IF_ERROR(flushAll(stage));
+    }
+    return waitQuiet();
+}
+
+Status Runtime::stop()
+{
+    if (!m_started || m_stopped)
+        return health();
+    m_stopped = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping.store(true, std::memory_order_release);
+        m_wake.notify_all();
+    }
+    for (Worker &worker : m_workers)
+        if (worker.thread.joinable())
+            worker.thread.join();
+    return health();
+}
+
+Status Runtime::health() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_failure;
+}
+
+std::vector<TaskMetricsSnapshot> Runtime::metrics() const
+{
+    const WallTime now = m_clock.now();
+    std::vector<TaskMetricsSnapshot> out;
+    out.reserve(m_slots.size());
+    for (const auto &slot : m_slots)
+        out.push_back(slot->task->metrics().snapshot(now));
+    return out;
+}
+
+} // namespace kappa::runtime

@@ -1,0 +1,122 @@
+// Runtime: runs tasks on a fixed pool of worker threads.
+//
+// Scheduling: each task is bound to one worker (round-robin in the order
+// added) for its whole life, because its state caches are single-threaded.
+// A worker steps its tasks in turn, one batch each, and waits briefly when
+// none had input. Nothing queues between tasks: stages exchange records
+// through topics of the log, so a slow stage leaves records in the log, not in
+// memory (backpressure by construction), and a task reads only as fast as it
+// processes.
+//
+// Checkpoints: a worker checkpoints each of its tasks every
+// checkpointInterval of wall time. The clock decides only when, never what:
+// a checkpoint captures the state after a whole batch, and replaying from
+// any checkpoint gives the same output.
+//
+// A bounded run (runUntilCaughtUp) waits until the system is quiet, i.e. every
+// task has found its input exhausted after the last progress anywhere, then
+// flushes stage by stage (each time waiting for quiet again), so that what
+// exchanges hold back is released in their deterministic order.
+//
+// Failure: the first task error stops every worker; the other tasks take a
+// final checkpoint, the failed one does not (it restarts from its last one).
+//
+// Threading: start/runUntilCaughtUp/stop from one controlling thread;
+// health() and metrics() from any thread.
+#pragma once
+
+#include "kappa/clock.h"
+#include "kappa/status.h"
+#include "runtime/task.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace kappa::runtime {
+
+struct RuntimeOptions
+{
+    int threads = 0; // 0: one per hardware thread
+    std::chrono::milliseconds checkpointInterval{5000};
+    std::chrono::microseconds idleWait{1000}; // how long a worker without input sleeps
+    Clock *clock = nullptr;                   // nullptr: Clock::system(); for metrics only
+};
+
+class Runtime
+{
+public:
+    explicit Runtime(RuntimeOptions options = {});
+    ~Runtime(); // stop() if still running
+    Runtime(const Runtime &) = delete;
+    Runtime &operator=(const Runtime &) = delete;
+
+    // Before start() only.
+    void addTask(std::unique_ptr<Task> task);
+    int threads() const { return m_threadCount; }
+
+    // Starts the workers and opens every task on its worker; returns once all
+    // are open, or with the first error (the runtime is then stopped).
+    Status start();
+    // Blocks until every task has processed its input to the end and the
+    // exchanges are flushed (see above), or a task fails.
+    Status runUntilCaughtUp();
+    // Final checkpoint of every healthy task, close, join. Returns the first task error, if any.
+    Status stop();
+
+    // Ok, or the first task error.
+    Status health() const;
+    std::vector<TaskMetricsSnapshot> metrics() const;
+
+private:
+    struct Slot
+    {
+        std::unique_ptr<Task> task;
+        std::atomic<std::int64_t> idleSince{
+            -1}; // the progress count when its last step found nothing; -1 busy
+        std::chrono::steady_clock::time_point lastCheckpoint; // worker thread only
+        bool failed = false;                                  // worker thread only
+    };
+    struct Worker
+    {
+        std::vector<Slot *> slots;
+        std::thread thread;
+    };
+
+    void workerLoop(Worker &worker);
+    bool openTasks(Worker &worker);
+    bool runRound(Worker &worker);
+    void flushStage(Worker &worker, int stage);
+    void finish(Worker &worker);
+    void fail(const Status &status, Slot &slot);
+    bool quiet() const;
+    Status waitQuiet();
+    Status flushAll(int stage);
+
+    RuntimeOptions m_options;
+    Clock &m_clock;
+    int m_threadCount;
+    std::vector<std::unique_ptr<Slot>> m_slots;
+    std::vector<Worker> m_workers;
+
+    std::atomic<std::int64_t> m_progress{0}; // records consumed or released by any task
+    std::atomic<bool> m_stopping{false};
+    bool m_started = false;
+    bool m_stopped = false;
+
+    mutable std::mutex m_mutex;        // guards everything below
+    std::condition_variable m_wake;    // to workers: stop or flush requested
+    std::condition_variable m_changed; // to the controller: opened, flushed, failed
+    Status m_failure;
+    int m_opened = 0;
+    int m_flushStage = -1;
+    std::uint64_t m_flushRequest = 0;
+    int m_flushAcks = 0;
+};
+
+} // namespace kappa::runtime

@@ -1,0 +1,51 @@
+#include "runtime/source_reader.h"
+
+namespace kappa::runtime {
+
+SourceReader::SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes)
+    : m_log(log)
+    , m_topic(std::move(topic))
+    , m_partition(partition)
+    , m_batchBytes(batchBytes)
+{}
+
+Status SourceReader::read()
+{
+    const std::string where = m_topic + "/" + std::to_string(m_partition.value());
+    Result<PartitionInfo> info = m_log.partitionInfo(m_topic, m_partition);
+    if (!info.isOk())
+        return info.status().withContext(where);
+    m_end = info->endOffset;
+    if (m_next < info->startOffset)
+        return Status::outOfRange(where + ": the next offset " + std::to_string(m_next.value())
+                                  + " was deleted by retention (the partition starts at "
+                                  + std::to_string(info->startOffset.value()) + ")");
+    if (m_next >= m_end) {
+        m_batch.reset(m_next);
+        return Status::ok();
+    }
+    KAPPA_RETURN_IF_ERROR(m_log.read(m_topic, m_partition, m_next, m_batchBytes, m_batch).withContext(where));
+    m_next = m_batch.nextOffset();
+    return Status::ok();
+}
+
+void SourceReader::decode(const EventCodec &codec)
+{
+    // Events are overwritten in place: their strings keep their capacity.
+    if (m_events.size() < m_batch.size())
+        m_events.resize(m_batch.size());
+    m_eventRecords.clear();
+    m_skipped = 0;
+    std::size_t decoded = 0;
+    for (std::size_t i = 0; i < m_batch.size(); ++i) {
+        if (!codec.decode(m_batch[i].value, m_events[decoded]).isOk()) {
+            ++m_skipped;
+            continue;
+        }
+        m_eventRecords.push_back(i);
+        ++decoded;
+    }
+    m_decoded = decoded;
+}
+
+} // namespace kappa::runtime

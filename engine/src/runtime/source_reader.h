@@ -1,0 +1,59 @@
+// SourceReader: a task's cursor over one partition of an input topic. Reads
+// a batch (about batchBytes of payload) and, for the events topic, decodes it
+// into reused Event objects, so steady-state reading does not allocate.
+//
+// A record that does not decode (wrong schema, corrupt payload) is counted
+// and skipped: one bad record must not stop a job forever, and skipping it is
+// still a function of the log (every replay skips the same record).
+#pragma once
+
+#include "kappa/event.h"
+#include "kappa/event_codec.h"
+#include "kappa/event_log.h"
+#include "kappa/status.h"
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kappa::runtime {
+
+class SourceReader
+{
+public:
+    SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes);
+
+    void seek(Offset next) { m_next = next; }
+    // Reads the next batch of raw records (empty at the end of the partition)
+    // and learns the partition's end offset.
+    Status read();
+    // Decodes the batch read last into events(); undecodable records are left out and counted.
+    void decode(const EventCodec &codec);
+
+    const RecordBatch &records() const { return m_batch; }
+    // Decoded events of the batch and, at the same index, their record.
+    std::span<const Event> events() const { return {m_events.data(), m_decoded}; }
+    const std::vector<std::size_t> &eventRecords() const { return m_eventRecords; }
+    std::size_t skippedInLastBatch() const { return m_skipped; }
+
+    Offset position() const { return m_next; } // the next offset to read
+    Offset endOffset() const { return m_end; }
+    const std::string &topic() const { return m_topic; }
+    PartitionId partition() const { return m_partition; }
+
+private:
+    EventLog &m_log;
+    const std::string m_topic;
+    const PartitionId m_partition;
+    const std::size_t m_batchBytes;
+    Offset m_next{0};
+    Offset m_end{0};
+    RecordBatch m_batch;
+    std::vector<Event> m_events; // capacity reused across batches
+    std::vector<std::size_t> m_eventRecords;
+    std::size_t m_decoded = 0;
+    std::size_t m_skipped = 0;
+};
+
+} // namespace kappa::runtime

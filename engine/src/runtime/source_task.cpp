@@ -1,0 +1,223 @@
+#include "runtime/source_task.h"
+
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+namespace kappa::runtime {
+
+namespace {
+
+// Blob prefixes, ahead of the pipeline's own blob (README.md "Checkpoint blobs").
+constexpr char kSourceBlobFormat = 1;
+constexpr std::size_t kSourceBlobHeader = 1 + 1 + 8; // format, has-max-ts, max ts
+constexpr std::size_t kExchangeBlobHeader = 4;       // merge state length
+
+std::int64_t saturatingSub(std::int64_t a, std::int64_t b)
+{
+    std::int64_t out = 0;
+    if (__builtin_sub_overflow(a, b, &out))
+        return b > 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+    return out;
+}
+
+const state::InputPosition *findInput(const state::CheckpointMeta &meta, const std::string &topic,
+                                      PartitionId partition)
+{
+    for (const state::InputPosition &input : meta.inputs)
+        if (input.topic == topic && input.partition == partition)
+            return &input;
+    return nullptr;
+}
+
+} // namespace
+
+TaskBase::TaskBase(std::string name, int stage, std::unique_ptr<state::TaskState> state,
+                   const TaskInput &input)
+    : m_reader(*input.log, input.topic, input.partition, input.batchBytes)
+    , m_clock(input.clock ? *input.clock : Clock::system())
+    , m_name(std::move(name))
+    , m_stage(stage)
+    , m_state(std::move(state))
+    , m_metrics(m_name, input.topic, input.partition)
+{}
+
+void TaskBase::recordVisible(const std::vector<WallTime> &appendTimes)
+{
+    if (appendTimes.empty())
+        return;
+    const WallTime visibleAt = now();
+    // Records of one append share its time: one histogram update per run of equal times.
+    std::size_t runStart = 0;
+    for (std::size_t i = 1; i <= appendTimes.size(); ++i) {
+        if (i == appendTimes.size() || appendTimes[i] != appendTimes[runStart]) {
+            m_metrics.recordVisible(visibleAt, appendTimes[runStart], i - runStart);
+            runStart = i;
+        }
+    }
+}
+
+Status TaskBase::commit(state::CheckpointMeta meta)
+{
+    const auto started = std::chrono::steady_clock::now();
+    KAPPA_RETURN_IF_ERROR(m_state->checkpoint(std::move(meta)).status());
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                              - started)
+                            .count();
+    m_metrics.recordCheckpoint(millis);
+    return Status::ok();
+}
+
+SourceTask::SourceTask(std::string name, std::unique_ptr<state::TaskState> state, const TaskInput &input,
+                       const EventCodec &codec, std::int64_t allowedLatenessMs)
+    : TaskBase(std::move(name), 0, std::move(state), input)
+    , m_codec(codec)
+    , m_allowedLatenessMs(allowedLatenessMs)
+{}
+
+Status SourceTask::open()
+{
+    KAPPA_ASSIGN_OR_RETURN(std::optional<state::CheckpointMeta> meta, taskState().restore());
+    std::string_view blob;
+    if (meta) {
+        const state::InputPosition *input = findInput(*meta, m_reader.topic(), m_reader.partition());
+        if (!input || meta->blob.size() < kSourceBlobHeader || meta->blob[0] != kSourceBlobFormat)
+            return Status::corruption("checkpoint of task " + name() + " does not match its input "
+                                      + m_reader.topic() + "/" + std::to_string(m_reader.partition().value()));
+        m_reader.seek(input->nextOffset);
+        if (meta->blob[1] != 0) {
+            std::int64_t maxTs = 0;
+            std::memcpy(&maxTs, meta->blob.data() + 2, 8);
+            m_maxTs = maxTs;
+        }
+        blob = std::string_view(meta->blob).substr(kSourceBlobHeader);
+    }
+    return restoreState(blob);
+}
+
+Result<std::size_t> SourceTask::step()
+{
+    KAPPA_RETURN_IF_ERROR(m_reader.read());
+    const RecordBatch &batch = m_reader.records();
+    if (batch.empty()) {
+        mutableMetrics().recordRead(now(), 0, m_reader.position(), m_reader.endOffset(), std::nullopt);
+        return std::size_t{0};
+    }
+    const WallTime oldest = batch[0].appendTime;
+    m_reader.decode(m_codec);
+    const auto events = m_reader.events();
+    m_appendTimes.clear();
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const Event &event = events[i];
+        const RecordView &record = batch[m_reader.eventRecords()[i]];
+        m_maxTs = m_maxTs ? std::max(*m_maxTs, event.ts.value()) : event.ts.value();
+        KAPPA_RETURN_IF_ERROR(process(event, record, *m_maxTs));
+        m_appendTimes.push_back(record.appendTime);
+    }
+    mutableMetrics().recordSkipped(m_reader.skippedInLastBatch());
+    KAPPA_RETURN_IF_ERROR(endBatch());
+    recordVisible(m_appendTimes);
+    if (m_maxTs)
+        mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
+    mutableMetrics().recordRead(now(), batch.size(), m_reader.position(), m_reader.endOffset(), oldest);
+    return batch.size();
+}
+
+Status SourceTask::checkpoint()
+{
+    state::CheckpointMeta meta;
+    meta.blob.push_back(kSourceBlobFormat);
+    meta.blob.push_back(m_maxTs ? 1 : 0);
+    const std::int64_t maxTs = m_maxTs.value_or(0);
+    meta.blob.append(reinterpret_cast<const char *>(&maxTs), 8);
+    KAPPA_RETURN_IF_ERROR(beforeCheckpoint(meta.blob));
+    const EventTime watermark(m_maxTs ? saturatingSub(*m_maxTs, m_allowedLatenessMs)
+                                      : std::numeric_limits<std::int64_t>::min());
+    meta.inputs.push_back({m_reader.topic(), m_reader.partition(), m_reader.position(), watermark});
+    return commit(std::move(meta));
+}
+
+ExchangeTask::ExchangeTask(std::string name, int stage, std::unique_ptr<state::TaskState> state,
+                           const TaskInput &input, std::int32_t upstreams)
+    : TaskBase(std::move(name), stage, std::move(state), input)
+    , m_upstreams(upstreams)
+    , m_merge(upstreams)
+{}
+
+Status ExchangeTask::open()
+{
+    KAPPA_ASSIGN_OR_RETURN(std::optional<state::CheckpointMeta> meta, taskState().restore());
+    std::string_view blob;
+    if (meta) {
+        const state::InputPosition *input = findInput(*meta, m_reader.topic(), m_reader.partition());
+        std::uint32_t mergeBytes = 0;
+        if (input && meta->blob.size() >= kExchangeBlobHeader)
+            std::memcpy(&mergeBytes, meta->blob.data(), 4);
+        if (!input || meta->blob.size() < kExchangeBlobHeader + mergeBytes)
+            return Status::corruption("checkpoint of task " + name() + " does not match its input "
+                                      + m_reader.topic() + "/" + std::to_string(m_reader.partition().value()));
+        KAPPA_ASSIGN_OR_RETURN(m_merge,
+                               ExchangeMerge::parse(std::string_view(meta->blob).substr(4, mergeBytes),
+                                                    m_upstreams));
+        m_reader.seek(input->nextOffset);
+        blob = std::string_view(meta->blob).substr(kExchangeBlobHeader + mergeBytes);
+    }
+    return restoreState(blob);
+}
+
+Result<std::size_t> ExchangeTask::step()
+{
+    KAPPA_RETURN_IF_ERROR(m_reader.read());
+    const RecordBatch &batch = m_reader.records();
+    if (batch.empty()) {
+        mutableMetrics().recordRead(now(), 0, m_reader.position(), m_reader.endOffset(), std::nullopt);
+        return std::size_t{0};
+    }
+    for (const RecordView &record : batch)
+        KAPPA_RETURN_IF_ERROR(m_merge.add(record.offset, record.value).withContext(name()));
+    std::size_t released = 0;
+    KAPPA_RETURN_IF_ERROR(releaseWith(false, released));
+    mutableMetrics().recordRead(now(), batch.size(), m_reader.position(), m_reader.endOffset(),
+                                batch[0].appendTime);
+    return batch.size();
+}
+
+Result<std::size_t> ExchangeTask::flush()
+{
+    std::size_t released = 0;
+    KAPPA_RETURN_IF_ERROR(releaseWith(true, released));
+    return released;
+}
+
+Status ExchangeTask::releaseWith(bool flushAll, std::size_t &released)
+{
+    m_appendTimes.clear();
+    const ExchangeMerge::Visitor visit = [&](const ReleasedRecord &record) {
+        m_appendTimes.push_back(record.sourceAppendTime);
+        return process(record);
+    };
+    KAPPA_RETURN_IF_ERROR(flushAll ? m_merge.flush(visit) : m_merge.release(visit));
+    released = m_appendTimes.size();
+    KAPPA_RETURN_IF_ERROR(endBatch());
+    // Released records arrive in (epoch, upstream, seq) order, not append order: sort for the grouping.
+    std::sort(m_appendTimes.begin(), m_appendTimes.end());
+    recordVisible(m_appendTimes);
+    return Status::ok();
+}
+
+Status ExchangeTask::checkpoint()
+{
+    state::CheckpointMeta meta;
+    std::string mergeState;
+    m_merge.serialize(mergeState);
+    const auto mergeBytes = static_cast<std::uint32_t>(mergeState.size());
+    meta.blob.append(reinterpret_cast<const char *>(&mergeBytes), 4);
+    meta.blob += mergeState;
+    KAPPA_RETURN_IF_ERROR(beforeCheckpoint(meta.blob));
+    // The watermark of an exchange input is its release frontier, in epochs.
+    meta.inputs.push_back({m_reader.topic(), m_reader.partition(), m_merge.restartOffset(m_reader.position()),
+                           EventTime(m_merge.frontier())});
+    return commit(std::move(meta));
+}
+
+} // namespace kappa::runtime

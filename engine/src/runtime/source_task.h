@@ -1,0 +1,131 @@
+// SourceTask and ExchangeTask: the two kinds of input a task can have, with
+// everything that is the same for every pipeline (reading in batches,
+// positions, event-time watermark, checkpoint metadata, metrics). A pipeline's
+// task derives from one of them and supplies what it does with each input.
+//
+// Exactly-once: the checkpoint stores the input position together with the
+// task's state (one atomic, synced write), and a task writes its outputs
+// (rekeyed records, view rows) in endBatch(), before the position that covers
+// them can be checkpointed; beforeCheckpoint() makes the views durable first.
+// After a crash the task restores and re-processes the suffix: rekeyed records
+// come out again with the same stamps (and are dropped downstream as
+// duplicates), view rows are rewritten at the same positions (and views never
+// go backwards).
+#pragma once
+
+#include "kappa/clock.h"
+#include "kappa/event_codec.h"
+#include "kappa/event_log.h"
+#include "runtime/exchange.h"
+#include "runtime/source_reader.h"
+#include "runtime/task.h"
+#include "state/task_state.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kappa::runtime {
+
+// What every task is given.
+struct TaskInput
+{
+    EventLog *log = nullptr;
+    std::string topic;
+    PartitionId partition;
+    std::size_t batchBytes = 1 << 20;
+    Clock *clock = nullptr; // for metrics only; nullptr: Clock::system()
+};
+
+// Common to both kinds: name, stage, task state, metrics, checkpoint timing.
+class TaskBase : public Task
+{
+public:
+    const std::string &name() const override { return m_name; }
+    int stage() const override { return m_stage; }
+    const TaskMetrics &metrics() const override { return m_metrics; }
+
+protected:
+    TaskBase(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input);
+
+    // Pipeline hooks ---------------------------------------------------------
+    // After restore(): attach caches, read `blob` (empty before the first checkpoint).
+    virtual Status restoreState(std::string_view blob) = 0;
+    // After each batch (and flush): write view rows and rekeyed records.
+    virtual Status endBatch() = 0;
+    // Before the commit: make views durable; append the task's own blob.
+    virtual Status beforeCheckpoint(std::string &blob) = 0;
+
+    // For the hooks ------------------------------------------------------------
+    state::TaskState &taskState() { return *m_state; }
+    TaskMetrics &mutableMetrics() { return m_metrics; }
+    WallTime now() const { return m_clock.now(); }
+    // Records end-to-end latency for records appended at these times, now visible.
+    void recordVisible(const std::vector<WallTime> &appendTimes);
+
+    Status commit(state::CheckpointMeta meta);
+
+    SourceReader m_reader;
+    Clock &m_clock;
+
+private:
+    const std::string m_name;
+    const int m_stage;
+    std::unique_ptr<state::TaskState> m_state;
+    TaskMetrics m_metrics;
+};
+
+// Reads decoded events from one partition of the source topic.
+class SourceTask : public TaskBase
+{
+public:
+    Status open() override;
+    Result<std::size_t> step() override;
+    Status checkpoint() override;
+
+protected:
+    // allowedLatenessMs: the watermark is (max event time - allowed lateness).
+    SourceTask(std::string name, std::unique_ptr<state::TaskState> state, const TaskInput &input,
+               const EventCodec &codec, std::int64_t allowedLatenessMs);
+
+    // One event, in log order; maxEventTimeMs includes it.
+    virtual Status process(const Event &event, const RecordView &record, std::int64_t maxEventTimeMs) = 0;
+
+    std::optional<std::int64_t> maxEventTimeMs() const { return m_maxTs; }
+
+private:
+    const EventCodec &m_codec;
+    const std::int64_t m_allowedLatenessMs;
+    std::optional<std::int64_t> m_maxTs;
+    std::vector<WallTime> m_appendTimes; // of the batch being processed
+};
+
+// Reads one partition of an exchange topic and processes the records the
+// merge releases, in their deterministic order.
+class ExchangeTask : public TaskBase
+{
+public:
+    Status open() override;
+    Result<std::size_t> step() override;
+    Result<std::size_t> flush() override;
+    Status checkpoint() override;
+
+protected:
+    ExchangeTask(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input,
+                 std::int32_t upstreams);
+
+    virtual Status process(const ReleasedRecord &record) = 0;
+
+    const ExchangeMerge &merge() const { return m_merge; }
+
+private:
+    Status releaseWith(bool flushAll, std::size_t &released);
+
+    const std::int32_t m_upstreams;
+    ExchangeMerge m_merge;
+    std::vector<WallTime> m_appendTimes; // of the records released in this batch
+};
+
+} // namespace kappa::runtime

@@ -1,0 +1,43 @@
+// Task: the unit of work the Runtime schedules. One task per (job version,
+// input partition) and stage: it reads a batch of its input, updates its keyed
+// state, writes view rows and rekeyed records, and checkpoints.
+//
+// A task is bound to one worker thread for its whole life (its state caches
+// are single-threaded): open(), step(), flush() and checkpoint() are always
+// called from that thread. metrics() and name() may be called from any thread.
+#pragma once
+
+#include "kappa/status.h"
+#include "runtime/task_metrics.h"
+
+#include <cstddef>
+#include <string>
+
+namespace kappa::runtime {
+
+class Task
+{
+public:
+    virtual ~Task() = default;
+
+    virtual const std::string &name() const = 0;
+    // Tasks of stage k may feed tasks of stage k+1 (through exchanges), never
+    // the other way; a bounded run flushes stage by stage (see Runtime).
+    virtual int stage() const = 0;
+
+    // Restores the last checkpoint and positions the input after it.
+    virtual Status open() = 0;
+    // Processes at most one batch of input; returns the records consumed, 0 when there was nothing to read.
+    virtual Result<std::size_t> step() = 0;
+    // Releases whatever the task holds back waiting for more input (the end
+    // of a bounded run); returns the records released.
+    virtual Result<std::size_t> flush() { return std::size_t{0}; }
+    // Makes the views durable, then commits the state and positions in one synced write.
+    virtual Status checkpoint() = 0;
+    // Last call: a clean shutdown after the final checkpoint.
+    virtual Status close() { return Status::ok(); }
+
+    virtual const TaskMetrics &metrics() const = 0;
+};
+
+} // namespace kappa::runtime

@@ -1,0 +1,86 @@
+// TaskMetrics: what one task measures about itself, written by the task's
+// thread and read by anyone (the runtime's summary, the service's API).
+//
+// Lag in seconds is (now - append time of the oldest unprocessed record), 0
+// when caught up: it says how stale the task's views are, which a lag in
+// records cannot (a burst of a million records may be a second's work).
+// End-to-end latency is measured from a record's append to the log to the
+// moment the view writes its batch produced are visible, in microseconds.
+//
+// Threading: record*() from the task's thread only; snapshot() from any thread.
+#pragma once
+
+#include "kappa/types.h"
+#include "metrics/duration_history.h"
+#include "metrics/histogram_snapshot.h"
+#include "metrics/latency_histogram.h"
+#include "metrics/rate_meter.h"
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace kappa::runtime {
+
+struct TaskMetricsSnapshot
+{
+    std::string task;  // e.g. "fraud@v1/card/3"
+    std::string topic; // the task's input
+    PartitionId partition;
+    std::int64_t position = 0;  // next offset to read
+    std::int64_t endOffset = 0; // at the last read
+    std::int64_t lagRecords = 0;
+    double lagSeconds = 0.0;
+    std::uint64_t recordsRead = 0;
+    std::uint64_t recordsSkipped = 0; // undecodable source records, counted and skipped
+    std::uint64_t lateDropped = 0;    // events beyond the allowed lateness (business_metrics)
+    double inputRatePerSecond = 0.0;  // over the last 10 s
+    std::int64_t watermarkMs = 0;     // 0 before the first event
+    bool caughtUp = false;
+    std::uint64_t checkpoints = 0;
+    metrics::DurationHistory::Stats checkpointMillis;
+    metrics::HistogramSnapshot latencyMicros;
+};
+
+class TaskMetrics
+{
+public:
+    TaskMetrics(std::string task, std::string topic, PartitionId partition);
+
+    // After each read: the position after it, the input's end offset, and the
+    // append time of the oldest record not yet processed (none if caught up).
+    void recordRead(WallTime now, std::size_t records, Offset position, Offset endOffset,
+                    std::optional<WallTime> oldestUnprocessed);
+    void recordWatermark(std::int64_t watermarkMs)
+    {
+        m_watermarkMs.store(watermarkMs, std::memory_order_relaxed);
+    }
+    void recordSkipped(std::uint64_t n) { m_skipped.fetch_add(n, std::memory_order_relaxed); }
+    void setLateDropped(std::uint64_t n) { m_lateDropped.store(n, std::memory_order_relaxed); }
+    // `count` records appended at `appendTime` became visible in a view at `now`.
+    void recordVisible(WallTime now, WallTime appendTime, std::uint64_t count);
+    void recordCheckpoint(std::int64_t millis);
+
+    TaskMetricsSnapshot snapshot(WallTime now) const;
+
+private:
+    const std::string m_task;
+    const std::string m_topic;
+    const PartitionId m_partition;
+
+    mutable std::mutex m_mutex; // guards the read position fields
+    std::int64_t m_position = 0;
+    std::int64_t m_endOffset = 0;
+    std::optional<WallTime> m_oldestUnprocessed;
+    std::uint64_t m_recordsRead = 0;
+
+    std::atomic<std::uint64_t> m_skipped{0};
+    std::atomic<std::uint64_t> m_lateDropped{0};
+    std::atomic<std::int64_t> m_watermarkMs{0};
+    metrics::RateMeter m_inputRate;
+    metrics::DurationHistory m_checkpoints{1000};
+    metrics::LatencyHistogram m_latency;
+};
+
+} // namespace kappa::runtime
