@@ -121,8 +121,8 @@ void printReport(const std::vector<jobs::JobReport> &reports, double seconds)
 {
     std::cout << std::left << std::setw(22) << "job" << std::right << std::setw(11) << "events"
               << std::setw(9) << "seconds" << std::setw(11) << "events/s" << std::setw(7) << "ckpts"
-              << std::setw(20) << "ckpt ms mean/p99/max" << std::setw(28) << "latency ms p50/p90/p99/p999"
-              << std::setw(14) << "late dropped"
+              << "  " << std::setw(20) << "ckpt ms mean/p99/max" << std::setw(28)
+              << "latency ms p50/p90/p99/p999" << std::setw(14) << "late dropped"
               << "\n";
     for (const jobs::JobReport &r : reports) {
         const auto &l = r.latencyMicros;
@@ -137,8 +137,8 @@ void printReport(const std::vector<jobs::JobReport> &reports, double seconds)
                   << r.events << std::setw(9) << std::fixed << std::setprecision(1) << seconds
                   << std::setw(11) << std::setprecision(0)
                   << (seconds > 0 ? static_cast<double>(r.events) / seconds : 0.0) << std::setw(7)
-                  << r.checkpoints << std::setw(20) << checkpoint.str() << std::setw(28) << latency.str()
-                  << std::setw(14) << r.lateDropped << "\n";
+                  << r.checkpoints << "  " << std::setw(20) << checkpoint.str() << std::setw(28)
+                  << latency.str() << std::setw(14) << r.lateDropped << "\n";
     }
 }
 

@@ -41,7 +41,7 @@ Status Runtime::start()
     const int workers = std::max(1, std::min<int>(m_threadCount, static_cast<int>(m_slots.size())));
     m_workers = std::vector<Worker>(static_cast<std::size_t>(workers));
     for (std::size_t i = 0; i < m_slots.size(); ++i)
-        m_workers[i % m_workers.size()].slots.push_back(m_slots[i].get());
+        m_workers[i % m_workers.size()].tasks.push_back(m_slots[i].get());
     for (Worker &worker : m_workers)
         worker.thread = std::thread([this, &worker] { workerLoop(worker); });
 
@@ -58,8 +58,10 @@ Status Runtime::start()
 
 void Runtime::workerLoop(Worker &worker)
 {
-    if (!openTasks(worker))
+    if (!openTasks(worker)) {
+        finish(worker); // the tasks that did open still get their final checkpoint and close
         return;
+    }
     std::uint64_t flushSeen = 0;
     while (!m_stopping.load(std::memory_order_acquire)) {
         int stageToFlush = -1;
@@ -89,11 +91,12 @@ void Runtime::workerLoop(Worker &worker)
 
 bool Runtime::openTasks(Worker &worker)
 {
-    for (Slot *slot : worker.slots) {
+    for (Slot *slot : worker.tasks) {
         if (Status opened = slot->task->open(); !opened.isOk()) {
             fail(opened, *slot);
             return false;
         }
+        slot->opened = true;
         slot->lastCheckpoint = std::chrono::steady_clock::now();
     }
     std::lock_guard lock(m_mutex);
@@ -106,7 +109,7 @@ bool Runtime::openTasks(Worker &worker)
 bool Runtime::runRound(Worker &worker)
 {
     bool progressed = false;
-    for (Slot *slot : worker.slots) {
+    for (Slot *slot : worker.tasks) {
         if (m_stopping.load(std::memory_order_acquire))
             return progressed;
         Task &task = *slot->task;
@@ -125,7 +128,10 @@ bool Runtime::runRound(Worker &worker)
         }
         const auto now = std::chrono::steady_clock::now();
         if (now - slot->lastCheckpoint >= m_options.checkpointInterval) {
-            if (Status checkpointed = task.checkpoint(); !checkpointed.isOk()) {
+            Status checkpointed = task.checkpoint();
+            // Unavailable: a view could not be made durable right now (readers in the way); the
+            // state is untouched, so the checkpoint waits for the next interval instead of failing.
+            if (!checkpointed.isOk() && checkpointed.code() != StatusCode::Unavailable) {
                 fail(checkpointed, *slot);
                 return progressed;
             }
@@ -137,7 +143,7 @@ bool Runtime::runRound(Worker &worker)
 
 void Runtime::flushStage(Worker &worker, int stage)
 {
-    for (Slot *slot : worker.slots) {
+    for (Slot *slot : worker.tasks) {
         if (slot->task->stage() != stage)
             continue;
         Result<std::size_t> released = slot->task->flush();
@@ -154,11 +160,16 @@ void Runtime::flushStage(Worker &worker, int stage)
 
 void Runtime::finish(Worker &worker)
 {
-    for (Slot *slot : worker.slots) {
-        if (slot->failed)
-            continue; // it restarts from its last checkpoint
+    for (Slot *slot : worker.tasks) {
+        if (slot->failed || !slot->opened)
+            continue; // a failed task restarts from its last checkpoint
         Task &task = *slot->task;
         Status status = task.checkpoint();
+        // A busy view (Unavailable) gets a few more chances: this is the last checkpoint.
+        for (int attempt = 0; attempt < 20 && status.code() == StatusCode::Unavailable; ++attempt) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            status = task.checkpoint();
+        }
         if (status.isOk())
             status = task.close();
         if (!status.isOk())

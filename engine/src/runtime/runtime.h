@@ -11,7 +11,9 @@
 // Checkpoints: a worker checkpoints each of its tasks every
 // checkpointInterval of wall time. The clock decides only when, never what:
 // a checkpoint captures the state after a whole batch, and replaying from
-// any checkpoint gives the same output.
+// any checkpoint gives the same output. A periodic checkpoint that fails with
+// Unavailable (a view busy) is retried at the next interval; any other
+// checkpoint error stops the runtime.
 //
 // A bounded run (runUntilCaughtUp) waits until the system is quiet, i.e. every
 // task has found its input exhausted after the last progress anywhere, then
@@ -80,11 +82,12 @@ private:
         std::atomic<std::int64_t> idleSince{
             -1}; // the progress count when its last step found nothing; -1 busy
         std::chrono::steady_clock::time_point lastCheckpoint; // worker thread only
+        bool opened = false;                                  // worker thread only
         bool failed = false;                                  // worker thread only
     };
     struct Worker
     {
-        std::vector<Slot *> slots;
+        std::vector<Slot *> tasks; // not named `slots`: Qt defines that as a macro
         std::thread thread;
     };
 

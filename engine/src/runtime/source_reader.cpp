@@ -16,11 +16,17 @@ Status SourceReader::read()
     if (!info.isOk())
         return info.status().withContext(where);
     m_end = info->endOffset;
+    m_decoded = 0;
+    m_skipped = 0;
+    if (m_next > m_end)
+        return Status::outOfRange(where + ": the next offset " + std::to_string(m_next.value())
+                                  + " is beyond the end of the partition (" + std::to_string(m_end.value())
+                                  + "): the log is not the one the checkpoint was taken on");
     if (m_next < info->startOffset)
         return Status::outOfRange(where + ": the next offset " + std::to_string(m_next.value())
                                   + " was deleted by retention (the partition starts at "
                                   + std::to_string(info->startOffset.value()) + ")");
-    if (m_next >= m_end) {
+    if (m_next == m_end) {
         m_batch.reset(m_next);
         return Status::ok();
     }

@@ -1,0 +1,517 @@
+// Runtime: tasks opened once and called on one thread each, periodic and
+// final checkpoints, failures (in step and in open), bounded runs that flush
+// stage by stage, metrics; with 1, 2 and 4 worker threads.
+#include "runtime/runtime.h"
+
+#include "test_support.h"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+using namespace kappa;
+using namespace kappa::runtime;
+
+namespace {
+
+// A thread-safe queue of records between fake tasks (stands in for a topic).
+class Queue
+{
+public:
+    void push(int v)
+    {
+        std::lock_guard lock(m_mutex);
+        m_items.push_back(v);
+    }
+    std::vector<int> take(std::size_t max)
+    {
+        std::lock_guard lock(m_mutex);
+        std::vector<int> out;
+        while (!m_items.empty() && out.size() < max) {
+            out.push_back(m_items.front());
+            m_items.pop_front();
+        }
+        return out;
+    }
+    std::size_t size() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_items.size();
+    }
+    std::vector<int> all() const
+    {
+        std::lock_guard lock(m_mutex);
+        return {m_items.begin(), m_items.end()};
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::deque<int> m_items;
+};
+
+enum class Call { Open, Step, Flush, Checkpoint, Close };
+
+// The order of flush() calls across all tasks, by stage.
+class FlushJournal
+{
+public:
+    void add(int stage)
+    {
+        std::lock_guard lock(m_mutex);
+        m_stages.push_back(stage);
+    }
+    std::vector<int> stages() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_stages;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<int> m_stages;
+};
+
+struct FakeOptions
+{
+    int stage = 0;
+    Queue *input = nullptr;
+    Queue *output = nullptr;
+    std::size_t batch = 3;
+    bool holdBack = false; // keep consumed records until flush()
+    int failAtStep = -1;   // the step (1-based, counting non-empty ones too) that fails
+    bool failOpen = false;
+    FlushJournal *journal = nullptr;
+    std::atomic<int> *closes = nullptr; // counts close() calls, readable after the runtime is gone
+};
+
+class FakeTask final : public Task
+{
+public:
+    FakeTask(std::string name, FakeOptions options)
+        : m_name(std::move(name))
+        , m_options(options)
+        , m_metrics(m_name, "fake", PartitionId(0))
+    {}
+
+    const std::string &name() const override { return m_name; }
+    int stage() const override { return m_options.stage; }
+    const TaskMetrics &metrics() const override { return m_metrics; }
+
+    Status open() override
+    {
+        note(Call::Open);
+        if (m_options.failOpen)
+            return Status::unavailable("state store locked");
+        return Status::ok();
+    }
+
+    Result<std::size_t> step() override
+    {
+        note(Call::Step);
+        const int step = ++m_steps;
+        if (step == m_options.failAtStep)
+            return Status::internal("disk on fire");
+        if (!m_options.input)
+            return std::size_t{0};
+        const std::vector<int> taken = m_options.input->take(m_options.batch);
+        for (int v : taken) {
+            if (m_options.holdBack)
+                m_held.push_back(v);
+            else if (m_options.output)
+                m_options.output->push(v);
+        }
+        m_consumed += taken.size();
+        m_metrics.recordRead(WallTime(0), taken.size(), Offset(static_cast<std::int64_t>(m_consumed)),
+                             Offset(static_cast<std::int64_t>(m_consumed + m_options.input->size())),
+                             std::nullopt);
+        return taken.size();
+    }
+
+    Result<std::size_t> flush() override
+    {
+        note(Call::Flush);
+        if (m_options.journal)
+            m_options.journal->add(m_options.stage);
+        const std::size_t released = m_held.size();
+        for (int v : m_held)
+            if (m_options.output)
+                m_options.output->push(v);
+        m_held.clear();
+        return released;
+    }
+
+    Status checkpoint() override
+    {
+        note(Call::Checkpoint);
+        m_checkpoints.fetch_add(1);
+        return Status::ok();
+    }
+
+    Status close() override
+    {
+        note(Call::Close);
+        if (m_options.closes)
+            m_options.closes->fetch_add(1);
+        return Status::ok();
+    }
+
+    int checkpoints() const { return m_checkpoints.load(); }
+    int steps() const { return m_steps.load(); }
+    std::size_t held() const { return m_held.size(); } // after stop() only
+
+    // Called after the runtime stopped: the calls in order, and whether they all came from one thread.
+    std::vector<Call> calls() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_calls;
+    }
+    std::thread::id thread() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_thread;
+    }
+    bool oneThread() const
+    {
+        std::lock_guard lock(m_mutex);
+        return !m_otherThread;
+    }
+    int count(Call c) const
+    {
+        const auto all = calls();
+        return static_cast<int>(std::count(all.begin(), all.end(), c));
+    }
+
+private:
+    void note(Call call)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_calls.empty())
+            m_thread = std::this_thread::get_id();
+        else if (m_thread != std::this_thread::get_id())
+            m_otherThread = true;
+        m_calls.push_back(call);
+    }
+
+    const std::string m_name;
+    const FakeOptions m_options;
+    TaskMetrics m_metrics;
+    std::atomic<int> m_steps{0};
+    std::atomic<int> m_checkpoints{0};
+    std::size_t m_consumed = 0;
+    std::vector<int> m_held;
+
+    mutable std::mutex m_mutex;
+    std::vector<Call> m_calls;
+    std::thread::id m_thread;
+    bool m_otherThread = false;
+};
+
+RuntimeOptions optionsFor(int threads, std::chrono::milliseconds checkpointInterval = std::chrono::hours(1))
+{
+    RuntimeOptions options;
+    options.threads = threads;
+    options.checkpointInterval = checkpointInterval;
+    options.idleWait = std::chrono::microseconds(200);
+    return options;
+}
+
+// Adds a task to the runtime and keeps a pointer to it for the checks.
+FakeTask *add(Runtime &runtime, std::string name, FakeOptions options)
+{
+    auto task = std::make_unique<FakeTask>(std::move(name), options);
+    FakeTask *raw = task.get();
+    runtime.addTask(std::move(task));
+    return raw;
+}
+
+void addThreadRows()
+{
+    QTest::addColumn<int>("threads");
+    QTest::newRow("1 thread") << 1;
+    QTest::newRow("2 threads") << 2;
+    QTest::newRow("4 threads") << 4;
+}
+
+// Waits (generously) until `done` holds; false on timeout.
+template<typename Predicate>
+bool eventually(Predicate done, std::chrono::seconds limit = std::chrono::seconds(10))
+{
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+}
+
+} // namespace
+
+class TestRuntimeRuntime : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void lifecycleOnOneThreadPerTask_data() { addThreadRows(); }
+
+    // Every task: opened once, then steps, checkpoints every interval, and at
+    // stop() a final checkpoint and close() as its last two calls, all on one thread.
+    void lifecycleOnOneThreadPerTask()
+    {
+        QFETCH(int, threads);
+        Runtime runtime(optionsFor(threads, std::chrono::milliseconds(10)));
+        QCOMPARE(runtime.threads(), threads);
+        std::vector<Queue> inputs(5);
+        std::vector<FakeTask *> tasks;
+        for (int i = 0; i < 5; ++i) {
+            for (int v = 0; v < 100; ++v)
+                inputs[static_cast<std::size_t>(i)].push(v);
+            tasks.push_back(
+                add(runtime, "task-" + std::to_string(i), {.input = &inputs[static_cast<std::size_t>(i)]}));
+        }
+        KAPPA_VERIFY_OK(runtime.start());
+        for (FakeTask *task : tasks)
+            QCOMPARE(task->count(Call::Open), 1); // start() returns once all are open
+        QVERIFY2(eventually([&] {
+                     return std::all_of(tasks.begin(), tasks.end(),
+                                        [](FakeTask *t) { return t->checkpoints() >= 4; });
+                 }),
+                 "every task should checkpoint every 10 ms");
+        KAPPA_VERIFY_OK(runtime.health());
+        KAPPA_VERIFY_OK(runtime.stop());
+        KAPPA_VERIFY_OK(runtime.stop()); // idempotent
+
+        std::vector<std::thread::id> seen;
+        for (FakeTask *task : tasks)
+            if (std::find(seen.begin(), seen.end(), task->thread()) == seen.end())
+                seen.push_back(task->thread());
+        QCOMPARE(int(seen.size()), std::min(threads, 5)); // one worker per thread, each with a task
+        QVERIFY(std::find(seen.begin(), seen.end(), std::this_thread::get_id()) == seen.end());
+        for (std::size_t i = 0; i < tasks.size(); ++i) {
+            const FakeTask &task = *tasks[i];
+            const std::vector<Call> calls = task.calls();
+            QVERIFY2(task.oneThread(), task.name().c_str());
+            QCOMPARE(task.count(Call::Open), 1);
+            QCOMPARE(calls.front(), Call::Open);
+            QVERIFY(calls.size() >= 3);
+            QCOMPARE(calls[calls.size() - 2], Call::Checkpoint);
+            QCOMPARE(calls.back(), Call::Close);
+            QCOMPARE(task.count(Call::Close), 1);
+            QCOMPARE(task.count(Call::Flush), 0); // flush only in bounded runs
+            QVERIFY(task.checkpoints() >= 5);
+            QVERIFY(inputs[i].size() == 0);
+        }
+    }
+
+    // With a long interval, the only checkpoint is the final one.
+    void noCheckpointBeforeInterval()
+    {
+        Runtime runtime(optionsFor(2));
+        Queue input;
+        for (int v = 0; v < 1000; ++v)
+            input.push(v);
+        FakeTask *a = add(runtime, "a", {.input = &input});
+        FakeTask *b = add(runtime, "b", {});
+        KAPPA_VERIFY_OK(runtime.start());
+        QVERIFY(eventually([&] { return input.size() == 0 && b->steps() > 10; }));
+        QCOMPARE(a->checkpoints(), 0);
+        QCOMPARE(b->checkpoints(), 0);
+        KAPPA_VERIFY_OK(runtime.stop());
+        QCOMPARE(a->checkpoints(), 1);
+        QCOMPARE(b->checkpoints(), 1);
+    }
+
+    void failingStepStopsTheRuntime_data() { addThreadRows(); }
+
+    // A step error stops every worker: health() and stop() return it naming
+    // the task; the failed task gets no final checkpoint (nor close), the others do.
+    void failingStepStopsTheRuntime()
+    {
+        QFETCH(int, threads);
+        Runtime runtime(optionsFor(threads));
+        std::vector<FakeTask *> healthy;
+        healthy.push_back(add(runtime, "good-0", {}));
+        FakeTask *bad = add(runtime, "bad-task", {.failAtStep = 50});
+        healthy.push_back(add(runtime, "good-1", {}));
+        healthy.push_back(add(runtime, "good-2", {}));
+        const Status started = runtime.start(); // may already see the failure on a slow machine
+        QVERIFY2(started.isOk() || started.code() == StatusCode::Internal, started.toString().c_str());
+        QVERIFY(eventually([&] { return !runtime.health().isOk(); }));
+        const Status health = runtime.health();
+        QCOMPARE(health.code(), StatusCode::Internal);
+        QVERIFY2(health.message().find("bad-task") != std::string::npos, health.message().c_str());
+        QVERIFY2(health.message().find("disk on fire") != std::string::npos, health.message().c_str());
+        const Status stopped = runtime.stop();
+        QCOMPARE(stopped.code(), StatusCode::Internal);
+        QCOMPARE(stopped.message(), health.message());
+        QCOMPARE(runtime.runUntilCaughtUp().code(), StatusCode::FailedPrecondition); // not running any more
+
+        QCOMPARE(bad->checkpoints(), 0);
+        QCOMPARE(bad->count(Call::Close), 0);
+        QCOMPARE(bad->steps(), 50); // not stepped after it failed
+        QVERIFY(bad->oneThread());
+        for (FakeTask *task : healthy) {
+            QCOMPARE(task->checkpoints(), 1);
+            QCOMPARE(task->count(Call::Close), 1);
+            QCOMPARE(task->calls().back(), Call::Close);
+            QVERIFY(task->oneThread());
+        }
+    }
+
+    void failingStepEndsABoundedRun()
+    {
+        Runtime runtime(optionsFor(2));
+        Queue input;
+        for (int v = 0; v < 100; ++v)
+            input.push(v);
+        add(runtime, "reader", {.input = &input});
+        // Fails at its first step, so it is never idle: the run cannot be taken as caught up.
+        add(runtime, "broken", {.stage = 1, .failAtStep = 1});
+        // The failure may come so soon that start() already reports it.
+        const Status started = runtime.start();
+        const Status status = started.isOk() ? runtime.runUntilCaughtUp() : started;
+        QCOMPARE(status.code(), StatusCode::Internal);
+        QVERIFY2(status.message().find("broken") != std::string::npos, status.message().c_str());
+        QCOMPARE(runtime.stop().code(), StatusCode::Internal);
+    }
+
+    void openFailureFailsStart_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("1 thread") << 1;
+        QTest::newRow("2 threads") << 2;
+    }
+
+    // start() returns the open error naming the task, the runtime is then
+    // stopped; the task that failed to open is never stepped, checkpointed or
+    // closed. A task that did open is healthy, so (stop(): "final checkpoint
+    // of every healthy task, close") it gets its final checkpoint and close().
+    void openFailureFailsStart()
+    {
+        QFETCH(int, threads);
+        Runtime runtime(optionsFor(threads));
+        FakeTask *good = add(runtime, "opens-fine", {});
+        FakeTask *bad = add(runtime, "cannot-open", {.failOpen = true});
+        const Status started = runtime.start();
+        QCOMPARE(started.code(), StatusCode::Unavailable);
+        QVERIFY2(started.message().find("cannot-open") != std::string::npos, started.message().c_str());
+        QVERIFY2(started.message().find("state store locked") != std::string::npos, started.message().c_str());
+        QCOMPARE(runtime.health().code(), StatusCode::Unavailable);
+        QCOMPARE(runtime.stop().code(), StatusCode::Unavailable);
+        QCOMPARE(runtime.start().code(), StatusCode::FailedPrecondition);
+        QCOMPARE(bad->calls(), std::vector<Call>{Call::Open});
+        QCOMPARE(good->count(Call::Open), 1);
+        QVERIFY(good->oneThread());
+        // Its final checkpoint and close happen whatever the thread count.
+        QCOMPARE(good->calls().back(), Call::Close);
+    }
+
+    void boundedRunFlushesStageByStage_data() { addThreadRows(); }
+
+    // Three stage-0 tasks forward their input into a shared queue (one of
+    // them holds everything back until flush); two stage-1 tasks consume that
+    // queue and hold everything back until flush, then put it in the sink. runUntilCaughtUp() returns
+    // only when all input is consumed, stage 0 was flushed and its output
+    // consumed, and then stage 1 was flushed: the sink holds every record.
+    void boundedRunFlushesStageByStage()
+    {
+        QFETCH(int, threads);
+        Runtime runtime(optionsFor(threads));
+        FlushJournal journal;
+        std::vector<Queue> inputs(3);
+        Queue middle;
+        Queue sink;
+        std::vector<FakeTask *> tasks;
+        for (int i = 0; i < 3; ++i) {
+            for (int v = 0; v < 500; ++v)
+                inputs[static_cast<std::size_t>(i)].push(i * 1000 + v);
+            // Alternate stages in the add order so that workers mix stages.
+            tasks.push_back(add(runtime, "source-" + std::to_string(i),
+                                {.stage = 0,
+                                 .input = &inputs[static_cast<std::size_t>(i)],
+                                 .output = &middle,
+                                 .batch = 7,
+                                 .holdBack = i == 1, // one source holds its records until flush
+                                 .journal = &journal}));
+            if (i < 2)
+                tasks.push_back(add(runtime, "merge-" + std::to_string(i),
+                                    {.stage = 1,
+                                     .input = &middle,
+                                     .output = &sink,
+                                     .batch = 5,
+                                     .holdBack = true,
+                                     .journal = &journal}));
+        }
+        KAPPA_VERIFY_OK(runtime.start());
+        KAPPA_VERIFY_OK(runtime.runUntilCaughtUp());
+        // Checked while still running: nothing may be left anywhere.
+        for (const Queue &input : inputs)
+            QCOMPARE(input.size(), std::size_t(0));
+        QCOMPARE(middle.size(), std::size_t(0));
+        std::vector<int> out = sink.all();
+        QCOMPARE(out.size(), std::size_t(1500));
+        std::sort(out.begin(), out.end());
+        QVERIFY(std::adjacent_find(out.begin(), out.end()) == out.end());
+        const std::vector<int> stages = journal.stages();
+        QCOMPARE(stages.size(), std::size_t(5)); // each task flushed once
+        QVERIFY2(std::is_sorted(stages.begin(), stages.end()), "stage 1 flushed before stage 0 finished");
+        KAPPA_VERIFY_OK(runtime.stop());
+        for (FakeTask *task : tasks) {
+            QVERIFY(task->oneThread());
+            QCOMPARE(task->count(Call::Flush), 1);
+            QCOMPARE(task->held(), std::size_t(0));
+        }
+    }
+
+    void boundedRunWithoutTasks()
+    {
+        Runtime runtime(optionsFor(2));
+        QCOMPARE(runtime.runUntilCaughtUp().code(), StatusCode::FailedPrecondition); // not started
+        KAPPA_VERIFY_OK(runtime.start());
+        KAPPA_VERIFY_OK(runtime.runUntilCaughtUp());
+        KAPPA_VERIFY_OK(runtime.stop());
+    }
+
+    void metricsOnePerTask()
+    {
+        Runtime runtime(optionsFor(2));
+        std::vector<Queue> inputs(3);
+        for (int i = 0; i < 3; ++i) {
+            for (int v = 0; v < 10 * (i + 1); ++v)
+                inputs[static_cast<std::size_t>(i)].push(v);
+            add(runtime, "m" + std::to_string(i), {.input = &inputs[static_cast<std::size_t>(i)]});
+        }
+        QCOMPARE(runtime.metrics().size(), std::size_t(3)); // before start too
+        KAPPA_VERIFY_OK(runtime.start());
+        KAPPA_VERIFY_OK(runtime.runUntilCaughtUp());
+        const std::vector<TaskMetricsSnapshot> snapshots = runtime.metrics();
+        QCOMPARE(snapshots.size(), std::size_t(3));
+        for (int i = 0; i < 3; ++i) {
+            const TaskMetricsSnapshot &s = snapshots[static_cast<std::size_t>(i)];
+            QCOMPARE(s.task, "m" + std::to_string(i));
+            QCOMPARE(s.recordsRead, std::uint64_t(10 * (i + 1)));
+            QCOMPARE(s.position, std::int64_t(10 * (i + 1)));
+            QVERIFY(s.caughtUp);
+        }
+        KAPPA_VERIFY_OK(runtime.stop());
+    }
+
+    // The destructor of a running runtime stops it: final checkpoints and closes.
+    void destructorStops()
+    {
+        std::atomic<int> closes{0};
+        {
+            Runtime runtime(optionsFor(2));
+            FakeTask *a = add(runtime, "a", {.closes = &closes});
+            add(runtime, "b", {.closes = &closes});
+            KAPPA_VERIFY_OK(runtime.start());
+            QVERIFY(eventually([&] { return a->steps() > 3; }));
+        }
+        QCOMPARE(closes.load(), 2);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRuntimeRuntime)
+#include "test_runtime_runtime.moc"
