@@ -201,10 +201,15 @@ Result<std::vector<std::unique_ptr<runtime::Task>>> makeFraudTasks(const JobSpec
     if (!sinks.cards || !sinks.merchants)
         return Status::invalidArgument("fraud needs card and merchant sinks");
     const std::vector<std::string> topics = internalTopics(spec);
+    // The merchant stage releases what every route task has passed in event time: keep them together.
+    const auto alignment = std::make_shared<runtime::EventTimeAlignment>(env.sourcePartitions,
+                                                                         env.options.alignmentSkewMs);
     std::vector<std::unique_ptr<runtime::Task>> tasks;
     for (std::int32_t p = 0; p < env.sourcePartitions; ++p) {
-        KAPPA_ASSIGN_OR_RETURN(auto route, openTaskState(env, 0, p));
-        tasks.push_back(std::make_unique<FraudRouteTask>(spec, env, std::move(route), p, topics[0]));
+        KAPPA_ASSIGN_OR_RETURN(auto routeState, openTaskState(env, 0, p));
+        auto route = std::make_unique<FraudRouteTask>(spec, env, std::move(routeState), p, topics[0]);
+        route->alignWith(alignment, p);
+        tasks.push_back(std::move(route));
         KAPPA_ASSIGN_OR_RETURN(auto merchant, openTaskState(env, kFraudMerchantStage, p));
         tasks.push_back(std::make_unique<FraudMerchantTask>(spec, env, std::move(merchant), p, topics[0],
                                                             topics[1], *sinks.merchants));

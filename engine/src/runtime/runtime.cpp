@@ -17,6 +17,7 @@ Runtime::Runtime(RuntimeOptions options)
     : m_options(options)
     , m_clock(options.clock ? *options.clock : Clock::system())
     , m_threadCount(options.threads > 0 ? options.threads : defaultThreads())
+    , m_history(options.historyCapacity)
 {}
 
 Runtime::~Runtime()
@@ -44,6 +45,7 @@ Status Runtime::start()
         m_workers[i % m_workers.size()].tasks.push_back(m_slots[i].get());
     for (Worker &worker : m_workers)
         worker.thread = std::thread([this, &worker] { workerLoop(worker); });
+    m_sampler = std::thread([this] { samplerLoop(); });
 
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [&] { return m_opened == static_cast<int>(m_workers.size()) || !m_failure.isOk(); });
@@ -89,6 +91,19 @@ void Runtime::workerLoop(Worker &worker)
     finish(worker);
 }
 
+void Runtime::samplerLoop()
+{
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping.load(std::memory_order_acquire)) {
+        m_wake.wait_for(lock, m_options.historyInterval);
+        if (m_stopping.load(std::memory_order_acquire))
+            break;
+        lock.unlock();
+        m_history.sample(m_clock.now(), metrics());
+        lock.lock();
+    }
+}
+
 bool Runtime::openTasks(Worker &worker)
 {
     for (Slot *slot : worker.tasks) {
@@ -124,7 +139,8 @@ bool Runtime::runRound(Worker &worker)
             m_progress.fetch_add(static_cast<std::int64_t>(*consumed), std::memory_order_acq_rel);
             progressed = true;
         } else {
-            slot->idleSince.store(progressBefore, std::memory_order_release);
+            // A waiting task has input: the system is not quiet while it waits.
+            slot->idleSince.store(task.waiting() ? -1 : progressBefore, std::memory_order_release);
         }
         const auto now = std::chrono::steady_clock::now();
         if (now - slot->lastCheckpoint >= m_options.checkpointInterval) {
@@ -251,6 +267,9 @@ Status Runtime::stop()
     for (Worker &worker : m_workers)
         if (worker.thread.joinable())
             worker.thread.join();
+    if (m_sampler.joinable())
+        m_sampler.join();
+    m_history.sample(m_clock.now(), metrics()); // the final figures, after the last checkpoints
     return health();
 }
 

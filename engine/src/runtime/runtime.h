@@ -20,6 +20,9 @@
 // flushes stage by stage (each time waiting for quiet again), so that what
 // exchanges hold back is released in their deterministic order.
 //
+// Metrics: a sampler thread records every task's figures into history()
+// once per historyInterval.
+//
 // Failure: the first task error stops every worker; the other tasks take a
 // final checkpoint, the failed one does not (it restarts from its last one).
 //
@@ -29,6 +32,7 @@
 
 #include "kappa/clock.h"
 #include "kappa/status.h"
+#include "runtime/metrics_history.h"
 #include "runtime/task.h"
 
 #include <atomic>
@@ -46,8 +50,10 @@ struct RuntimeOptions
 {
     int threads = 0; // 0: one per hardware thread
     std::chrono::milliseconds checkpointInterval{5000};
-    std::chrono::microseconds idleWait{1000}; // how long a worker without input sleeps
-    Clock *clock = nullptr;                   // nullptr: Clock::system(); for metrics only
+    std::chrono::microseconds idleWait{1000};        // how long a worker without input sleeps
+    Clock *clock = nullptr;                          // nullptr: Clock::system(); for metrics only
+    std::chrono::milliseconds historyInterval{1000}; // metrics sampled into history this often
+    std::size_t historyCapacity = 3600;              // samples kept per series
 };
 
 class Runtime
@@ -74,6 +80,7 @@ public:
     // Ok, or the first task error.
     Status health() const;
     std::vector<TaskMetricsSnapshot> metrics() const;
+    const MetricsHistory &history() const { return m_history; }
 
 private:
     struct Slot
@@ -92,6 +99,7 @@ private:
     };
 
     void workerLoop(Worker &worker);
+    void samplerLoop();
     bool openTasks(Worker &worker);
     bool runRound(Worker &worker);
     void flushStage(Worker &worker, int stage);
@@ -106,6 +114,8 @@ private:
     int m_threadCount;
     std::vector<std::unique_ptr<Slot>> m_slots;
     std::vector<Worker> m_workers;
+    MetricsHistory m_history;
+    std::thread m_sampler;
 
     std::atomic<std::int64_t> m_progress{0}; // records consumed or released by any task
     std::atomic<bool> m_stopping{false};

@@ -95,10 +95,21 @@ Status SourceTask::open()
     return restoreState(blob);
 }
 
+void SourceTask::alignWith(std::shared_ptr<EventTimeAlignment> alignment, int member)
+{
+    m_alignment = std::move(alignment);
+    m_alignmentMember = member;
+}
+
 Result<std::size_t> SourceTask::step()
 {
+    m_waiting = m_alignment && m_alignment->shouldWait(m_alignmentMember);
+    if (m_waiting)
+        return std::size_t{0};
     KAPPA_RETURN_IF_ERROR(m_reader.read());
     const RecordBatch &batch = m_reader.records();
+    if (m_alignment)
+        m_alignment->report(m_alignmentMember, m_maxTs, batch.empty());
     if (batch.empty()) {
         mutableMetrics().recordRead(now(), 0, m_reader.position(), m_reader.endOffset(), std::nullopt);
         return std::size_t{0};
@@ -117,6 +128,8 @@ Result<std::size_t> SourceTask::step()
     mutableMetrics().recordSkipped(m_reader.skippedInLastBatch());
     KAPPA_RETURN_IF_ERROR(endBatch());
     recordVisible(m_appendTimes);
+    if (m_alignment)
+        m_alignment->report(m_alignmentMember, m_maxTs, false);
     if (m_maxTs)
         mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
     mutableMetrics().recordRead(now(), batch.size(), m_reader.position(), m_reader.endOffset(), oldest);

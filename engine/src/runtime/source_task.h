@@ -16,6 +16,7 @@
 #include "kappa/clock.h"
 #include "kappa/event_codec.h"
 #include "kappa/event_log.h"
+#include "runtime/event_time_alignment.h"
 #include "runtime/exchange.h"
 #include "runtime/source_reader.h"
 #include "runtime/task.h"
@@ -84,6 +85,10 @@ public:
     Status open() override;
     Result<std::size_t> step() override;
     Status checkpoint() override;
+    bool waiting() const override { return m_waiting; }
+
+    // Joins an alignment group as member `member` (before the runtime starts).
+    void alignWith(std::shared_ptr<EventTimeAlignment> alignment, int member);
 
 protected:
     // allowedLatenessMs: the watermark is (max event time - allowed lateness).
@@ -100,6 +105,9 @@ private:
     const std::int64_t m_allowedLatenessMs;
     std::optional<std::int64_t> m_maxTs;
     std::vector<WallTime> m_appendTimes; // of the batch being processed
+    std::shared_ptr<EventTimeAlignment> m_alignment;
+    int m_alignmentMember = 0;
+    bool m_waiting = false;
 };
 
 // Reads one partition of an exchange topic and processes the records the

@@ -21,7 +21,11 @@ void TaskMetrics::recordRead(WallTime now, std::size_t records, Offset position,
         m_recordsRead += records;
     }
     if (records > 0)
-        m_inputRate.add(now, records);
+        m_processingRate.add(now, records);
+    // What arrived since the last read; the backlog found at the first read is not arrival.
+    if (m_lastEndOffset && endOffset.value() > *m_lastEndOffset)
+        m_inputRate.add(now, static_cast<std::uint64_t>(endOffset.value() - *m_lastEndOffset));
+    m_lastEndOffset = endOffset.value();
 }
 
 void TaskMetrics::recordVisible(WallTime now, WallTime appendTime, std::uint64_t count)
@@ -56,6 +60,7 @@ TaskMetricsSnapshot TaskMetrics::snapshot(WallTime now) const
     s.lateDropped = m_lateDropped.load(std::memory_order_relaxed);
     s.watermarkMs = m_watermarkMs.load(std::memory_order_relaxed);
     s.inputRatePerSecond = m_inputRate.ratePerSecond(now, 10'000);
+    s.processingRatePerSecond = m_processingRate.ratePerSecond(now, 10'000);
     s.checkpoints = m_checkpoints.totalCount();
     s.checkpointMillis = m_checkpoints.stats();
     s.latencyMicros = m_latency.snapshot();

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace kappa::runtime {
@@ -33,10 +34,11 @@ struct TaskMetricsSnapshot
     std::int64_t lagRecords = 0;
     double lagSeconds = 0.0;
     std::uint64_t recordsRead = 0;
-    std::uint64_t recordsSkipped = 0; // undecodable source records, counted and skipped
-    std::uint64_t lateDropped = 0;    // events beyond the allowed lateness (business_metrics)
-    double inputRatePerSecond = 0.0;  // over the last 10 s
-    std::int64_t watermarkMs = 0;     // 0 before the first event
+    std::uint64_t recordsSkipped = 0;     // undecodable source records, counted and skipped
+    std::uint64_t lateDropped = 0;        // events beyond the allowed lateness (business_metrics)
+    double inputRatePerSecond = 0.0;      // records arriving in the input, over the last 10 s
+    double processingRatePerSecond = 0.0; // records this task consumed, over the last 10 s
+    std::int64_t watermarkMs = 0;         // 0 before the first event
     bool caughtUp = false;
     std::uint64_t checkpoints = 0;
     metrics::DurationHistory::Stats checkpointMillis;
@@ -74,11 +76,13 @@ private:
     std::int64_t m_endOffset = 0;
     std::optional<WallTime> m_oldestUnprocessed;
     std::uint64_t m_recordsRead = 0;
+    std::optional<std::int64_t> m_lastEndOffset; // task thread only: input growth between reads
 
     std::atomic<std::uint64_t> m_skipped{0};
     std::atomic<std::uint64_t> m_lateDropped{0};
     std::atomic<std::int64_t> m_watermarkMs{0};
     metrics::RateMeter m_inputRate;
+    metrics::RateMeter m_processingRate;
     metrics::DurationHistory m_checkpoints{1000};
     metrics::LatencyHistogram m_latency;
 };
