@@ -1,5 +1,7 @@
 #include "state/state_store.h"
 
+#include "base/temp_dir.h"
+
 #include "state/task_state.h"
 
 #include <rocksdb/cache.h>
@@ -172,6 +174,7 @@ struct CheckpointBatch::Impl
 
 struct StateStore::Db
 {
+    base::TempDir secondaryDir;             // readOnly: the secondary instance's own files; outlives db
     std::unique_ptr<rocksdb::Env> faultEnv; // only with StoreOptions::failSync; outlives db
     std::unique_ptr<rocksdb::DB> db;
     rocksdb::ColumnFamilyHandle *state = nullptr;
@@ -225,14 +228,20 @@ Result<std::shared_ptr<StateStore>> StateStore::open(const std::string &dir, con
         rocks.env = db->faultEnv.get();
     }
     rocksdb::DB *raw = nullptr;
-    // Read-only mode replays the WAL into memory without taking the LOCK file,
-    // so it works beside a writer; a live writer's WAL is expected, not an error.
-    const rocksdb::Status s = options.readOnly
-                                  ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(rocks), dir,
-                                                                 families(rocks), &db->handles, &raw,
-                                                                 /*error_if_wal_file_exists=*/false)
-                                  : rocksdb::DB::Open(rocksdb::DBOptions(rocks), dir, families(rocks),
-                                                      &db->handles, &raw);
+    rocksdb::Status s;
+    if (options.readOnly) {
+        // A secondary instance takes no LOCK and follows a changing primary: a
+        // plain read-only open can miss the newest commits when the writer
+        // deletes a WAL between our reading the MANIFEST and the WAL. Every
+        // table file stays open (max_open_files = -1, required) so compaction
+        // cannot pull one away.
+        KAPPA_ASSIGN_OR_RETURN(db->secondaryDir, base::TempDir::create("kappa-state-reader-"));
+        rocks.max_open_files = -1;
+        s = rocksdb::DB::OpenAsSecondary(rocksdb::DBOptions(rocks), dir, db->secondaryDir.path(),
+                                         families(rocks), &db->handles, &raw);
+    } else {
+        s = rocksdb::DB::Open(rocksdb::DBOptions(rocks), dir, families(rocks), &db->handles, &raw);
+    }
     if (!s.ok()) {
         const Status status = fromRocks(s, "opening state store " + dir);
         // A file the store's CURRENT refers to is missing: the store is damaged, not absent.

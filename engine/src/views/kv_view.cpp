@@ -1,5 +1,7 @@
 #include "views/kv_view.h"
 
+#include "base/temp_dir.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
@@ -78,6 +80,7 @@ Result<ViewRow> parseStored(std::string_view key, std::string_view stored)
 
 struct KeyValueView::Impl
 {
+    base::TempDir secondaryDir; // read-only opens: the secondary instance's own files; outlives db
     std::unique_ptr<rocksdb::DB> db;
     std::string dir;
     bool readOnly = false;
@@ -113,12 +116,20 @@ Result<std::unique_ptr<KeyValueView>> KeyValueView::openReadOnly(const std::stri
     std::error_code ec;
     if (!std::filesystem::exists(dir + "/CURRENT", ec))
         return Status::notFound("view " + dir + " does not exist");
+    // A secondary instance, not OpenForReadOnly: a read-only open reads the
+    // MANIFEST and then the WALs it names, and a writer that flushes and
+    // deletes a WAL in between makes it miss the newest rows (a view going
+    // backwards for the reader). A secondary instance is built to follow a
+    // changing primary; max_open_files = -1 (required) keeps every table file
+    // it found open, so compaction cannot pull one away either.
+    KAPPA_ASSIGN_OR_RETURN(base::TempDir secondaryDir, base::TempDir::create("kappa-view-reader-"));
+    rocksdb::Options options = viewOptions();
+    options.max_open_files = -1;
     rocksdb::DB *db = nullptr;
-    // A live writer's WAL is expected: its unflushed writes are read from it.
-    const rocksdb::Status s = rocksdb::DB::OpenForReadOnly(viewOptions(), dir, &db,
-                                                           /*error_if_wal_file_exists=*/false);
+    const rocksdb::Status s = rocksdb::DB::OpenAsSecondary(options, dir, secondaryDir.path(), &db);
     KAPPA_RETURN_IF_ERROR(toStatus(s, "opening view " + dir + " read-only"));
     auto impl = std::make_unique<Impl>();
+    impl->secondaryDir = std::move(secondaryDir);
     impl->db.reset(db);
     impl->dir = dir;
     impl->readOnly = true;
