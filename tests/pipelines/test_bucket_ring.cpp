@@ -28,6 +28,21 @@ qint64 windowSum(const QList<qint64> &times)
     return sum;
 }
 
+// The same with FixedBucketRing, which must follow the same rules.
+qint64 fixedWindowSum(const QList<qint64> &times)
+{
+    FixedBucketRing<std::int64_t, 4, 10> ring;
+    qint64 asOf = std::numeric_limits<qint64>::min();
+    for (qint64 t : times) {
+        if (std::int64_t *v = ring.slotFor(t))
+            ++*v;
+        asOf = std::max(asOf, t);
+    }
+    qint64 sum = 0;
+    ring.forEachInWindow(asOf, [&](std::int64_t v) { sum += v; });
+    return sum;
+}
+
 } // namespace
 
 class TestBucketRing : public QObject
@@ -56,6 +71,7 @@ private slots:
         QFETCH(QList<qint64>, times);
         QFETCH(qint64, sum);
         QCOMPARE(windowSum(times), sum);
+        QCOMPARE(fixedWindowSum(times), sum);
     }
 
     void test_pipelines_bucket_ring_floor_div_data()
@@ -166,6 +182,53 @@ private slots:
         std::string out;
         appendJsonString("a\"b\\c\n\x01", out);
         QCOMPARE(out, std::string("\"a\\\"b\\\\c\\u000a\\u0001\""));
+    }
+
+    void test_pipelines_bucket_ring_fixed_round_trip()
+    {
+        using Ring = FixedBucketRing<std::int64_t, 5, 100>;
+        Ring ring;
+        for (std::int64_t t : {0, 150, 420, 999, 1000, -250})
+            if (std::int64_t *v = ring.slotFor(t))
+                ++*v;
+        std::string bytes;
+        ByteWriter w(bytes);
+        ring.serialize(w, [](ByteWriter &bw, std::int64_t v) { bw.putVarI64(v); });
+        auto read = [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); };
+        Ring parsed;
+        ByteReader r(bytes);
+        QVERIFY(parsed.parse(r, read));
+        QVERIFY(r.atEnd());
+        QVERIFY(parsed == ring);
+        for (std::size_t n = 0; n < bytes.size(); ++n) {
+            Ring truncated;
+            ByteReader t(std::string_view(bytes).substr(0, n));
+            QVERIFY(!truncated.parse(t, read) || !t.atEnd());
+        }
+
+        // Slots must come in ascending order (buckets 7 then 6: slots 2 then 1).
+        std::string bad;
+        ByteWriter bw(bad);
+        bw.putVarU64(2);
+        bw.putVarI64(7);
+        bw.putVarI64(1);
+        bw.putVarI64(-1);
+        bw.putVarI64(1);
+        Ring rejected;
+        ByteReader br(bad);
+        QVERIFY(!rejected.parse(br, read));
+
+        // Extreme bucket numbers round-trip (the deltas wrap).
+        Ring extremes;
+        ++*extremes.slotFor(std::numeric_limits<std::int64_t>::max());
+        ++*extremes.slotFor(std::numeric_limits<std::int64_t>::min() + 1000);
+        std::string extremeBytes;
+        ByteWriter ew(extremeBytes);
+        extremes.serialize(ew, [](ByteWriter &bw2, std::int64_t v) { bw2.putVarI64(v); });
+        Ring extremesParsed;
+        ByteReader er(extremeBytes);
+        QVERIFY(extremesParsed.parse(er, read) && er.atEnd());
+        QVERIFY(extremesParsed == extremes);
     }
 };
 

@@ -5,6 +5,8 @@
 #include "state_test_util.h"
 #include "test_support.h"
 
+#include <map>
+
 using namespace kappa;
 using namespace kappa::state;
 using statetest::Counter;
@@ -226,6 +228,53 @@ private slots:
         QVERIFY2(found.status().message().find("task 1 table 0") != std::string::npos,
                  found.status().message().c_str());
         QCOMPARE(counters->getOrCreate("k").status().code(), StatusCode::Corruption);
+    }
+
+    // Random getOrCreate / find / erase / checkpoint over more keys than the
+    // capacity, against a plain map of the logical state: exercises the hash
+    // index (collisions, deletions with back-shifting), reuse of evicted
+    // entries and the LRU order, and checks the capacity bound after every
+    // checkpoint.
+    void matchesModelUnderRandomOperations()
+    {
+        openFresh("model");
+        constexpr std::size_t kCapacity = 16;
+        KAPPA_ASSIGN_OR_FAIL(auto state, KeyedState<Counter>::create(*m_task, 0, kCapacity));
+        KAPPA_VERIFY_OK(m_task->restore().status());
+        std::map<std::string, Counter> model;
+        std::uint64_t seed = 12345;
+        auto next = [&seed] {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            return seed >> 33;
+        };
+        // Checkpoints are synced writes: one step in 40 keeps the test fast.
+        for (int step = 0; step < 8000; ++step) {
+            const std::string k = key(int(next() % 200));
+            const auto op = next() % 40;
+            if (op < 4) {
+                state->erase(k);
+                model.erase(k);
+            } else if (op == 4) {
+                checkpoint();
+                QVERIFY(state->stats().entries <= kCapacity);
+                QCOMPARE(state->stats().dirty, std::size_t(0));
+            } else if (op < 20) {
+                KAPPA_ASSIGN_OR_FAIL(const Counter *c, state->find(k));
+                const auto it = model.find(k);
+                QCOMPARE(c != nullptr, it != model.end());
+                if (c)
+                    QCOMPARE(*c, it->second);
+            } else {
+                KAPPA_ASSIGN_OR_FAIL(Counter * c, state->getOrCreate(k));
+                c->count += 1;
+                c->sum += step;
+                Counter &m = model[k];
+                m.count += 1;
+                m.sum += step;
+                QCOMPARE(*c, m);
+            }
+        }
+        QVERIFY(state->stats().evictions > 0);
     }
 };
 

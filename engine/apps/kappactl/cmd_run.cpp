@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -145,8 +146,6 @@ void printReport(const std::vector<jobs::JobReport> &reports, double seconds)
 // Tails the log until a signal asks to stop; a status line every 5 s on stderr.
 Status tailUntilSignalled(jobs::Engine &engine)
 {
-    std::signal(SIGINT, requestStop);
-    std::signal(SIGTERM, requestStop);
     auto lastStatus = std::chrono::steady_clock::now();
     while (!g_stopRequested.load()) {
         KAPPA_RETURN_IF_ERROR(engine.health());
@@ -161,8 +160,39 @@ Status tailUntilSignalled(jobs::Engine &engine)
     return Status::ok();
 }
 
+// Turns SIGINT/SIGTERM into a clean stop of a bounded run (a signal handler
+// may only set a flag; this thread does the rest).
+class StopOnSignal
+{
+public:
+    explicit StopOnSignal(jobs::Engine &engine)
+        : m_thread([this, &engine] {
+            while (!m_done.load() && !g_stopRequested.load())
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (g_stopRequested.load())
+                engine.requestStop();
+        })
+    {}
+    ~StopOnSignal()
+    {
+        m_done.store(true);
+        m_thread.join();
+    }
+
+private:
+    std::atomic<bool> m_done{false};
+    std::thread m_thread;
+};
+
 int runJobs(const DataDir &dataDir, const RunOptions &options)
 {
+    // Installed first, so that Ctrl-C during start-up also stops cleanly.
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    // A mistyped --data-dir must not become a new, empty data directory.
+    if (!std::filesystem::exists(dataDir.logDir()))
+        return fail(
+            Status::notFound("no event log in " + dataDir.root + " (generate events first: kappactl gen)"));
     LocalLogOptions logOptions;
     logOptions.verifyOnOpen = false;
     Result<std::unique_ptr<LocalLog>> log = LocalLog::open(dataDir.logDir(), logOptions);
@@ -188,9 +218,17 @@ int runJobs(const DataDir &dataDir, const RunOptions &options)
 
     const auto started = std::chrono::steady_clock::now();
     Status status = (*engine)->start();
-    if (status.isOk())
-        status = options.untilCaughtUp ? (*engine)->runUntilCaughtUp() : tailUntilSignalled(**engine);
+    if (status.isOk() && options.untilCaughtUp) {
+        StopOnSignal stopOnSignal(**engine);
+        status = (*engine)->runUntilCaughtUp();
+    } else if (status.isOk()) {
+        status = tailUntilSignalled(**engine);
+    }
     const Status stopped = (*engine)->stop();
+    if (g_stopRequested.load() && options.untilCaughtUp && status.code() == StatusCode::Aborted) {
+        std::cerr << "kappactl: interrupted before the end of the log; every task took a final checkpoint\n";
+        return 130; // the shell's convention for a run ended by SIGINT
+    }
     if (!status.isOk())
         return fail(status);
     if (!stopped.isOk())

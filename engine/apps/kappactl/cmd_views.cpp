@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -143,6 +144,8 @@ int dropView(const DataDir &dataDir, const std::string &name, bool force)
     Result<jobs::JobVersionName> parsed = jobs::parseJobVersionName(name);
     if (!parsed.isOk())
         return fail(parsed.status());
+    if (!std::filesystem::exists(dataDir.logDir()))
+        return fail(Status::notFound("no event log in " + dataDir.root));
     // The writable log also proves no engine is running on this directory.
     LocalLogOptions logOptions;
     logOptions.verifyOnOpen = false;

@@ -16,7 +16,7 @@
 //   offsetForTime() can binary-search and a clock step back cannot reorder.
 // - Exclusivity: a writable LocalLog holds an exclusive flock on <dir>/LOCK;
 //   a second writable open of the same directory (from any process) fails
-//   with FailedPrecondition. A readOnly LocalLog takes no lock, writes
+//   with Unavailable. A readOnly LocalLog takes no lock, writes
 //   nothing, and sees a snapshot of what was complete and valid at open.
 // - Lifetime: the caller keeps options.fs and options.clock alive for the
 //   life of the LocalLog and makes no call concurrently with its destructor.
@@ -88,7 +88,7 @@ public:
     // recovers every topic: a torn or corrupt tail of a partition's last
     // segment is truncated, missing or invalid indexes are rebuilt, and any
     // other corruption fails with Corruption naming the file and byte
-    // position. FailedPrecondition if another writer holds the directory;
+    // position. Unavailable if another writer holds the directory;
     // NotFound if readOnly and `dir` does not exist; InvalidArgument for bad options.
     static Result<std::unique_ptr<LocalLog>> open(const std::string &dir, const LocalLogOptions &options);
 

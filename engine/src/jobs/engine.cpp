@@ -220,6 +220,11 @@ Status Engine::stop()
     return stopped;
 }
 
+void Engine::requestStop()
+{
+    m_runtime->requestStop();
+}
+
 Status Engine::health() const
 {
     return m_runtime->health();

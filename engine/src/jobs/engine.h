@@ -68,6 +68,8 @@ public:
     Status start();
     Status runUntilCaughtUp();
     Status stop();
+    // From any thread: makes runUntilCaughtUp return Aborted after the tasks' final checkpoints.
+    void requestStop();
     Status health() const;
 
     // Per job version, in the order given to open().

@@ -124,8 +124,16 @@ ViewReader::ViewReader(DataLayout layout, const Catalog &catalog, std::int32_t p
 Result<std::string> ViewReader::resolveVersion(const std::string &job,
                                                const std::optional<std::string> &version) const
 {
-    if (version)
+    if (job != "user_features" && job != "fraud" && job != "business_metrics")
+        return Status::invalidArgument("unknown job '" + job + "' (user_features, fraud, business_metrics)");
+    if (version) {
+        Result<JobVersionInfo> registered = m_catalog.jobVersion(job, *version);
+        if (!registered.isOk() && registered.status().code() == StatusCode::NotFound)
+            return Status::notFound(job + "@" + *version
+                                    + " is not registered (kappactl views list shows the versions)");
+        KAPPA_RETURN_IF_ERROR(registered.status());
         return *version;
+    }
     KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog.alias(job));
     if (!live)
         return Status::notFound("job '" + job + "' has no live version (run it first: kappactl run --jobs "

@@ -18,8 +18,8 @@ Result<std::unique_ptr<LockFile>> LockFile::acquire(const std::string &path)
         const int error = errno;
         ::close(fd);
         if (error == EWOULDBLOCK)
-            return Status::failedPrecondition("log directory is in use by another writer (" + path
-                                              + " is locked); open it readOnly to inspect it");
+            return Status::unavailable("log directory is in use by another writer (" + path
+                                       + " is locked); open it readOnly to inspect it");
         return Status::internal("flock " + path + ": " + std::strerror(error));
     }
     return std::unique_ptr<LockFile>(new LockFile(fd));

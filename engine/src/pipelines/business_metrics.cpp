@@ -9,6 +9,10 @@
 namespace kappa::pipelines {
 namespace {
 
+// Bytes reserved for a row's JSON (rows of the sample are about 150 bytes), so that
+// rendering allocates once instead of growing the string step by step.
+constexpr std::size_t kRowReserve = 256;
+
 constexpr std::uint8_t kFormatV1 = 1;
 
 // The windows whose start and end both fit in an int64. Event times within a
@@ -60,6 +64,7 @@ std::string MetricsRow::rowKey() const
 std::string MetricsRow::toJson() const
 {
     std::string out;
+    out.reserve(kRowReserve);
     RowJson j(out);
     j.beginObject();
     j.field("window_start_ms", windowStartMs);
@@ -134,11 +139,11 @@ bool BusinessMetrics::apply(const Event &event)
     }
     Window &window = m_windows[windowStart];
     window.changed = true;
-    addToCell(window.categories[0], event);
+    addToCell(window.categories.at(std::int32_t{0}), event);
     if (event.categoryId != 0)
-        addToCell(window.categories[event.categoryId], event);
+        addToCell(window.categories.at(event.categoryId), event);
     if (m_params.perCountry)
-        addToCell(window.countries[event.country], event);
+        addToCell(window.countries.at(std::string_view(event.country)), event);
     m_maxTsMs = m_seen ? std::max(m_maxTsMs, ts) : ts;
     m_seen = true;
     return true;
@@ -162,15 +167,15 @@ MetricsRow BusinessMetrics::rowOf(std::int64_t windowStart, const Cell &cell)
 void BusinessMetrics::appendRows(std::int64_t windowStart, const Window &window,
                                  std::vector<MetricsRow> &out) const
 {
-    for (const auto &[category, cell] : window.categories) {
-        MetricsRow row = rowOf(windowStart, cell);
-        row.categoryId = category;
+    for (std::size_t i = 0; i < window.categories.size(); ++i) {
+        MetricsRow row = rowOf(windowStart, window.categories.cell(i));
+        row.categoryId = window.categories.key(i);
         out.push_back(std::move(row));
     }
-    for (const auto &[country, cell] : window.countries) {
-        MetricsRow row = rowOf(windowStart, cell);
+    for (std::size_t i = 0; i < window.countries.size(); ++i) {
+        MetricsRow row = rowOf(windowStart, window.countries.cell(i));
         row.dimension = MetricsDimension::Country;
-        row.country = country;
+        row.country = window.countries.key(i);
         out.push_back(std::move(row));
     }
 }
@@ -209,9 +214,10 @@ void BusinessMetrics::writeCell(ByteWriter &w, const Cell &cell)
     w.putVarI64(cell.checkouts);
     w.putVarI64(cell.orders);
     w.putVarI64(cell.gmvCents);
-    for (const std::set<std::int64_t> *set : {&cell.sessions, &cell.purchasingSessions}) {
+    // Ascending, as std::set wrote them in format 1: the bytes do not depend on insertion order.
+    for (const FlatInt64Set *set : {&cell.sessions, &cell.purchasingSessions}) {
         w.putVarU64(set->size());
-        for (std::int64_t s : *set)
+        for (std::int64_t s : set->sortedValues())
             w.putVarI64(s);
     }
 }
@@ -221,13 +227,13 @@ bool BusinessMetrics::readCell(ByteReader &r, Cell &cell)
     if (!r.getVarI64(cell.views) || !r.getVarI64(cell.cartAdds) || !r.getVarI64(cell.checkouts)
         || !r.getVarI64(cell.orders) || !r.getVarI64(cell.gmvCents))
         return false;
-    for (std::set<std::int64_t> *set : {&cell.sessions, &cell.purchasingSessions}) {
+    for (FlatInt64Set *set : {&cell.sessions, &cell.purchasingSessions}) {
         std::uint64_t n = 0;
         if (!r.getCount(n))
             return false;
         for (std::uint64_t i = 0; i < n; ++i) {
             std::int64_t s = 0;
-            if (!r.getVarI64(s) || !set->insert(s).second)
+            if (!r.getVarI64(s) || !set->insert(s))
                 return r.fail();
         }
     }
@@ -246,14 +252,14 @@ void BusinessMetrics::serialize(std::string &out) const
         w.putVarI64(start);
         w.putBool(window.changed);
         w.putVarU64(window.categories.size());
-        for (const auto &[category, cell] : window.categories) {
-            w.putVarI64(category);
-            writeCell(w, cell);
+        for (std::size_t i = 0; i < window.categories.size(); ++i) {
+            w.putVarI64(window.categories.key(i));
+            writeCell(w, window.categories.cell(i));
         }
         w.putVarU64(window.countries.size());
-        for (const auto &[country, cell] : window.countries) {
-            w.putString(country);
-            writeCell(w, cell);
+        for (std::size_t i = 0; i < window.countries.size(); ++i) {
+            w.putString(window.countries.key(i));
+            writeCell(w, window.countries.cell(i));
         }
     }
 }
@@ -278,14 +284,24 @@ Result<BusinessMetrics> BusinessMetrics::parse(std::string_view bytes, BusinessM
         r.getCount(n);
         for (std::uint64_t k = 0; r.ok() && k < n; ++k) {
             std::int32_t category = 0;
-            if (r.getVarI32(category))
-                readCell(r, window.categories[category]);
+            if (!r.getVarI32(category))
+                break;
+            // Strictly ascending keys, as serialize writes them (the lookup
+            // per event relies on that order).
+            if (Cell *cell = window.categories.append(category))
+                readCell(r, *cell);
+            else
+                r.fail();
         }
         r.getCount(n);
         for (std::uint64_t k = 0; r.ok() && k < n; ++k) {
             std::string country;
-            r.getString(country);
-            readCell(r, window.countries[country]);
+            if (!r.getString(country))
+                break;
+            if (Cell *cell = window.countries.append(std::move(country)))
+                readCell(r, *cell);
+            else
+                r.fail();
         }
     }
     if (!r.ok() || !r.atEnd() || m.m_windows.size() != windows)

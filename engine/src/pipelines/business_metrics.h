@@ -18,14 +18,16 @@
 
 #include "kappa/event.h"
 #include "kappa/status.h"
+#include "pipelines/flat_set.h"
 #include "pipelines/job_spec.h"
 #include "pipelines/wire.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kappa::pipelines {
@@ -91,13 +93,17 @@ public:
     std::size_t openWindows() const { return m_windows.size(); }
 
     // Format v1: byte 1, then max ts, dropped count and the open windows with
-    // their changed flags. The params are not stored: parse takes them.
+    // their changed flags; per window its cells by category, then by country,
+    // keys strictly ascending (parse rejects any other order), and per cell its
+    // sessions ascending. The params are not stored: parse takes them.
     void serialize(std::string &out) const;
     static Result<BusinessMetrics> parse(std::string_view bytes, BusinessMetricsParams params);
 
     bool operator==(const BusinessMetrics &) const = default;
 
 private:
+    // The distinct sessions are flat hash sets and the cells of a window
+    // sorted vectors: an event then costs no allocation once its cells exist.
     struct Cell
     {
         std::int64_t views = 0;
@@ -105,15 +111,53 @@ private:
         std::int64_t checkouts = 0;
         std::int64_t orders = 0;
         std::int64_t gmvCents = 0;
-        std::set<std::int64_t> sessions;
-        std::set<std::int64_t> purchasingSessions;
+        FlatInt64Set sessions;
+        FlatInt64Set purchasingSessions;
         bool operator==(const Cell &) const = default;
+    };
+    // The cells of one dimension of a window, by key. The keys are a separate
+    // contiguous vector so that the binary search per event reads a few bytes
+    // instead of striding over whole cells.
+    template<typename K>
+    class Cells
+    {
+    public:
+        std::size_t size() const { return m_keys.size(); }
+        const K &key(std::size_t i) const { return m_keys[i]; }
+        const Cell &cell(std::size_t i) const { return m_cells[i]; }
+
+        // The cell of key, added (empty) if missing.
+        template<typename Key>
+        Cell &at(const Key &key)
+        {
+            const auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
+            const auto i = static_cast<std::size_t>(it - m_keys.begin());
+            if (it == m_keys.end() || *it != key) {
+                m_keys.insert(it, K(key));
+                m_cells.insert(m_cells.begin() + static_cast<std::ptrdiff_t>(i), Cell{});
+            }
+            return m_cells[i];
+        }
+        // A new last cell for parse; nullptr unless key is above every key so far.
+        Cell *append(K key)
+        {
+            if (!m_keys.empty() && !(m_keys.back() < key))
+                return nullptr;
+            m_keys.push_back(std::move(key));
+            return &m_cells.emplace_back();
+        }
+
+        bool operator==(const Cells &) const = default;
+
+    private:
+        std::vector<K> m_keys;     // ascending, distinct
+        std::vector<Cell> m_cells; // m_cells[i] is the cell of m_keys[i]
     };
     struct Window
     {
         bool changed = false;
-        std::map<std::int32_t, Cell> categories; // includes 0 = all
-        std::map<std::string, Cell> countries;
+        Cells<std::int32_t> categories; // includes 0 = all
+        Cells<std::string> countries;
         bool operator==(const Window &) const = default;
     };
 

@@ -20,8 +20,8 @@
 #include "pipelines/bucket_ring.h"
 #include "pipelines/job_spec.h"
 
+#include <array>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,18 +75,28 @@ public:
     bool empty() const { return !m_seen; }
     UserFeaturesRow row(std::int64_t userId, const UserFeaturesParams &params) const;
 
-    // Format v1: byte 1, then the fields. parse rejects truncated or trailing bytes.
+    // Format v2: byte 2, then the fields (see serialize). parse rejects
+    // truncated or trailing bytes and format 1 (no state of it is kept).
     void serialize(std::string &out) const;
     static Result<UserFeatures> parse(std::string_view bytes);
 
     bool operator==(const UserFeatures &) const = default;
 
 private:
+    static constexpr std::int64_t kFiveMinutesMs = 5 * 60 * 1000;
+    static constexpr std::int64_t kHourMs = 60 * 60 * 1000;
+    static constexpr std::int64_t kDayMs = 24 * kHourMs;
+    static constexpr int kHours = 24;
+    static constexpr int kDays = 30;
+    static constexpr int kTopCategoryDays = 7;
+
+    // Every structure is inline or a vector that only grows with distinct
+    // categories, so applying an event allocates nothing in the common case:
+    // the aggregate of every user is touched per event and must be cheap.
     struct HourBucket
     {
         std::int64_t views = 0;
         std::int64_t cartAdds = 0;
-        std::vector<std::int32_t> categories; // sorted, distinct
         bool operator==(const HourBucket &) const = default;
     };
     struct DayBucket
@@ -94,8 +104,25 @@ private:
         std::int64_t purchases = 0;
         std::int64_t spendCents = 0;
         std::int64_t views = 0;
-        std::map<std::int32_t, std::int64_t> categoryViews; // only with topCategories7d
         bool operator==(const DayBucket &) const = default;
+    };
+    // The newest hour bucket with a view of a category. A category counts in
+    // distinct_categories_24h iff its newest view hour is in the 24-hour
+    // window: exactly the categories the 24 hour buckets would hold, as a view
+    // that such a bucket would ignore is older than the window for good.
+    struct CategoryHour
+    {
+        std::int32_t categoryId = 0;
+        std::int64_t hourBucket = 0;
+        bool operator==(const CategoryHour &) const = default;
+    };
+    // v2: views of a category on a day within the last kTopCategoryDays days.
+    struct DayCategoryViews
+    {
+        std::int64_t dayBucket = 0;
+        std::int32_t categoryId = 0;
+        std::int64_t views = 0;
+        bool operator==(const DayCategoryViews &) const = default;
     };
     struct RecentItem
     {
@@ -106,14 +133,24 @@ private:
     };
 
     void applyView(const Event &event, const UserFeaturesParams &params);
+    void noteCategoryHour(std::int32_t categoryId, std::int64_t hourBucket);
+    void noteDayCategory(std::int64_t dayBucket, std::int32_t categoryId);
     void noteRecentItem(const RecentItem &item);
+    std::int64_t distinctCategories24h() const;
+    std::vector<CategoryViews> topCategories7d() const;
 
     bool m_seen = false;
     std::int64_t m_asOfMs = 0;
-    BucketRing<std::int64_t> m_views5m{12, 5 * 60 * 1000};
-    BucketRing<HourBucket> m_hours{24, 60 * 60 * 1000};
-    BucketRing<DayBucket> m_days{30, 24 * 60 * 60 * 1000};
-    std::vector<RecentItem> m_recent; // newest first by (tsMs, eventId), distinct items
+    FixedBucketRing<std::int64_t, 12, kFiveMinutesMs> m_views5m;
+    FixedBucketRing<HourBucket, kHours, kHourMs> m_hours;
+    FixedBucketRing<DayBucket, kDays, kDayMs> m_days;
+    // Sorted by category; only hours inside the 24-hour window are kept.
+    std::vector<CategoryHour> m_categoryHours;
+    // v2 only; sorted by (day, category); only days inside the 7-day window are kept.
+    std::vector<DayCategoryViews> m_dayCategories;
+    // Newest first by (tsMs, eventId), distinct items; the first m_recentCount are used.
+    std::array<RecentItem, kLastItems> m_recent{};
+    std::uint8_t m_recentCount = 0;
 };
 
 } // namespace kappa::pipelines

@@ -26,13 +26,19 @@ public:
     {}
 
     void putU8(std::uint8_t v) { m_out.push_back(static_cast<char>(v)); }
+    // Encodes into a local buffer and appends once: one capacity check per
+    // value instead of one per byte (serialize runs for every dirty key at
+    // each checkpoint).
     void putVarU64(std::uint64_t v)
     {
+        char bytes[10];
+        std::size_t n = 0;
         while (v >= 0x80) {
-            m_out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+            bytes[n++] = static_cast<char>((v & 0x7f) | 0x80);
             v >>= 7;
         }
-        m_out.push_back(static_cast<char>(v));
+        bytes[n++] = static_cast<char>(v);
+        m_out.append(bytes, n);
     }
     void putVarI64(std::int64_t v)
     {
@@ -41,8 +47,10 @@ public:
     void putDouble(double v)
     {
         const auto bits = std::bit_cast<std::uint64_t>(v);
+        char bytes[8];
         for (int i = 0; i < 8; ++i)
-            m_out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+            bytes[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
+        m_out.append(bytes, 8);
     }
     void putString(std::string_view s)
     {

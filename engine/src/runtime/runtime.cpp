@@ -106,13 +106,18 @@ void Runtime::samplerLoop()
 
 bool Runtime::openTasks(Worker &worker)
 {
-    for (Slot *slot : worker.tasks) {
+    const auto count = static_cast<std::int64_t>(worker.tasks.size());
+    for (std::int64_t index = 0; index < count; ++index) {
+        Slot *slot = worker.tasks[static_cast<std::size_t>(index)];
         if (Status opened = slot->task->open(); !opened.isOk()) {
             fail(opened, *slot);
             return false;
         }
         slot->opened = true;
-        slot->lastCheckpoint = std::chrono::steady_clock::now();
+        // Staggered: tasks sharing a worker would otherwise all checkpoint in
+        // the same round and stall it for the sum of their checkpoints.
+        slot->lastCheckpoint = std::chrono::steady_clock::now()
+                               - m_options.checkpointInterval * index / count;
     }
     std::lock_guard lock(m_mutex);
     ++m_opened;
@@ -235,8 +240,12 @@ Status Runtime::flushAll(int stage)
     ++m_flushRequest;
     m_flushAcks = 0;
     m_wake.notify_all();
-    m_changed.wait(lock,
-                   [&] { return m_flushAcks == static_cast<int>(m_workers.size()) || !m_failure.isOk(); });
+    m_changed.wait(lock, [&] {
+        return m_flushAcks == static_cast<int>(m_workers.size()) || !m_failure.isOk()
+               || m_stopping.load(std::memory_order_acquire);
+    });
+    if (m_failure.isOk() && m_stopping.load(std::memory_order_acquire))
+        return Status::aborted("runtime stopped");
     return m_failure;
 }
 
@@ -252,6 +261,14 @@ Status Runtime::runUntilCaughtUp()
         KAPPA_RETURN_IF_ERROR(flushAll(stage));
     }
     return waitQuiet();
+}
+
+void Runtime::requestStop()
+{
+    std::lock_guard lock(m_mutex);
+    m_stopping.store(true, std::memory_order_release);
+    m_wake.notify_all();
+    m_changed.notify_all();
 }
 
 Status Runtime::stop()

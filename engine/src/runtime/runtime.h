@@ -74,6 +74,8 @@ public:
     // Blocks until every task has processed its input to the end and the
     // exchanges are flushed (see above), or a task fails.
     Status runUntilCaughtUp();
+    // From any thread: the workers finish (final checkpoints) and runUntilCaughtUp returns Aborted.
+    void requestStop();
     // Final checkpoint of every healthy task, close, join. Returns the first task error, if any.
     Status stop();
 

@@ -101,11 +101,35 @@ void SourceTask::alignWith(std::shared_ptr<EventTimeAlignment> alignment, int me
     m_alignmentMember = member;
 }
 
+Status SourceTask::publish()
+{
+    KAPPA_RETURN_IF_ERROR(endBatch());
+    recordVisible(m_appendTimes);
+    m_appendTimes.clear();
+    m_lastPublish = std::chrono::steady_clock::now();
+    m_hasUnpublished = false;
+    return Status::ok();
+}
+
+bool SourceTask::publishDue() const
+{
+    // Caught up: every batch is published at once (latency). Behind: outputs
+    // of several batches are written together (throughput: a hot key's row is
+    // written once, not once per batch), at most kMaxUnpublished events or
+    // kMaxPublishDelay apart. Only when rows appear depends on this; what they
+    // contain does not.
+    return m_reader.position() >= m_reader.endOffset() || m_appendTimes.size() >= kMaxUnpublished
+           || std::chrono::steady_clock::now() - m_lastPublish >= kMaxPublishDelay;
+}
+
 Result<std::size_t> SourceTask::step()
 {
     m_waiting = m_alignment && m_alignment->shouldWait(m_alignmentMember);
-    if (m_waiting)
+    if (m_waiting) {
+        if (m_hasUnpublished && publishDue())
+            KAPPA_RETURN_IF_ERROR(publish());
         return std::size_t{0};
+    }
     KAPPA_RETURN_IF_ERROR(m_reader.read());
     const RecordBatch &batch = m_reader.records();
     if (m_alignment)
@@ -117,7 +141,6 @@ Result<std::size_t> SourceTask::step()
     const WallTime oldest = batch[0].appendTime;
     m_reader.decode(m_codec);
     const auto events = m_reader.events();
-    m_appendTimes.clear();
     for (std::size_t i = 0; i < events.size(); ++i) {
         const Event &event = events[i];
         const RecordView &record = batch[m_reader.eventRecords()[i]];
@@ -126,8 +149,9 @@ Result<std::size_t> SourceTask::step()
         m_appendTimes.push_back(record.appendTime);
     }
     mutableMetrics().recordSkipped(m_reader.skippedInLastBatch());
-    KAPPA_RETURN_IF_ERROR(endBatch());
-    recordVisible(m_appendTimes);
+    m_hasUnpublished = true;
+    if (publishDue())
+        KAPPA_RETURN_IF_ERROR(publish());
     if (m_alignment)
         m_alignment->report(m_alignmentMember, m_maxTs, false);
     if (m_maxTs)
@@ -138,6 +162,9 @@ Result<std::size_t> SourceTask::step()
 
 Status SourceTask::checkpoint()
 {
+    // The checkpoint covers everything processed: its outputs must be out first.
+    if (m_hasUnpublished)
+        KAPPA_RETURN_IF_ERROR(publish());
     state::CheckpointMeta meta;
     meta.blob.push_back(kSourceBlobFormat);
     meta.blob.push_back(m_maxTs ? 1 : 0);

@@ -22,6 +22,7 @@
 #include "runtime/task.h"
 #include "state/task_state.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,7 +55,10 @@ protected:
     // Pipeline hooks ---------------------------------------------------------
     // After restore(): attach caches, read `blob` (empty before the first checkpoint).
     virtual Status restoreState(std::string_view blob) = 0;
-    // After each batch (and flush): write view rows and rekeyed records.
+    // Publishes the outputs of everything processed since the last call:
+    // writes view rows and rekeyed records. An exchange task calls it after
+    // each batch; a source task after each batch when caught up, and while
+    // behind after several (see SourceTask::publishDue), always before a checkpoint.
     virtual Status endBatch() = 0;
     // Before the commit: make views durable; append the task's own blob.
     virtual Status beforeCheckpoint(std::string &blob) = 0;
@@ -103,8 +107,15 @@ protected:
 private:
     const EventCodec &m_codec;
     const std::int64_t m_allowedLatenessMs;
+    static constexpr std::size_t kMaxUnpublished = 262'144;
+    static constexpr std::chrono::milliseconds kMaxPublishDelay{100};
+    Status publish();
+    bool publishDue() const;
+
     std::optional<std::int64_t> m_maxTs;
-    std::vector<WallTime> m_appendTimes; // of the batch being processed
+    std::vector<WallTime> m_appendTimes; // of the events processed since the last publish
+    bool m_hasUnpublished = false;       // a batch was processed since the last publish
+    std::chrono::steady_clock::time_point m_lastPublish = std::chrono::steady_clock::now();
     std::shared_ptr<EventTimeAlignment> m_alignment;
     int m_alignmentMember = 0;
     bool m_waiting = false;
