@@ -107,8 +107,8 @@ protected:
 private:
     const EventCodec &m_codec;
     const std::int64_t m_allowedLatenessMs;
-    static constexpr std::size_t kMaxUnpublished = 262'144;
-    static constexpr std::chrono::milliseconds kMaxPublishDelay{100};
+    static constexpr std::size_t kMaxUnpublished = 1 << 20;
+    static constexpr std::chrono::milliseconds kMaxPublishDelay{500};
     Status publish();
     bool publishDue() const;
 
