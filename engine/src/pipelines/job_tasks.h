@@ -34,7 +34,7 @@ struct JobTaskOptions
 {
     std::size_t batchBytes = 1 << 20;   // per read
     std::size_t cacheEntries = 1 << 20; // per keyed table of a task
-    std::int64_t exchangeEpochMs = 50;  // event-time granularity of the fraud rekey order
+    std::int64_t exchangeEpochMs = 20;  // event-time granularity of the fraud rekey order
     // How far (event time) a fraud route task may run ahead of the slowest one (runtime/event_time_alignment.h).
     std::int64_t alignmentSkewMs = 3'600'000;
 };
