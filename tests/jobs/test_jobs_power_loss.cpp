@@ -133,18 +133,27 @@ private slots:
     void powerLossCyclesEndLikeACleanRun_data()
     {
         QTest::addColumn<quint32>("seed");
-        QTest::newRow("seed 1") << 1u;
-        QTest::newRow("seed 2") << 2u;
+        QTest::addColumn<qint64>("eventCount");
+        QTest::addColumn<int>("cycles");
+        QTest::addColumn<qint64>("maxAppendsBeforeFailure");
+        QTest::newRow("seed 1, 40K events, small batches") << 1u << qint64(kEvents) << 6 << qint64(400);
+        QTest::newRow("seed 2, 40K events, small batches") << 2u << qint64(kEvents) << 6 << qint64(400);
+        // The engine issue's scale: at least 1M events and 20 power losses spread over the run.
+        QTest::newRow("seed 3, 1M events, 20 power losses") << 3u << qint64(1'000'000) << 20 << qint64(80);
     }
 
     void powerLossCyclesEndLikeACleanRun()
     {
         QFETCH(quint32, seed);
-        const std::vector<kappa::Event> events = sampleEvents(kEvents, 100 + seed);
+        QFETCH(qint64, eventCount);
+        QFETCH(int, cycles);
+        QFETCH(qint64, maxAppendsBeforeFailure);
+        const std::vector<kappa::Event> events = sampleEvents(eventCount, 100 + seed);
         QTemporaryDir dir;
         RunOptions options;
         options.threads = 2;
-        options.batchBytes = 16384; // many batches, so many appends to the rekey topics
+        // Small batches for the small runs: many batches, so many appends to the rekey topics.
+        options.batchBytes = eventCount > kEvents ? 65536 : 16384;
         options.checkpointInterval = std::chrono::milliseconds(10);
 
         DataDir clean;
@@ -162,9 +171,10 @@ private slots:
 
         std::mt19937 rng(seed);
         int failedRuns = 0;
-        constexpr int kCycles = 6;
-        for (int cycle = 0; cycle < kCycles; ++cycle) {
-            const std::int64_t appends = std::uniform_int_distribution<std::int64_t>(1, 400)(rng);
+        for (int cycle = 0; cycle < cycles; ++cycle) {
+            const std::int64_t appends = std::uniform_int_distribution<std::int64_t>(1,
+                                                                                     maxAppendsBeforeFailure)(
+                rng);
             const bool syncFailure = cycle % 2 == 0;
             fs.resetFired();
             KAPPA_ASSIGN_OR_FAIL(auto engine, data.openEngine(kJobs, options));
@@ -183,8 +193,8 @@ private slots:
             KAPPA_VERIFY_OK(fi.simulatePowerLoss());
             KAPPA_VERIFY_OK(data.openLog(&fs));
         }
-        qInfo("seed %u: %d of %d cycles failed", seed, failedRuns, kCycles);
-        QVERIFY2(failedRuns >= kCycles / 2, "too few cycles hit the injected failure");
+        qInfo("seed %u: %d of %d cycles failed", seed, failedRuns, cycles);
+        QVERIFY2(failedRuns >= cycles / 2, "too few cycles hit the injected failure");
 
         KAPPA_ASSIGN_OR_FAIL(const auto reports, data.runUntilCaughtUp(kJobs, options));
         Q_UNUSED(reports);

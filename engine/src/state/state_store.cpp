@@ -460,6 +460,15 @@ Result<StoreSize> StateStore::size() const
         if (!m_db->db->GetIntProperty(m_db->state, name, target))
             return Status::internal("state store " + m_dir + ": RocksDB property " + name + " unavailable");
     }
+    // Checkpoint metadata carries the blobs too, which is where a task without keyed tables keeps its state.
+    std::uint64_t metadataSst = 0;
+    std::uint64_t metadataMemtable = 0;
+    if (!m_db->db->GetIntProperty(m_db->checkpoints, rocksdb::DB::Properties::kTotalSstFilesSize, &metadataSst)
+        || !m_db->db->GetIntProperty(m_db->checkpoints, rocksdb::DB::Properties::kCurSizeAllMemTables,
+                                     &metadataMemtable))
+        return Status::internal("state store " + m_dir
+                                + ": RocksDB size properties of the checkpoints unavailable");
+    size.metadataBytes = metadataSst + metadataMemtable;
     return size;
 }
 

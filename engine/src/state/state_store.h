@@ -76,14 +76,15 @@ struct CheckpointStats
     std::vector<CheckpointRecord> recent; // oldest first
 };
 
-// RocksDB's own estimates for the keyed state (metadata excluded).
+// RocksDB's own estimates for the keyed state, plus the checkpoint metadata's bytes.
 struct StoreSize
 {
     std::uint64_t liveDataBytes = 0; // rocksdb.estimate-live-data-size (flushed data only)
     std::uint64_t sstFileBytes = 0;  // rocksdb.total-sst-files-size
     std::uint64_t memtableBytes = 0; // rocksdb.cur-size-all-mem-tables
     std::uint64_t estimatedKeys = 0; // rocksdb.estimate-num-keys
-    std::uint64_t bytes() const { return sstFileBytes + memtableBytes; }
+    std::uint64_t metadataBytes = 0; // checkpoint metadata and blobs (SST + memtable)
+    std::uint64_t bytes() const { return sstFileBytes + memtableBytes + metadataBytes; }
 };
 
 // The writes of one checkpoint, collected by the caches of a task and
