@@ -279,7 +279,8 @@ private slots:
                 RecordBatch batch;
                 for (int notFoundAfterDelete = 0; notFoundAfterDelete < 20;) {
                     const bool wasDeleted = deleted.load();
-                    const Record record{"key-" + std::to_string(i), value};
+                    const std::string key = "key-" + std::to_string(i); // outlives the Record's view of it
+                    const Record record{key, value};
                     Status status;
                     if (i == 0)
                         status = log->append("t", {&record, 1}).status();
