@@ -11,7 +11,8 @@ namespace {
 constexpr const char *kExitCodeHelp = R"(Exit codes:
   0 success            1 internal error     2 usage error / invalid argument
   3 not found          4 conflict (incompatible schema, conflicting settings)
-  5 corruption         6 out of range       7 unavailable (log locked, disk full))";
+  5 corruption         6 out of range       7 unavailable (log locked, disk full)
+  130 `run --until-caught-up` interrupted (Ctrl-C/SIGTERM) after final checkpoints)";
 
 // Arguments left over by the innermost selected (sub)command.
 std::vector<std::string> unparsedArguments(const CLI::App &app)
