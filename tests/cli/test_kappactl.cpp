@@ -184,6 +184,8 @@ private slots:
                       {"--data-dir", dir.path(), "gen", "--rate", "5000", "--events", "0"});
         QVERIFY(process.waitForStarted());
         QTest::qWait(700);
+        // Never kill(0, ...): a child that already exited has processId() 0, and that would signal our whole group.
+        QVERIFY(process.state() == QProcess::Running && process.processId() > 0);
         ::kill(static_cast<pid_t>(process.processId()), SIGINT);
         QVERIFY(process.waitForFinished(10'000));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);

@@ -524,6 +524,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(catchesSigint(tail.processId()), 30'000); // so SIGINT stops it cleanly
 
         const Run second = kappactl(dir.path(), args);
+        // Never kill(0, ...): a child that already exited has processId() 0, and that would signal our whole group.
+        QVERIFY(tail.state() == QProcess::Running && tail.processId() > 0);
         ::kill(static_cast<pid_t>(tail.processId()), SIGINT);
         QVERIFY(tail.waitForFinished(30'000));
         QCOMPARE(tail.exitStatus(), QProcess::NormalExit);
