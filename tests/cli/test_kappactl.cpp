@@ -1,5 +1,7 @@
 // kappactl as a user runs it: generate, inspect, dump, manage schemas, and
 // get a clear message and the documented exit code for every mistake.
+#include "kappactl_process.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,23 +13,6 @@
 #include <csignal>
 
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run kappactl(const QString &dataDir, const QStringList &args)
-{
-    QProcess process;
-    process.start(QStringLiteral(KAPPACTL_PATH), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
-    if (!process.waitForFinished(120'000))
-        qFatal("kappactl did not finish");
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 QString schemaFile(const char *name)
 {

@@ -3,7 +3,9 @@
 // runs to completion; every view must then be byte-identical to the views of
 // a clean run over the same log. Between kills (and sometimes while the
 // writer runs) a reader checks that views never go backwards.
+#include "kappactl_process.h"
 #include <QElapsedTimer>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,23 +26,6 @@ constexpr int kMinKills = 20;
 constexpr int kMaxAttemptsPerRound = 300;
 const QStringList kJobs{"user_features", "fraud", "business_metrics"};
 const QStringList kRunArgs{"run", "--until-caught-up", "--json", "--checkpoint-interval-ms", "200"};
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run kappactl(const QString &dataDir, const QStringList &args)
-{
-    QProcess process;
-    process.start(QStringLiteral(KAPPACTL_PATH), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
-    if (!process.waitForFinished(300'000))
-        qFatal("kappactl did not finish");
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 QList<QByteArray> lines(const QByteArray &text)
 {

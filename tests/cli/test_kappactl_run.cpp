@@ -3,6 +3,8 @@
 // and the views say against the log itself, that views are a function of
 // the log only (drop, rerun with other threads and batch sizes, compare
 // dumps byte for byte), and the documented exit code of every mistake.
+#include "kappactl_process.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,23 +20,6 @@ namespace {
 
 constexpr qint64 kEvents = 200'000;
 const QStringList kJobs{"user_features", "fraud", "business_metrics"};
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run kappactl(const QString &dataDir, const QStringList &args)
-{
-    QProcess process;
-    process.start(QStringLiteral(KAPPACTL_PATH), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
-    if (!process.waitForFinished(180'000))
-        qFatal("kappactl did not finish");
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 QJsonObject parseObject(const QByteArray &json)
 {

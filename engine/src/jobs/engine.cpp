@@ -1,6 +1,7 @@
 #include "jobs/engine.h"
 
 #include "jobs/builtin_specs.h"
+#include "jobs/stored_entities.h"
 #include "jobs/view_sinks.h"
 #include "pipelines/fraud.h"
 #include "state/state_store.h"
@@ -38,21 +39,11 @@ Status loadScores(const state::StateStore &store, std::int32_t partitions, int s
                   views::ScoreCache &cache, const RowOf &rowOf)
 {
     std::vector<views::ScoreWrite> writes;
-    for (std::int32_t p = 0; p < partitions; ++p) {
-        const std::string prefix = state::TaskState::keyPrefixOf(pipelines::taskIdFor(stage, p), table);
-        Status failure;
-        KAPPA_RETURN_IF_ERROR(store.scan(prefix, [&](std::string_view key, std::string_view value) {
-            std::int64_t id = 0;
-            Result<Aggregate> aggregate = Aggregate::parse(value);
-            if (!pipelines::parseEntityKey(key.substr(prefix.size()), id) || !aggregate.isOk()) {
-                failure = Status::corruption("fraud state in " + store.dir() + ": unreadable entry");
-                return false;
-            }
-            writes.push_back({id, {PartitionId(p), Offset(-1)}, rowOf(id, *aggregate)});
-            return true;
+    KAPPA_RETURN_IF_ERROR(forEachStoredEntity<Aggregate>(
+        store, partitions, stage, table,
+        [&](PartitionId partition, std::int64_t id, const Aggregate &aggregate) {
+            writes.push_back({id, {partition, Offset(-1)}, rowOf(id, aggregate)});
         }));
-        KAPPA_RETURN_IF_ERROR(failure);
-    }
     cache.write(writes);
     return Status::ok();
 }

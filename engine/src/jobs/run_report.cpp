@@ -11,6 +11,7 @@ JobReport summarize(std::string job, std::string version, std::span<const runtim
     report.job = std::move(job);
     report.version = std::move(version);
     double checkpointMillisTotal = 0.0;
+    std::size_t checkpointsHeld = 0; // the durations the tasks still hold, which their means cover
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         const runtime::TaskMetricsSnapshot &task = tasks[i];
         if (stages[i] == 0) {
@@ -25,13 +26,13 @@ JobReport summarize(std::string job, std::string version, std::span<const runtim
         report.checkpoints += task.checkpoints;
         checkpointMillisTotal += task.checkpointMillis.meanMillis
                                  * static_cast<double>(task.checkpointMillis.count);
+        checkpointsHeld += task.checkpointMillis.count;
         report.checkpointP99Millis = std::max(report.checkpointP99Millis, task.checkpointMillis.p99Millis);
         report.checkpointMaxMillis = std::max(report.checkpointMaxMillis, task.checkpointMillis.maxMillis);
     }
-    std::size_t held = 0;
-    for (const auto &task : tasks)
-        held += task.checkpointMillis.count;
-    report.checkpointMeanMillis = held ? checkpointMillisTotal / static_cast<double>(held) : 0.0;
+    report.checkpointMeanMillis = checkpointsHeld
+                                      ? checkpointMillisTotal / static_cast<double>(checkpointsHeld)
+                                      : 0.0;
     return report;
 }
 

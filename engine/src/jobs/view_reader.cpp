@@ -2,6 +2,7 @@
 
 #include "base/murmur2.h"
 #include "jobs/engine.h"
+#include "jobs/stored_entities.h"
 #include "pipelines/fraud.h"
 #include "pipelines/job_tasks.h"
 #include "pipelines/row_json.h"
@@ -51,27 +52,25 @@ std::uint64_t directoryBytes(const std::string &path)
     return total;
 }
 
-// Visits every entity of one fraud stage's keyed table, over all partitions' tasks, in id order.
+MetricsRecord recordOf(const views::MetricsRow &row)
+{
+    const views::MetricsCounts &c = row.counts;
+    return {row.windowStartMs, row.categoryId, row.country, c.views,    c.cartAdds,
+            c.checkouts,       c.orders,       c.gmvCents,  c.sessions, c.purchasingSessions};
+}
+
+// Visits every entity of one fraud stage's keyed table in id order (across partitions).
 template<typename Aggregate>
-Status scanEntities(const state::StateStore &store, std::int32_t partitions, int stage, std::uint8_t table,
-                    const std::function<void(std::int64_t id, const Aggregate &)> &visit)
+Status forEachEntityInIdOrder(const state::StateStore &store, std::int32_t partitions, int stage,
+                              std::uint8_t table,
+                              const std::function<void(std::int64_t id, const Aggregate &)> &visit)
 {
     std::map<std::int64_t, Aggregate> entities;
-    for (std::int32_t p = 0; p < partitions; ++p) {
-        const std::string prefix = state::TaskState::keyPrefixOf(pipelines::taskIdFor(stage, p), table);
-        Status failure;
-        KAPPA_RETURN_IF_ERROR(store.scan(prefix, [&](std::string_view key, std::string_view value) {
-            std::int64_t id = 0;
-            Result<Aggregate> aggregate = Aggregate::parse(value);
-            if (!pipelines::parseEntityKey(key.substr(prefix.size()), id) || !aggregate.isOk()) {
-                failure = Status::corruption("fraud state in " + store.dir() + ": unreadable entry");
-                return false;
-            }
-            entities.insert_or_assign(id, std::move(aggregate).value());
-            return true;
-        }));
-        KAPPA_RETURN_IF_ERROR(failure);
-    }
+    KAPPA_RETURN_IF_ERROR(
+        forEachStoredEntity<Aggregate>(store, partitions, stage, table,
+                                       [&](PartitionId, std::int64_t id, const Aggregate &aggregate) {
+                                           entities.insert_or_assign(id, aggregate);
+                                       }));
     for (const auto &[id, aggregate] : entities)
         visit(id, aggregate);
     return Status::ok();
@@ -161,10 +160,8 @@ Result<std::optional<std::string>> ViewReader::fraudCard(std::int64_t cardId, co
                            openStateReadOnly(m_layout, "fraud", version));
     // The card's task is the partition of its key in the by-card topic.
     const std::int32_t partition = base::partitionForKey(pipelines::rekeyKey(cardId), m_partitions);
-    const std::string key = state::TaskState::keyPrefixOf(pipelines::taskIdFor(pipelines::kFraudCardStage,
-                                                                               partition),
-                                                          pipelines::kCardTable)
-                            + pipelines::entityKey(cardId);
+    const std::string key = storedEntityKey(pipelines::kFraudCardStage, partition, pipelines::kCardTable,
+                                            cardId);
     std::string value;
     bool found = false;
     KAPPA_RETURN_IF_ERROR(store->get(key, &value, &found));
@@ -191,11 +188,8 @@ Result<std::vector<MetricsRecord>> ViewReader::metrics(const MetricsSelection &s
     KAPPA_ASSIGN_OR_RETURN(std::vector<views::MetricsRow> rows, (*view)->query(query));
     std::vector<MetricsRecord> records;
     records.reserve(rows.size());
-    for (const views::MetricsRow &row : rows) {
-        const views::MetricsCounts &c = row.counts;
-        records.push_back({row.windowStartMs, row.categoryId, row.country, c.views, c.cartAdds, c.checkouts,
-                           c.orders, c.gmvCents, c.sessions, c.purchasingSessions});
-    }
+    for (const views::MetricsRow &row : rows)
+        records.push_back(recordOf(row));
     return records;
 }
 
@@ -216,18 +210,17 @@ Status ViewReader::dump(const std::string &job, const std::string &version,
         KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<state::StateStore> store,
                                openStateReadOnly(m_layout, job, version));
         KAPPA_RETURN_IF_ERROR(
-            scanEntities<pipelines::CardAggregate>(*store, m_partitions, pipelines::kFraudCardStage,
-                                                   pipelines::kCardTable,
-                                                   [&](std::int64_t id, const pipelines::CardAggregate &card) {
-                                                       emit(card.row(id, params).toJson(params));
-                                                   }));
-        return scanEntities<pipelines::MerchantAggregate>(*store, m_partitions,
-                                                          pipelines::kFraudMerchantStage,
-                                                          pipelines::kMerchantTable,
-                                                          [&](std::int64_t id,
-                                                              const pipelines::MerchantAggregate &merchant) {
-                                                              emit(merchant.row(id).toJson());
-                                                          });
+            forEachEntityInIdOrder<pipelines::CardAggregate>(*store, m_partitions, pipelines::kFraudCardStage,
+                                                             pipelines::kCardTable,
+                                                             [&](std::int64_t id,
+                                                                 const pipelines::CardAggregate &card) {
+                                                                 emit(card.row(id, params).toJson(params));
+                                                             }));
+        return forEachEntityInIdOrder<pipelines::MerchantAggregate>(
+            *store, m_partitions, pipelines::kFraudMerchantStage, pipelines::kMerchantTable,
+            [&](std::int64_t id, const pipelines::MerchantAggregate &merchant) {
+                emit(merchant.row(id).toJson());
+            });
     }
     if (job == "business_metrics") {
         Result<std::unique_ptr<views::MetricsView>> view = views::MetricsView::openReadOnly(
@@ -237,12 +230,8 @@ Status ViewReader::dump(const std::string &job, const std::string &version,
         all.fromMs = std::numeric_limits<std::int64_t>::min();
         all.toMs = std::numeric_limits<std::int64_t>::max();
         KAPPA_ASSIGN_OR_RETURN(std::vector<views::MetricsRow> rows, (*view)->query(all));
-        for (const views::MetricsRow &row : rows) {
-            const views::MetricsCounts &c = row.counts;
-            emit(MetricsRecord{row.windowStartMs, row.categoryId, row.country, c.views, c.cartAdds,
-                               c.checkouts, c.orders, c.gmvCents, c.sessions, c.purchasingSessions}
-                     .toJson());
-        }
+        for (const views::MetricsRow &row : rows)
+            emit(recordOf(row).toJson());
         return Status::ok();
     }
     return Status::invalidArgument("unknown job '" + job + "' (user_features, fraud, business_metrics)");

@@ -114,15 +114,10 @@ protected:
     {
         m_byCard.closeEpochsBelow(merge().frontier());
         KAPPA_RETURN_IF_ERROR(m_byCard.flush());
-        m_rows.resize(m_touched.keys().size());
-        std::size_t i = 0;
-        for (const auto &[merchantId, position] : m_touched.keys()) {
-            KAPPA_ASSIGN_OR_RETURN(const MerchantAggregate *merchant,
-                                   m_merchants->find(EntityKey(merchantId).view()));
-            m_rows[i++] = {merchantId, m_reader.partition(), position, merchant->row(merchantId).toJson()};
-        }
-        m_touched.clear();
-        return m_sink.write(m_rows);
+        return writeTouchedRows(m_touched, *m_merchants, m_reader.partition(), m_rows, m_sink,
+                                [](std::int64_t merchantId, const MerchantAggregate &merchant) {
+                                    return merchant.row(merchantId).toJson();
+                                });
     }
 
     Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
@@ -170,15 +165,10 @@ protected:
 
     Status endBatch() override
     {
-        m_rows.resize(m_touched.keys().size());
-        std::size_t i = 0;
-        for (const auto &[cardId, position] : m_touched.keys()) {
-            KAPPA_ASSIGN_OR_RETURN(const CardAggregate *card, m_cards->find(EntityKey(cardId).view()));
-            m_rows[i++] = {cardId, m_reader.partition(), position,
-                           card->row(cardId, m_params).toJson(m_params)};
-        }
-        m_touched.clear();
-        return m_sink.write(m_rows);
+        return writeTouchedRows(m_touched, *m_cards, m_reader.partition(), m_rows, m_sink,
+                                [&](std::int64_t cardId, const CardAggregate &card) {
+                                    return card.row(cardId, m_params).toJson(m_params);
+                                });
     }
 
     Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }

@@ -3,6 +3,7 @@
 
 #include "pipelines/job_tasks.h"
 #include "runtime/source_task.h"
+#include "state/keyed_state.h"
 
 #include <cstdint>
 #include <memory>
@@ -40,6 +41,23 @@ private:
     std::vector<Touched> m_keys;
     std::unordered_map<std::int64_t, std::size_t> m_index;
 };
+
+// Writes the row of every key `touched` holds (each at its latest position)
+// to `sink`, then forgets the keys. `rows` is a buffer kept by the task;
+// rowOf(id, aggregate) renders one row.
+template<typename A, typename RowOf>
+Status writeTouchedRows(TouchedKeys &touched, state::KeyedState<A> &cache, PartitionId partition,
+                        std::vector<RowWrite> &rows, RowSink &sink, const RowOf &rowOf)
+{
+    rows.resize(touched.keys().size());
+    std::size_t i = 0;
+    for (const auto &[id, position] : touched.keys()) {
+        KAPPA_ASSIGN_OR_RETURN(const A *aggregate, cache.find(EntityKey(id).view()));
+        rows[i++] = {id, partition, position, rowOf(id, *aggregate)};
+    }
+    touched.clear();
+    return sink.write(rows);
+}
 
 runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition);
 std::string taskName(const JobSpec &spec, std::string_view stage, std::int32_t partition);

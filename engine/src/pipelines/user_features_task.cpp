@@ -39,18 +39,10 @@ protected:
 
     Status endBatch() override
     {
-        m_rows.resize(m_touched.keys().size());
-        std::size_t i = 0;
-        for (const auto &[userId, position] : m_touched.keys()) {
-            KAPPA_ASSIGN_OR_RETURN(const UserFeatures *features, m_users->find(EntityKey(userId).view()));
-            RowWrite &row = m_rows[i++];
-            row.id = userId;
-            row.partition = m_reader.partition();
-            row.position = position;
-            row.row = features->row(userId, m_params).toJson(m_params);
-        }
-        m_touched.clear();
-        return m_sink.write(m_rows);
+        return writeTouchedRows(m_touched, *m_users, m_reader.partition(), m_rows, m_sink,
+                                [&](std::int64_t userId, const UserFeatures &features) {
+                                    return features.row(userId, m_params).toJson(m_params);
+                                });
     }
 
     Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }

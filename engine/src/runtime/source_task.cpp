@@ -239,8 +239,6 @@ Status ExchangeTask::releaseWith(bool flushAll, std::size_t &released)
     KAPPA_RETURN_IF_ERROR(flushAll ? m_merge.flush(visit) : m_merge.release(visit));
     released = m_appendTimes.size();
     KAPPA_RETURN_IF_ERROR(endBatch());
-    // Released records arrive in (epoch, upstream, seq) order, not append order: sort for the grouping.
-    std::sort(m_appendTimes.begin(), m_appendTimes.end());
     recordVisible(m_appendTimes);
     return Status::ok();
 }
