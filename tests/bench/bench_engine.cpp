@@ -18,7 +18,8 @@
 //   events        history events for the throughput part (default 10000000)
 //   live_seconds  duration of each latency run (default 20; the first quarter, at most 5 s, is warm-up)
 //   part          all (default), throughput or latency; or a job name (user_features, fraud,
-//                 business_metrics): the throughput of that job alone, for profiling
+//                 business_metrics): the throughput of that job alone, for profiling; or
+//                 together: the throughput of the three together only
 // Data lives under ./bench_engine_data and is removed at the end.
 #include "bench_support.h"
 #include "jobs/data_layout.h"
@@ -298,7 +299,8 @@ void measureThroughput(const std::string &label, const std::vector<std::string> 
         printJobFigures(report);
 }
 
-// `only`: one job to measure alone (for profiling); empty: all four measurements.
+// `only`: one job to measure alone, or "together" for the three together
+// (for profiling); empty: all four measurements.
 void throughputPart(std::int64_t events, int threads, const std::string &only)
 {
     const int runs = events <= kSmallRunMaxEvents ? kRepeatSmall : 1;
@@ -309,11 +311,12 @@ void throughputPart(std::int64_t events, int threads, const std::string &only)
                 "       checkpoints every %lld ms, durable; %d run%s each (%s), page cache warm\n",
                 static_cast<long long>(kCheckpointInterval.count()), runs, runs > 1 ? "s" : "",
                 runs > 1 ? "medians" : "N > 3M: one run");
-    if (!only.empty()) {
+    if (!only.empty() && only != "together") {
         measureThroughput(only + "@v1", {only}, events, runs, threads);
     } else {
-        for (const char *job : {"user_features", "fraud", "business_metrics"})
-            measureThroughput(std::string(job) + "@v1", {job}, events, runs, threads);
+        if (only.empty())
+            for (const char *job : {"user_features", "fraud", "business_metrics"})
+                measureThroughput(std::string(job) + "@v1", {job}, events, runs, threads);
         measureThroughput("all three together", {"user_features", "fraud", "business_metrics"}, events, runs,
                           threads);
     }
@@ -500,11 +503,12 @@ int main(int argc, char **argv)
     const std::int64_t events = argc > 1 ? std::stoll(argv[1]) : 10'000'000;
     const double liveSeconds = argc > 2 ? std::stod(argv[2]) : 20.0;
     const std::string part = argc > 3 ? argv[3] : "all";
-    const bool onePipeline = part == "user_features" || part == "fraud" || part == "business_metrics";
+    const bool onePart = part == "user_features" || part == "fraud" || part == "business_metrics"
+                         || part == "together";
     if (events < 1 || !(liveSeconds >= 2)
-        || (part != "all" && part != "throughput" && part != "latency" && !onePipeline))
+        || (part != "all" && part != "throughput" && part != "latency" && !onePart))
         fail(Status::invalidArgument("usage: bench_engine [events >= 1 [live_seconds >= 2 "
-                                     "[all|throughput|latency|user_features|fraud|business_metrics]]]"));
+                                     "[all|throughput|latency|user_features|fraud|business_metrics|together]]]"));
 
     bench::printHeader("bench_engine: jobs::Engine end to end over the embedded log (v1 job versions)");
     const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -515,7 +519,7 @@ int main(int argc, char **argv)
 
     std::filesystem::remove_all(kRoot);
     if (part != "latency")
-        throughputPart(events, threads, onePipeline ? part : std::string());
+        throughputPart(events, threads, onePart ? part : std::string());
     if (part == "all" || part == "latency")
         latencyPart(liveSeconds);
     std::printf("\nload average at end (1/5/15 min): %s; peak RSS of this process: %s\n",
