@@ -17,6 +17,8 @@ packages=(
     libsystemd-dev libtomlplusplus-dev libssl-dev zlib1g-dev
     # tests, demo and benchmarks
     xvfb python3
+    # promtool (checks the /metrics exposition in the service tests) and curl (README examples)
+    prometheus curl
 )
 
 missing=()

@@ -24,6 +24,7 @@
 #include "bench_support.h"
 #include "jobs/data_layout.h"
 #include "jobs/engine.h"
+#include "jobs/event_writer.h"
 #include "kappa/catalog.h"
 #include "kappa/clock.h"
 #include "kappa/event_codec.h"
@@ -116,56 +117,6 @@ DataDir openDataDir(const std::string &root, bool createEventsTopic)
     return dir;
 }
 
-// Encodes a batch of events into one buffer and appends it, keyed by user id,
-// as one durable log call (kappactl gen's BatchWriter).
-class EventWriter
-{
-public:
-    EventWriter(EventLog &log, const EventCodec &codec)
-        : m_log(log)
-        , m_codec(codec)
-    {}
-
-    Status write(const std::vector<Event> &events)
-    {
-        m_buffer.clear();
-        m_spans.clear();
-        for (const Event &event : events) {
-            const std::size_t key = m_buffer.size();
-            m_buffer += eventKey(event);
-            const std::size_t value = m_buffer.size();
-            m_codec.encode(event, m_buffer);
-            m_spans.push_back({key, value, m_buffer.size()});
-        }
-        // Views are taken only now: the buffer no longer moves.
-        const std::string_view all(m_buffer);
-        m_records.clear();
-        for (const Span &s : m_spans)
-            m_records.push_back({all.substr(s.key, s.value - s.key), all.substr(s.value, s.end - s.value)});
-        m_bytes += m_buffer.size();
-        Stopwatch append;
-        const Status status = m_log.append(jobs::kEventsTopic, m_records).status();
-        m_lastAppendSeconds = append.seconds();
-        return status;
-    }
-
-    std::uint64_t bytes() const { return m_bytes; }
-    double lastAppendSeconds() const { return m_lastAppendSeconds; }
-
-private:
-    struct Span
-    {
-        std::size_t key, value, end;
-    };
-    EventLog &m_log;
-    const EventCodec &m_codec;
-    std::string m_buffer;
-    std::vector<Span> m_spans;
-    std::vector<Record> m_records;
-    std::uint64_t m_bytes = 0;
-    double m_lastAppendSeconds = 0.0;
-};
-
 std::unique_ptr<jobs::Engine> openEngine(DataDir &dir, const std::string &root,
                                          const std::vector<std::string> &jobNames)
 {
@@ -190,7 +141,7 @@ void generateHistory(std::int64_t events)
     config.totalEvents = events;
     config.spanMs = kSpanMs;
     SampleGenerator generator = orFail(SampleGenerator::create(config));
-    EventWriter writer(*dir.log, *dir.codec);
+    jobs::EventWriter writer(*dir.log, *dir.codec, jobs::kEventsTopic);
     std::vector<Event> batch;
     Stopwatch watch;
     while (true) {
@@ -331,7 +282,7 @@ class LiveProducer
 {
 public:
     LiveProducer(EventLog &log, const EventCodec &codec, double rate)
-        : m_writer(log, codec)
+        : m_writer(log, codec, jobs::kEventsTopic)
         , m_rate(rate)
         , m_generator(orFail(SampleGenerator::create(SampleConfig{})))
     {}
@@ -355,11 +306,12 @@ public:
             events.clear();
             m_generator.nextLive(EventTime(Clock::system().now().value()), static_cast<std::size_t>(n),
                                  events);
+            Stopwatch append;
             if (Status s = m_writer.write(events); !s.isOk()) {
                 m_status = s;
                 break;
             }
-            m_appendMillis.push_back(m_writer.lastAppendSeconds() * 1e3);
+            m_appendMillis.push_back(append.seconds() * 1e3);
             m_written += n;
         }
         m_seconds = std::chrono::duration<double>(steady_clock::now() - start).count();
@@ -371,7 +323,7 @@ public:
     std::vector<double> appendMillis() const { return m_appendMillis; }
 
 private:
-    EventWriter m_writer;
+    jobs::EventWriter m_writer;
     double m_rate;
     SampleGenerator m_generator;
     std::int64_t m_written = 0;
@@ -507,8 +459,9 @@ int main(int argc, char **argv)
                          || part == "together";
     if (events < 1 || !(liveSeconds >= 2)
         || (part != "all" && part != "throughput" && part != "latency" && !onePart))
-        fail(Status::invalidArgument("usage: bench_engine [events >= 1 [live_seconds >= 2 "
-                                     "[all|throughput|latency|user_features|fraud|business_metrics|together]]]"));
+        fail(Status::invalidArgument(
+            "usage: bench_engine [events >= 1 [live_seconds >= 2 "
+            "[all|throughput|latency|user_features|fraud|business_metrics|together]]]"));
 
     bench::printHeader("bench_engine: jobs::Engine end to end over the embedded log (v1 job versions)");
     const int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

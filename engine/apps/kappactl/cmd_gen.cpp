@@ -6,6 +6,7 @@
 // --events are written (0: until interrupted).
 #include "commands.h"
 
+#include "jobs/event_writer.h"
 #include "kappa/catalog.h"
 #include "kappa/clock.h"
 #include "kappa/event_codec.h"
@@ -111,48 +112,6 @@ Result<SampleConfig> makeConfig(const GenOptions &o, std::int64_t existing)
 }
 
 // Encodes a batch of events into one buffer and appends it as one log call.
-class BatchWriter
-{
-public:
-    BatchWriter(EventLog &log, EventCodec &codec)
-        : m_log(log)
-        , m_codec(codec)
-    {}
-
-    Status write(const std::vector<Event> &events)
-    {
-        m_buffer.clear();
-        m_spans.clear();
-        for (const Event &event : events) {
-            const std::size_t keyStart = m_buffer.size();
-            m_buffer += eventKey(event);
-            const std::size_t valueStart = m_buffer.size();
-            m_codec.encode(event, m_buffer);
-            m_spans.push_back({keyStart, valueStart, m_buffer.size()});
-        }
-        m_records.clear();
-        for (const Span &s : m_spans)
-            m_records.push_back({std::string_view(m_buffer).substr(s.key, s.value - s.key),
-                                 std::string_view(m_buffer).substr(s.value, s.end - s.value)});
-        m_bytes += m_buffer.size();
-        return m_log.append(kEventsTopic, m_records).status();
-    }
-
-    std::uint64_t bytes() const { return m_bytes; }
-
-private:
-    struct Span
-    {
-        std::size_t key, value, end;
-    };
-    EventLog &m_log;
-    EventCodec &m_codec;
-    std::string m_buffer;
-    std::vector<Span> m_spans;
-    std::vector<Record> m_records;
-    std::uint64_t m_bytes = 0;
-};
-
 // Prints a progress line on stderr at most every two seconds.
 class Progress
 {
@@ -173,7 +132,7 @@ private:
     std::chrono::steady_clock::time_point m_last = m_start;
 };
 
-Status runHistory(SampleGenerator &generator, BatchWriter &writer)
+Status runHistory(SampleGenerator &generator, jobs::EventWriter &writer)
 {
     std::vector<Event> events;
     Progress progress;
@@ -189,7 +148,7 @@ Status runHistory(SampleGenerator &generator, BatchWriter &writer)
 
 // Paces events at rate x flash-sale multiplier, stamping them with the wall
 // clock (the generator plays a producer here, so wall time is its event time).
-Status runLive(SampleGenerator &generator, BatchWriter &writer, const GenOptions &o)
+Status runLive(SampleGenerator &generator, jobs::EventWriter &writer, const GenOptions &o)
 {
     using namespace std::chrono;
     generator.setFlashSale(o.flashSale);
@@ -249,7 +208,7 @@ Result<Session> openSession(const DataDir &dataDir, std::optional<std::int32_t> 
     return s;
 }
 
-void printSummary(const GenOptions &o, const SampleGenerator &generator, const BatchWriter &writer,
+void printSummary(const GenOptions &o, const SampleGenerator &generator, const jobs::EventWriter &writer,
                   double seconds, const DataDir &dataDir)
 {
     std::map<std::string, int> fraud;
@@ -297,7 +256,7 @@ int runGen(const DataDir &dataDir, const GenOptions &o)
 
     std::signal(SIGINT, [](int) { g_interrupted.store(true); });
     std::signal(SIGTERM, [](int) { g_interrupted.store(true); });
-    BatchWriter writer(*session->log, *session->codec);
+    jobs::EventWriter writer(*session->log, *session->codec, kEventsTopic);
     const auto start = std::chrono::steady_clock::now();
     const Status status = o.rate ? runLive(*generator, writer, o) : runHistory(*generator, writer);
     if (!status.isOk())

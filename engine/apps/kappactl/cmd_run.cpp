@@ -45,20 +45,8 @@ void requestStop(int)
 
 Result<std::vector<jobs::JobDefinition>> selectJobs(const RunOptions &options, const Catalog &catalog)
 {
-    std::vector<std::string> names;
-    if (options.jobs == "all") {
-        names = jobs::defaultJobVersions();
-    } else if (!options.jobs.empty()) {
-        std::stringstream list(options.jobs);
-        for (std::string name; std::getline(list, name, ',');)
-            names.push_back(name);
-    }
-    std::vector<jobs::JobDefinition> definitions;
-    for (const std::string &text : names) {
-        KAPPA_ASSIGN_OR_RETURN(jobs::JobVersionName name, jobs::parseJobVersionName(text));
-        KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::resolveJobDefinition(catalog, name));
-        definitions.push_back(std::move(definition));
-    }
+    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::JobDefinition> definitions,
+                           jobs::resolveJobList(catalog, options.jobs));
     for (const std::string &file : options.specFiles) {
         std::ifstream in(file);
         if (!in)

@@ -20,5 +20,6 @@ void addLogCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 void addSchemaCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 void addRunCommand(CLI::App &app, const DataDir &dataDir, Action &action);
 void addViewCommands(CLI::App &app, const DataDir &dataDir, Action &action);
+void addTokenCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 
 } // namespace kappa::ctl

@@ -31,7 +31,8 @@ int main(int argc, char **argv)
 {
     using namespace kappa::ctl;
 
-    CLI::App app{"kappactl: generate sample events, inspect the log, manage schemas, run jobs, read views"};
+    CLI::App app{"kappactl: generate sample events, inspect the log, manage schemas, run jobs, read views, "
+                 "manage tokens"};
     app.footer(kExitCodeHelp);
     app.require_subcommand(1);
 
@@ -44,6 +45,7 @@ int main(int argc, char **argv)
     addSchemaCommands(app, dataDir, action);
     addRunCommand(app, dataDir, action);
     addViewCommands(app, dataDir, action);
+    addTokenCommands(app, dataDir, action);
 
     try {
         app.parse(argc, argv);

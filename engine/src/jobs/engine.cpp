@@ -67,6 +67,27 @@ Result<JobDefinition> resolveJobDefinition(const Catalog &catalog, const JobVers
     return parseJobDefinition(std::string(builtin.json));
 }
 
+Result<std::vector<JobDefinition>> resolveJobList(const Catalog &catalog, std::string_view list)
+{
+    std::vector<std::string> names;
+    if (list == "all") {
+        names = defaultJobVersions();
+    } else {
+        while (!list.empty()) {
+            const std::size_t comma = list.find(',');
+            names.emplace_back(list.substr(0, comma));
+            list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        }
+    }
+    std::vector<JobDefinition> definitions;
+    for (const std::string &text : names) {
+        KAPPA_ASSIGN_OR_RETURN(JobVersionName name, parseJobVersionName(text));
+        KAPPA_ASSIGN_OR_RETURN(JobDefinition definition, resolveJobDefinition(catalog, name));
+        definitions.push_back(std::move(definition));
+    }
+    return definitions;
+}
+
 Engine::Engine(EventLog &log, Catalog &catalog, EngineOptions options)
     : m_log(log)
     , m_catalog(catalog)
@@ -238,6 +259,40 @@ std::vector<JobReport> Engine::report() const
         reports.push_back(std::move(report));
     }
     return reports;
+}
+
+std::vector<TaskFigures> Engine::taskFigures() const
+{
+    std::vector<runtime::TaskMetricsSnapshot> tasks = m_runtime->metrics();
+    std::vector<TaskFigures> figures;
+    figures.reserve(tasks.size());
+    for (const auto &job : m_jobs) {
+        const pipelines::JobSpec &spec = job->definition.spec;
+        for (std::size_t i = 0; i < job->stages.size(); ++i)
+            figures.push_back({spec.job, spec.version,
+                               std::string(pipelines::stageName(spec.job, job->stages[i])),
+                               std::move(tasks[job->firstTask + i])});
+    }
+    return figures;
+}
+
+const runtime::MetricsHistory &Engine::history() const
+{
+    return m_runtime->history();
+}
+
+std::vector<JobVersionName> Engine::versions() const
+{
+    std::vector<JobVersionName> names;
+    for (const auto &job : m_jobs)
+        names.push_back({job->definition.spec.job, job->definition.spec.version});
+    return names;
+}
+
+const views::KeyValueView *Engine::featureView(const std::string &version) const
+{
+    const RunningJob *running = find("user_features", version);
+    return running ? running->keyValueView.get() : nullptr;
 }
 
 const Engine::RunningJob *Engine::find(const std::string &job, const std::string &version) const

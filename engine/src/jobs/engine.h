@@ -26,8 +26,9 @@
 #include <vector>
 
 namespace kappa::views {
+class KeyValueView;
 class ScoreCache;
-}
+} // namespace kappa::views
 
 namespace kappa::jobs {
 
@@ -40,8 +41,21 @@ struct JobDefinition
 
 // The definition of job@version: the catalog's if registered, else the built-in one.
 Result<JobDefinition> resolveJobDefinition(const Catalog &catalog, const JobVersionName &name);
+// The definitions of "all" (the default versions of the built-in jobs) or of a
+// comma-separated list of job@version; "" selects none. InvalidArgument for a
+// malformed name, NotFound for an unknown version.
+Result<std::vector<JobDefinition>> resolveJobList(const Catalog &catalog, std::string_view list);
 // Parses a spec file's contents; InvalidArgument naming the problem.
 Result<JobDefinition> parseJobDefinition(std::string json);
+
+// One task's figures with the job version and stage it belongs to.
+struct TaskFigures
+{
+    std::string job;
+    std::string version;
+    std::string stage; // "source" (reads the events topic), or a rekey stage: "by-merchant", "by-card"
+    runtime::TaskMetricsSnapshot metrics;
+};
 
 struct EngineOptions
 {
@@ -74,6 +88,14 @@ public:
 
     // Per job version, in the order given to open().
     std::vector<JobReport> report() const;
+    // Every task's current figures, job versions in the order given to open().
+    std::vector<TaskFigures> taskFigures() const;
+    // The sampled history of every task's figures (the runtime's ring buffers).
+    const runtime::MetricsHistory &history() const;
+    // The job versions running, in the order given to open().
+    std::vector<JobVersionName> versions() const;
+    // The user_features version's key-value view; nullptr if not running.
+    const views::KeyValueView *featureView(const std::string &version) const;
     // The fraud job version's card or merchant scores; nullptr if not running.
     const views::ScoreCache *cardScores(const std::string &job, const std::string &version) const;
     const views::ScoreCache *merchantScores(const std::string &job, const std::string &version) const;

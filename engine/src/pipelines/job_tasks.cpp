@@ -50,6 +50,17 @@ runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition
     return {env.log, env.sourceTopic, PartitionId(partition), env.options.batchBytes, env.clock};
 }
 
+std::string_view stageName(std::string_view job, int stage)
+{
+    if (job != "fraud")
+        return "source";
+    switch (stage) {
+    case 0: return "route";
+    case kFraudMerchantStage: return "merchant";
+    default: return "card";
+    }
+}
+
 std::string taskName(const JobSpec &spec, std::string_view stage, std::int32_t partition)
 {
     std::string name = spec.job + "@" + spec.version + "/";

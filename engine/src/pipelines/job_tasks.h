@@ -67,6 +67,10 @@ Result<std::vector<std::unique_ptr<runtime::Task>>> makeJobTasks(const JobSpec &
                                                                  const JobEnvironment &env,
                                                                  const JobSinks &sinks);
 
+// The name of a job's stage, as in its task names: fraud's "route", "merchant"
+// and "card"; "source" for the single stage of the other jobs.
+std::string_view stageName(std::string_view job, int stage);
+
 // Identifies a task inside its job version's store: (stage << 16) | partition.
 state::TaskId taskIdFor(int stage, std::int32_t partition);
 

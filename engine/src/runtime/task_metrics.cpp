@@ -38,6 +38,7 @@ void TaskMetrics::recordVisible(WallTime now, WallTime appendTime, std::uint64_t
 void TaskMetrics::recordCheckpoint(std::int64_t millis)
 {
     m_checkpoints.add(millis);
+    m_checkpointHistogram.record(millis * 1000, 1);
 }
 
 TaskMetricsSnapshot TaskMetrics::snapshot(WallTime now) const
@@ -63,6 +64,7 @@ TaskMetricsSnapshot TaskMetrics::snapshot(WallTime now) const
     s.processingRatePerSecond = m_processingRate.ratePerSecond(now, 10'000);
     s.checkpoints = m_checkpoints.totalCount();
     s.checkpointMillis = m_checkpoints.stats();
+    s.checkpointMicros = m_checkpointHistogram.snapshot();
     s.latencyMicros = m_latency.snapshot();
     return s;
 }

@@ -41,7 +41,8 @@ struct TaskMetricsSnapshot
     std::int64_t watermarkMs = 0;         // 0 before the first event
     bool caughtUp = false;
     std::uint64_t checkpoints = 0;
-    metrics::DurationHistory::Stats checkpointMillis;
+    metrics::DurationHistory::Stats checkpointMillis; // over the recent checkpoints
+    metrics::HistogramSnapshot checkpointMicros;      // every checkpoint since start (Prometheus)
     metrics::HistogramSnapshot latencyMicros;
 };
 
@@ -84,6 +85,7 @@ private:
     metrics::RateMeter m_inputRate;
     metrics::RateMeter m_processingRate;
     metrics::DurationHistory m_checkpoints{1000};
+    metrics::LatencyHistogram m_checkpointHistogram;
     metrics::LatencyHistogram m_latency;
 };
 

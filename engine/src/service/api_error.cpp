@@ -1,0 +1,60 @@
+#include "service/api_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+
+namespace kappa::service {
+
+namespace {
+
+constexpr std::array<ApiErrorCode, 16> kCodes = {{
+    {"InvalidArgument", 400},
+    {"OutOfRange", 400},
+    {"Unauthenticated", 401},
+    {"PermissionDenied", 403},
+    {"NotFound", 404},
+    {"MethodNotAllowed", 405},
+    {"RequestTimeout", 408},
+    {"AlreadyExists", 409},
+    {"FailedPrecondition", 409},
+    {"Aborted", 409},
+    {"PayloadTooLarge", 413},
+    {"ResourceExhausted", 429},
+    {"Corruption", 500},
+    {"Internal", 500},
+    {"Unavailable", 503},
+    {"NotImplemented", 501},
+}};
+
+} // namespace
+
+std::span<const ApiErrorCode> apiErrorCodes()
+{
+    return kCodes;
+}
+
+int httpStatusOfCode(std::string_view code)
+{
+    for (const ApiErrorCode &known : kCodes)
+        if (known.code == code)
+            return known.httpStatus;
+    return 500;
+}
+
+int ApiError::httpStatus() const
+{
+    return httpStatusOfCode(code);
+}
+
+std::string ApiError::toJson() const
+{
+    return nlohmann::json{{"code", code}, {"message", message}}.dump();
+}
+
+ApiError ApiError::fromStatus(const Status &status)
+{
+    return {std::string(statusCodeName(status.code())), status.message()};
+}
+
+} // namespace kappa::service

@@ -1,0 +1,213 @@
+#include "service/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+namespace kappa::service {
+
+namespace {
+
+Status badKey(std::string_view source, std::string_view key, std::string_view why)
+{
+    return Status::invalidArgument(std::string(source) + ": '" + std::string(key) + "' " + std::string(why));
+}
+
+template<typename T>
+Result<T> required(const toml::node &node, std::string_view source, std::string_view key,
+                   std::string_view what)
+{
+    std::optional<T> value = node.value<T>();
+    if (!value)
+        return badKey(source, key, std::string("must be ") + std::string(what));
+    return *value;
+}
+
+Result<std::chrono::milliseconds> positiveMillis(const toml::node &node, std::string_view source,
+                                                 std::string_view key)
+{
+    KAPPA_ASSIGN_OR_RETURN(std::int64_t ms, required<std::int64_t>(node, source, key, "an integer"));
+    if (ms <= 0)
+        return badKey(source, key, "must be positive (milliseconds)");
+    return std::chrono::milliseconds(ms);
+}
+
+// The job list as one comma-separated string (the file may give an array).
+Result<std::string> jobList(const toml::node &node, std::string_view source)
+{
+    if (std::optional<std::string> text = node.value<std::string>())
+        return *text;
+    const toml::array *array = node.as_array();
+    if (!array)
+        return badKey(source, "jobs", "must be a string or an array of strings");
+    std::string out;
+    for (const toml::node &item : *array) {
+        std::optional<std::string> name = item.value<std::string>();
+        if (!name)
+            return badKey(source, "jobs", "must hold only strings");
+        out += (out.empty() ? "" : ",") + *name;
+    }
+    return out;
+}
+
+Status applyDemo(const toml::table &demo, std::string_view source, ServiceConfig &config)
+{
+    for (const auto &[key, node] : demo) {
+        if (key == "enabled") {
+            KAPPA_ASSIGN_OR_RETURN(config.demo, required<bool>(node, source, "demo.enabled", "true or false"));
+        } else if (key == "rate") {
+            KAPPA_ASSIGN_OR_RETURN(config.demoRate, required<double>(node, source, "demo.rate", "a number"));
+        } else {
+            return badKey(source, "demo." + std::string(key.str()), "is not a setting");
+        }
+    }
+    return Status::ok();
+}
+
+Status applyKey(std::string_view key, const toml::node &node, std::string_view source, ServiceConfig &c)
+{
+    if (key == "data_dir") {
+        KAPPA_ASSIGN_OR_RETURN(c.dataDir, required<std::string>(node, source, key, "a string"));
+    } else if (key == "listen") {
+        KAPPA_ASSIGN_OR_RETURN(std::string listen, required<std::string>(node, source, key, "a string"));
+        KAPPA_RETURN_IF_ERROR(parseListenAddress(listen, c.listenHost, c.listenPort).withContext(source));
+    } else if (key == "jobs") {
+        KAPPA_ASSIGN_OR_RETURN(c.jobs, jobList(node, source));
+    } else if (key == "checkpoint_interval_ms") {
+        KAPPA_ASSIGN_OR_RETURN(c.checkpointInterval, positiveMillis(node, source, key));
+    } else if (key == "token_file") {
+        KAPPA_ASSIGN_OR_RETURN(c.tokenFile, required<std::string>(node, source, key, "a string"));
+    } else if (key == "tls_cert") {
+        KAPPA_ASSIGN_OR_RETURN(c.tlsCert, required<std::string>(node, source, key, "a string"));
+    } else if (key == "tls_key") {
+        KAPPA_ASSIGN_OR_RETURN(c.tlsKey, required<std::string>(node, source, key, "a string"));
+    } else if (key == "log_level") {
+        KAPPA_ASSIGN_OR_RETURN(std::string level, required<std::string>(node, source, key, "a string"));
+        KAPPA_ASSIGN_OR_RETURN(c.logLevel, parseLogLevel(level));
+    } else if (key == "anonymous_loopback_viewer") {
+        KAPPA_ASSIGN_OR_RETURN(c.anonymousLoopbackViewer, required<bool>(node, source, key, "true or false"));
+    } else if (key == "stream_interval_ms") {
+        KAPPA_ASSIGN_OR_RETURN(c.streamInterval, positiveMillis(node, source, key));
+    } else if (key == "max_body_bytes") {
+        KAPPA_ASSIGN_OR_RETURN(std::int64_t bytes, required<std::int64_t>(node, source, key, "an integer"));
+        if (bytes <= 0)
+            return badKey(source, key, "must be positive");
+        c.maxBodyBytes = static_cast<std::size_t>(bytes);
+    } else if (key == "read_timeout_ms") {
+        KAPPA_ASSIGN_OR_RETURN(c.readTimeout, positiveMillis(node, source, key));
+    } else if (key == "write_timeout_ms") {
+        KAPPA_ASSIGN_OR_RETURN(c.writeTimeout, positiveMillis(node, source, key));
+    } else if (key == "http_threads") {
+        KAPPA_ASSIGN_OR_RETURN(std::int64_t threads, required<std::int64_t>(node, source, key, "an integer"));
+        c.httpThreads = static_cast<int>(std::clamp<std::int64_t>(threads, 0, 100000));
+    } else if (key == "demo") {
+        const toml::table *demo = node.as_table();
+        if (!demo)
+            return badKey(source, key, "must be a table ([demo])");
+        return applyDemo(*demo, source, c);
+    } else {
+        return badKey(source, key, "is not a setting");
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+std::string_view logLevelName(LogLevel level)
+{
+    switch (level) {
+    case LogLevel::Debug: return "debug";
+    case LogLevel::Info: return "info";
+    case LogLevel::Warn: return "warn";
+    case LogLevel::Error: return "error";
+    }
+    return "info";
+}
+
+Result<LogLevel> parseLogLevel(std::string_view name)
+{
+    for (LogLevel level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error})
+        if (logLevelName(level) == name)
+            return level;
+    return Status::invalidArgument("unknown log level '" + std::string(name) + "' (debug, info, warn, error)");
+}
+
+std::string ServiceConfig::effectiveTokenFile() const
+{
+    return tokenFile.empty() ? dataDir + "/tokens.json" : tokenFile;
+}
+
+Status ServiceConfig::validate() const
+{
+    if (dataDir.empty())
+        return Status::invalidArgument("the data directory must not be empty");
+    if (listenPort < 0 || listenPort > 65535)
+        return Status::invalidArgument("listen port " + std::to_string(listenPort) + " is out of range");
+    if (tlsCert.empty() != tlsKey.empty())
+        return Status::invalidArgument("TLS needs both a certificate and a key (tls_cert, tls_key)");
+    if (httpThreads < 4)
+        return Status::invalidArgument("http_threads must be at least 4");
+    if (!(demoRate >= 0) || demoRate > 10'000'000)
+        return Status::invalidArgument("the demo rate must be in [0, 10000000] events/s");
+    return Status::ok();
+}
+
+Status parseListenAddress(std::string_view text, std::string &host, int &port)
+{
+    const auto bad = [&] {
+        return Status::invalidArgument("listen address '" + std::string(text)
+                                       + "' is not host:port (for example 127.0.0.1:8470 or [::1]:8470)");
+    };
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        return bad();
+    std::string_view hostPart = text.substr(0, colon);
+    if (hostPart.front() == '[') {
+        if (hostPart.size() < 3 || hostPart.back() != ']')
+            return bad();
+        hostPart = hostPart.substr(1, hostPart.size() - 2);
+    }
+    const std::string_view portPart = text.substr(colon + 1);
+    int value = -1;
+    const auto [end, error] = std::from_chars(portPart.data(), portPart.data() + portPart.size(), value);
+    if (error != std::errc() || end != portPart.data() + portPart.size() || value < 0 || value > 65535)
+        return bad();
+    host = std::string(hostPart);
+    port = value;
+    return Status::ok();
+}
+
+Status applyConfigToml(std::string_view toml, std::string_view sourceName, ServiceConfig &config)
+{
+    toml::table table;
+    try {
+        table = toml::parse(toml, sourceName);
+    } catch (const toml::parse_error &error) {
+        const toml::source_position at = error.source().begin;
+        return Status::invalidArgument(std::string(sourceName) + ":" + std::to_string(at.line) + ":"
+                                       + std::to_string(at.column) + ": " + std::string(error.description()));
+    }
+    // Applied to a copy: a file with an error changes nothing.
+    ServiceConfig updated = config;
+    for (const auto &[key, node] : table)
+        KAPPA_RETURN_IF_ERROR(applyKey(key.str(), node, sourceName, updated));
+    config = std::move(updated);
+    return Status::ok();
+}
+
+Status applyConfigFile(const std::string &path, ServiceConfig &config)
+{
+    std::ifstream in(path);
+    if (!in)
+        return Status::notFound("cannot read config file " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return applyConfigToml(text.str(), path, config);
+}
+
+} // namespace kappa::service

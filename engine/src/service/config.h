@@ -1,0 +1,74 @@
+// ServiceConfig: everything kappad is told at start, from a TOML file
+// (`kappad --config FILE`) and command-line flags that override it.
+//
+// File format (every key optional; unknown keys are errors, so that a typo
+// does not silently fall back to a default):
+//
+//   data_dir = "/var/lib/kappa"         # log, catalog, state, views
+//   listen = "127.0.0.1:8470"           # host:port; port 0 picks a free one
+//   jobs = "all"                        # or "user_features@v1,fraud@v1" or an array of names
+//   checkpoint_interval_ms = 5000
+//   token_file = "/etc/kappa/tokens.json"   # default <data_dir>/tokens.json
+//   tls_cert = "/etc/kappa/cert.pem"    # both or neither
+//   tls_key = "/etc/kappa/key.pem"
+//   log_level = "info"                  # debug, info, warn, error
+//   anonymous_loopback_viewer = false   # viewer access without a token from 127.0.0.1/::1
+//   stream_interval_ms = 1000           # SSE metrics snapshots
+//   max_body_bytes = 65536
+//   read_timeout_ms = 5000              # a client slower than this is disconnected
+//   write_timeout_ms = 5000
+//   http_threads = 32                   # each SSE client holds one
+//   [demo]
+//   enabled = false
+//   rate = 20000                        # events/s of the live sample producer
+//
+// Threading: a plain value.
+#pragma once
+
+#include "kappa/status.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace kappa::service {
+
+enum class LogLevel { Debug, Info, Warn, Error };
+std::string_view logLevelName(LogLevel level);
+Result<LogLevel> parseLogLevel(std::string_view name);
+
+struct ServiceConfig
+{
+    std::string dataDir = "./kappa-data";
+    std::string listenHost = "127.0.0.1";
+    int listenPort = 8470;
+    std::string jobs = "all";
+    std::chrono::milliseconds checkpointInterval{5000};
+    std::string tokenFile; // empty: <dataDir>/tokens.json
+    std::string tlsCert;
+    std::string tlsKey;
+    LogLevel logLevel = LogLevel::Info;
+    bool anonymousLoopbackViewer = false;
+    std::chrono::milliseconds streamInterval{1000};
+    std::size_t maxBodyBytes = 64 * 1024;
+    std::chrono::milliseconds readTimeout{5000};
+    std::chrono::milliseconds writeTimeout{5000};
+    int httpThreads = 32;
+    bool demo = false;
+    double demoRate = 20'000;
+
+    std::string effectiveTokenFile() const;
+    // InvalidArgument naming the first bad setting.
+    Status validate() const;
+};
+
+// Applies the settings of a TOML document on top of `config`. InvalidArgument
+// with the line and column of a syntax error, or naming a bad or unknown key.
+Status applyConfigToml(std::string_view toml, std::string_view sourceName, ServiceConfig &config);
+// Reads a file and applies it; NotFound if it cannot be read.
+Status applyConfigFile(const std::string &path, ServiceConfig &config);
+// "host:port" (IPv6 as "[::1]:8470"); InvalidArgument otherwise.
+Status parseListenAddress(std::string_view text, std::string &host, int &port);
+
+} // namespace kappa::service

@@ -1,0 +1,313 @@
+#include "service/http_routes.h"
+
+#include <httplib.h>
+
+#include <charconv>
+
+namespace kappa::service {
+
+namespace {
+
+constexpr const char *kJson = "application/json";
+constexpr std::int64_t kDefaultHistoryMs = 15 * 60 * 1000;
+
+void sendJson(httplib::Response &response, const nlohmann::json &body, int status = 200)
+{
+    response.status = status;
+    response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
+}
+
+// An API failure inside a handler: thrown only within this file and caught by serve().
+struct ApiFailure
+{
+    ApiError error;
+};
+
+[[noreturn]] void failWith(const Status &status)
+{
+    throw ApiFailure{ApiError::fromStatus(status)};
+}
+
+template<typename T>
+T valueOr(Result<T> result)
+{
+    if (!result.isOk())
+        failWith(result.status());
+    return std::move(result).value();
+}
+
+std::int64_t parseInteger(std::string_view name, const std::string &text)
+{
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty())
+        throw ApiFailure{
+            ApiError::invalidArgument(std::string(name) + " must be an integer, got '" + text + "'")};
+    return value;
+}
+
+std::optional<std::int64_t> integerParam(const httplib::Request &request, const char *name)
+{
+    if (!request.has_param(name))
+        return std::nullopt;
+    return parseInteger(name, request.get_param_value(name));
+}
+
+std::optional<std::string> stringParam(const httplib::Request &request, const char *name)
+{
+    if (!request.has_param(name))
+        return std::nullopt;
+    return request.get_param_value(name);
+}
+
+// A view answer: the body under "data", the view's version and freshness under "view".
+void sendView(const httplib::Request &request, httplib::Response &response, Result<ViewAnswer> answer)
+{
+    ViewAnswer value = valueOr(std::move(answer));
+    if (std::optional<std::int64_t> maxStaleness = integerParam(request, "max_staleness_ms")) {
+        if (*maxStaleness < 0)
+            throw ApiFailure{ApiError::invalidArgument("max_staleness_ms must not be negative")};
+        const double staleMs = value.view.lagSeconds * 1000.0;
+        if (staleMs > static_cast<double>(*maxStaleness))
+            failWith(Status::unavailable(value.view.job + "@" + value.view.version + " is "
+                                         + std::to_string(static_cast<std::int64_t>(staleMs))
+                                         + " ms stale, more than max_staleness_ms="
+                                         + std::to_string(*maxStaleness)));
+    }
+    sendJson(response, {{"view", value.view.toJson()}, {"data", std::move(value.body)}});
+}
+
+void registerMethod(httplib::Server &server, std::string_view method, const std::string &pattern,
+                    httplib::Server::Handler handler)
+{
+    if (method == "GET")
+        server.Get(pattern, std::move(handler));
+    else if (method == "PUT")
+        server.Put(pattern, std::move(handler));
+    else if (method == "POST")
+        server.Post(pattern, std::move(handler));
+    else if (method == "DELETE")
+        server.Delete(pattern, std::move(handler));
+    else if (method == "PATCH")
+        server.Patch(pattern, std::move(handler));
+}
+
+bool isLoopback(const std::string &address)
+{
+    return address == "127.0.0.1" || address == "::1" || address == "::ffff:127.0.0.1";
+}
+
+} // namespace
+
+void sendError(httplib::Response &response, const ApiError &error)
+{
+    response.status = error.httpStatus();
+    response.set_content(error.toJson(), kJson);
+}
+
+HttpRoutes::HttpRoutes(Service &service)
+    : m_service(service)
+{
+    addServiceRoutes();
+    addViewRoutes();
+    addStreamRoute();
+}
+
+void HttpRoutes::add(std::string method, std::string pattern, std::optional<Role> needs, Handler handler)
+{
+    m_routes.push_back({std::move(method), std::move(pattern), needs, std::move(handler)});
+}
+
+void HttpRoutes::install(httplib::Server &server)
+{
+    for (const Route &route : m_routes) {
+        auto handler = [this, &route](const httplib::Request &req, httplib::Response &res) {
+            serve(route, req, res);
+        };
+        registerMethod(server, route.method, route.pattern, handler);
+    }
+    // Every other method on a known path: 405 with the methods it has.
+    for (const Route &route : m_routes) {
+        std::string allowed;
+        for (const Route &other : m_routes)
+            if (other.pattern == route.pattern)
+                allowed += (allowed.empty() ? "" : ", ") + other.method;
+        for (const char *method : {"GET", "PUT", "POST", "DELETE", "PATCH"}) {
+            if (allowed.find(method) != std::string::npos)
+                continue;
+            registerMethod(server, method, route.pattern,
+                           [this, allowed](const httplib::Request &req, httplib::Response &res) {
+                               m_service.countRequest();
+                               res.set_header("Allow", allowed);
+                               sendError(res,
+                                         {"MethodNotAllowed", req.method + " is not allowed on " + req.path
+                                                                  + " (allowed: " + allowed + ")"});
+                           });
+        }
+    }
+    server.set_error_handler(
+        [this](const httplib::Request &req, httplib::Response &res) { onError(req, res); });
+    server.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
+        sendError(res, {"Internal", "the request failed unexpectedly; see kappad's log"});
+    });
+}
+
+std::optional<TokenIdentity> HttpRoutes::identify(const httplib::Request &request, const Route &route,
+                                                  httplib::Response &response) const
+{
+    if (!route.needs)
+        return TokenIdentity{"", Role::Viewer};
+    const std::string header = request.get_header_value("Authorization");
+    if (header.empty()) {
+        if (m_service.config().anonymousLoopbackViewer && *route.needs == Role::Viewer
+            && isLoopback(request.remote_addr))
+            return TokenIdentity{"anonymous", Role::Viewer};
+        response.set_header("WWW-Authenticate", "Bearer realm=\"kappad\"");
+        sendError(response, ApiError::unauthenticated(
+                                "this endpoint needs a bearer token (Authorization: Bearer ...)"));
+        return std::nullopt;
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    std::optional<TokenIdentity> identity;
+    if (header.size() > kBearer.size() && std::string_view(header).substr(0, kBearer.size()) == kBearer)
+        identity = m_service.tokens().authenticate(std::string_view(header).substr(kBearer.size()));
+    if (!identity) {
+        response.set_header("WWW-Authenticate", "Bearer realm=\"kappad\", error=\"invalid_token\"");
+        sendError(response, ApiError::unauthenticated("the bearer token is not valid (unknown or revoked)"));
+        return std::nullopt;
+    }
+    if (!roleAllows(identity->role, *route.needs)) {
+        sendError(response,
+                  ApiError::permissionDenied("token '" + identity->name + "' has role "
+                                             + std::string(roleName(identity->role)) + "; this needs "
+                                             + std::string(roleName(*route.needs))));
+        return std::nullopt;
+    }
+    return identity;
+}
+
+void HttpRoutes::serve(const Route &route, const httplib::Request &request, httplib::Response &response) const
+{
+    m_service.countRequest();
+    std::optional<TokenIdentity> identity = identify(request, route, response);
+    if (!identity)
+        return;
+    try {
+        route.handler(request, response, *identity);
+    } catch (const ApiFailure &failure) {
+        sendError(response, failure.error);
+    } catch (const nlohmann::json::exception &e) {
+        sendError(response, ApiError::invalidArgument(std::string("malformed JSON: ") + e.what()));
+    } catch (const std::exception &e) {
+        m_service.logger().error("request failed", {{"path", request.path}, {"error", e.what()}});
+        sendError(response, {"Internal", "the request failed unexpectedly; see kappad's log"});
+    }
+    m_service.logger().log(LogLevel::Debug, "request",
+                           {{"method", request.method},
+                            {"path", request.path},
+                            {"status", response.status},
+                            {"token", identity->name}});
+}
+
+void HttpRoutes::onError(const httplib::Request &request, httplib::Response &response) const
+{
+    if (!response.body.empty())
+        return; // a handler's own error
+    switch (response.status) {
+    case 404:
+        sendError(response, ApiError::notFound("no endpoint " + request.path + " (see the OpenAPI document)"));
+        return;
+    case 413:
+        sendError(response, {"PayloadTooLarge", "the request body is larger than max_body_bytes="
+                                                    + std::to_string(m_service.config().maxBodyBytes)});
+        return;
+    case 408:
+        sendError(response, {"RequestTimeout", "the request did not arrive within read_timeout_ms"});
+        return;
+    default:
+        sendError(response,
+                  ApiError::invalidArgument("malformed or incomplete HTTP request (HTTP "
+                                            + std::to_string(response.status)
+                                            + "; a body slower than read_timeout_ms also ends here)"));
+    }
+}
+
+void HttpRoutes::addServiceRoutes()
+{
+    add("GET", "/healthz", std::nullopt, [](const auto &, httplib::Response &res, const auto &) {
+        sendJson(res, {{"status", "ok"}});
+    });
+    add("GET", "/readyz", std::nullopt, [this](const auto &, httplib::Response &res, const auto &) {
+        if (!m_service.ready())
+            return sendError(res, {"Unavailable", "kappad is starting or stopping"});
+        sendJson(res, {{"status", "ready"}});
+    });
+    add("GET", "/metrics", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
+        res.set_content(m_service.prometheus(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    add("GET", "/api/v1/whoami", Role::Viewer,
+        [](const auto &, httplib::Response &res, const TokenIdentity &who) {
+            sendJson(res, {{"name", who.name}, {"role", roleName(who.role)}});
+        });
+    add("GET", "/api/v1/status", Role::Viewer,
+        [this](const auto &, httplib::Response &res, const auto &) { sendJson(res, m_service.status()); });
+    add("GET", "/api/v1/jobs", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
+        sendJson(res, {{"jobs", valueOr(m_service.jobs())}});
+    });
+    add("GET", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/metrics)", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            sendJson(res, valueOr(m_service.versionMetrics(req.matches[1], req.matches[2])));
+        });
+    add("GET", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/history)", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            const std::int64_t to = integerParam(req, "to_ms").value_or(Clock::system().now().value());
+            const std::int64_t from = integerParam(req, "from_ms").value_or(to - kDefaultHistoryMs);
+            const std::string series = stringParam(req, "series").value_or("lag_records");
+            sendJson(res, valueOr(m_service.history(req.matches[1], req.matches[2], series, from, to)));
+        });
+    add("GET", "/api/v1/demo", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
+        sendJson(res, {{"events_per_second", valueOr(m_service.demoRate())}});
+    });
+    add("PUT", "/api/v1/demo/rate", Role::Operator,
+        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            const nlohmann::json body = nlohmann::json::parse(req.body);
+            if (!body.is_object() || !body.contains("events_per_second")
+                || !body["events_per_second"].is_number())
+                throw ApiFailure{ApiError::invalidArgument("expected {\"events_per_second\": <number>}")};
+            const double rate = body["events_per_second"].get<double>();
+            if (Status set = m_service.setDemoRate(rate, who.name); !set.isOk())
+                failWith(set);
+            sendJson(res, {{"events_per_second", rate}});
+        });
+}
+
+void HttpRoutes::addViewRoutes()
+{
+    add("GET", R"(/api/v1/views/features/(-?[0-9]+))", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            const std::int64_t user = parseInteger("user_id", req.matches[1]);
+            sendView(req, res, m_service.features(user, stringParam(req, "version")));
+        });
+    add("GET", R"(/api/v1/views/fraud/cards/(-?[0-9]+))", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            const std::int64_t card = parseInteger("card_id", req.matches[1]);
+            sendView(req, res, m_service.fraudCard(card, stringParam(req, "version")));
+        });
+    add("GET", "/api/v1/views/metrics", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            const std::optional<std::int64_t> from = integerParam(req, "from_ms");
+            const std::optional<std::int64_t> to = integerParam(req, "to_ms");
+            if (!from || !to)
+                throw ApiFailure{ApiError::invalidArgument("from_ms and to_ms are required")};
+            std::optional<std::int32_t> category;
+            if (std::optional<std::int64_t> c = integerParam(req, "category")) {
+                if (*c < 0 || *c > std::numeric_limits<std::int32_t>::max())
+                    throw ApiFailure{
+                        ApiError::invalidArgument("category must be a non-negative 32-bit integer")};
+                category = static_cast<std::int32_t>(*c);
+            }
+            sendView(req, res, m_service.metrics(*from, *to, category, stringParam(req, "version")));
+        });
+}
+
+} // namespace kappa::service

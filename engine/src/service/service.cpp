@@ -1,0 +1,219 @@
+#include "service/service.h"
+
+#include "kappa/catalog.h"
+#include "kappa/event_codec.h"
+#include "kappa/local_log.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace kappa::service {
+
+namespace {
+
+constexpr std::int32_t kDemoPartitions = 8;
+
+// Writes a demo token to <dataDir>/<name>.token (owner-only), creating the
+// token if it or its file is missing, so that a restarted demo keeps working.
+Status ensureDemoToken(TokenStore &tokens, const std::string &dataDir, const std::string &name, Role role)
+{
+    const std::string path = dataDir + "/" + name + ".token";
+    const std::vector<TokenEntry> existing = tokens.list();
+    const bool known = std::any_of(existing.begin(), existing.end(),
+                                   [&](const TokenEntry &entry) { return entry.name == name; });
+    if (known && std::filesystem::exists(path))
+        return Status::ok();
+    if (known)
+        KAPPA_RETURN_IF_ERROR(tokens.revoke(name)); // its plaintext is lost: issue a new one
+    KAPPA_ASSIGN_OR_RETURN(std::string token, tokens.add(name, role, Clock::system().now().value()));
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return Status::unavailable("cannot write " + path + ": " + std::strerror(errno));
+    token += "\n";
+    const bool written = ::write(fd, token.data(), token.size()) == static_cast<ssize_t>(token.size());
+    ::close(fd);
+    if (!written)
+        return Status::unavailable("cannot write " + path);
+    return Status::ok();
+}
+
+} // namespace
+
+nlohmann::json ViewFreshness::toJson() const
+{
+    return {{"job", job}, {"version", version}, {"as_of_ms", asOfMs}, {"lag_seconds", lagSeconds}};
+}
+
+Service::Service(ServiceConfig config, Logger &logger)
+    : m_config(std::move(config))
+    , m_logger(logger)
+    , m_streamIntervalMs(m_config.streamInterval.count())
+{}
+
+Service::~Service()
+{
+    (void) stop();
+}
+
+Result<std::unique_ptr<Service>> Service::open(ServiceConfig config, Logger &logger)
+{
+    KAPPA_RETURN_IF_ERROR(config.validate());
+    std::unique_ptr<Service> service(new Service(std::move(config), logger));
+    KAPPA_RETURN_IF_ERROR(service->openData());
+    return service;
+}
+
+Status Service::openData()
+{
+    const jobs::DataLayout layout{m_config.dataDir};
+    if (m_config.demo) {
+        std::error_code ec;
+        std::filesystem::create_directories(layout.logDir(), ec);
+        if (ec)
+            return Status::unavailable("cannot create data directory " + m_config.dataDir + ": "
+                                       + ec.message());
+    } else if (!std::filesystem::exists(layout.logDir())) {
+        // A mistyped data directory must not become a new, empty one.
+        return Status::notFound("no event log in " + m_config.dataDir
+                                + " (generate events with kappactl gen, or start kappad --demo)");
+    }
+    KAPPA_ASSIGN_OR_RETURN(m_catalog, Catalog::open(layout.catalogPath()));
+    KAPPA_ASSIGN_OR_RETURN(m_codec, EventCodec::create(m_catalog->schemas()));
+    LocalLogOptions logOptions;
+    logOptions.verifyOnOpen = false; // batches are CRC-checked when read
+    KAPPA_ASSIGN_OR_RETURN(m_log, LocalLog::open(layout.logDir(), logOptions));
+    if (m_config.demo && !m_log->describeTopic(jobs::kEventsTopic).isOk())
+        KAPPA_RETURN_IF_ERROR(m_log->createTopic(jobs::kEventsTopic, TopicConfig{kDemoPartitions}));
+    KAPPA_ASSIGN_OR_RETURN(m_tokens, TokenStore::open(m_config.effectiveTokenFile()));
+    if (m_config.demo) {
+        // The whole workflow can be tried locally: an operator and an approver token.
+        KAPPA_RETURN_IF_ERROR(ensureDemoToken(*m_tokens, m_config.dataDir, "demo-operator", Role::Operator));
+        KAPPA_RETURN_IF_ERROR(ensureDemoToken(*m_tokens, m_config.dataDir, "demo-approver", Role::Approver));
+    }
+
+    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::JobDefinition> definitions,
+                           jobs::resolveJobList(*m_catalog, m_config.jobs));
+    if (definitions.empty())
+        return Status::invalidArgument("no jobs selected (jobs = \"all\" or a list of job@version)");
+    jobs::EngineOptions options;
+    options.layout = layout;
+    options.runtime.checkpointInterval = m_config.checkpointInterval;
+    options.actor = "kappad";
+    KAPPA_ASSIGN_OR_RETURN(m_engine, jobs::Engine::open(*m_log, *m_catalog, std::move(definitions), options));
+    if (m_config.demo)
+        m_producer = std::make_unique<DemoProducer>(*m_log, *m_codec, m_config.demoRate);
+    return Status::ok();
+}
+
+Status Service::start()
+{
+    KAPPA_RETURN_IF_ERROR(m_engine->start());
+    if (m_producer)
+        KAPPA_RETURN_IF_ERROR(m_producer->start());
+    m_publisher = std::thread([this] { publishLoop(); });
+    m_ready.store(true, std::memory_order_release);
+    nlohmann::json versions = nlohmann::json::array();
+    for (const jobs::JobVersionName &name : m_engine->versions())
+        versions.push_back(name.str());
+    publishLifecycle("started", {{"versions", versions}, {"demo", m_config.demo}});
+    return Status::ok();
+}
+
+void Service::beginShutdown()
+{
+    if (m_journal.closed())
+        return;
+    m_ready.store(false, std::memory_order_release);
+    publishLifecycle("stopping", nlohmann::json::object());
+    m_journal.close();
+}
+
+Status Service::stop()
+{
+    if (!m_engine)
+        return Status::ok();
+    beginShutdown();
+    // The producer first: the final checkpoints then cover everything appended.
+    if (m_producer)
+        m_producer->stop();
+    {
+        std::lock_guard lock(m_publishMutex);
+        m_stopping = true;
+    }
+    m_publishWake.notify_all();
+    if (m_publisher.joinable())
+        m_publisher.join();
+    Status stopped = m_engine->stop();
+    m_engine.reset();
+    return stopped;
+}
+
+Status Service::reload(const ServiceConfig &fresh)
+{
+    KAPPA_RETURN_IF_ERROR(fresh.validate());
+    KAPPA_RETURN_IF_ERROR(m_tokens->reload());
+    m_logger.setLevel(fresh.logLevel);
+    m_streamIntervalMs.store(fresh.streamInterval.count(), std::memory_order_relaxed);
+    if (m_producer && fresh.demoRate != m_producer->rate())
+        KAPPA_RETURN_IF_ERROR(setDemoRate(fresh.demoRate, "SIGHUP"));
+    publishLifecycle("reloaded", nlohmann::json::object());
+    return Status::ok();
+}
+
+Status Service::health() const
+{
+    return m_engine ? m_engine->health() : Status::unavailable("the engine is stopped");
+}
+
+Result<double> Service::demoRate() const
+{
+    if (!m_producer)
+        return Status::failedPrecondition("this kappad runs no demo producer (start it with --demo)");
+    return m_producer->rate();
+}
+
+Status Service::setDemoRate(double eventsPerSecond, const std::string &actor)
+{
+    if (!m_producer)
+        return Status::failedPrecondition("this kappad runs no demo producer (start it with --demo)");
+    if (!(eventsPerSecond >= 0) || eventsPerSecond > 10'000'000)
+        return Status::invalidArgument("events_per_second must be in [0, 10000000]");
+    const double before = m_producer->rate();
+    m_producer->setRate(eventsPerSecond);
+    m_logger.info("demo rate changed", {{"from", before}, {"to", eventsPerSecond}, {"actor", actor}});
+    publishLifecycle("demo_rate_changed", {{"from", before}, {"to", eventsPerSecond}, {"actor", actor}});
+    return Status::ok();
+}
+
+void Service::publishLifecycle(const std::string &what, nlohmann::json fields)
+{
+    fields["event"] = what;
+    fields["ts_ms"] = Clock::system().now().value();
+    m_journal.publish("lifecycle", fields.dump());
+}
+
+void Service::publishLoop()
+{
+    std::unique_lock lock(m_publishMutex);
+    while (!m_stopping) {
+        const std::chrono::milliseconds interval(m_streamIntervalMs.load(std::memory_order_relaxed));
+        m_publishWake.wait_for(lock, interval, [&] { return m_stopping; });
+        if (m_stopping)
+            break;
+        lock.unlock();
+        m_journal.publish("metrics", metricsSnapshot().dump());
+        if (Status health = m_engine->health(); !health.isOk())
+            m_logger.error("engine failed", {{"error", health.toString()}});
+        if (m_producer)
+            if (Status produced = m_producer->status(); !produced.isOk())
+                m_logger.error("demo producer stopped", {{"error", produced.toString()}});
+        lock.lock();
+    }
+}
+
+} // namespace kappa::service

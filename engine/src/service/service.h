@@ -1,0 +1,131 @@
+// Service: the engine as kappad runs it. Opens the data directory (log,
+// catalog), runs the configured job versions on a jobs::Engine, optionally
+// the demo's live producer, publishes a metrics snapshot to the SSE journal
+// every stream interval, and answers the HTTP API's questions as JSON.
+//
+// Lifecycle: open() -> start() -> [reload()...] -> stop(). stop() stops the
+// producer first, then takes the engine's final checkpoints: a SIGTERM under
+// load loses nothing, and a restart replays only what followed the last
+// checkpoint.
+//
+// Threading: open/start/stop from one thread; everything else from any
+// thread (the HTTP server's).
+#pragma once
+
+#include "jobs/engine.h"
+#include "service/config.h"
+#include "service/demo_producer.h"
+#include "service/event_journal.h"
+#include "service/logger.h"
+#include "service/token_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace kappa {
+class Catalog;
+class EventCodec;
+class LocalLog;
+} // namespace kappa
+
+namespace kappa::service {
+
+// The freshness every view answer carries.
+struct ViewFreshness
+{
+    std::string job;
+    std::string version;
+    std::int64_t asOfMs = 0; // the version's event-time watermark (lowest over its source partitions)
+    double lagSeconds = 0.0; // the largest lag of its tasks (0: caught up)
+    nlohmann::json toJson() const;
+};
+
+struct ViewAnswer
+{
+    ViewFreshness view;
+    nlohmann::json body;
+};
+
+class Service
+{
+public:
+    static Result<std::unique_ptr<Service>> open(ServiceConfig config, Logger &logger);
+    ~Service();
+    Service(const Service &) = delete;
+    Service &operator=(const Service &) = delete;
+
+    Status start();
+    // The first step of a graceful stop: no longer ready, a last lifecycle
+    // event, and every SSE stream ends (so that the HTTP server can stop).
+    void beginShutdown();
+    // Stops the producer, then the engine with its final checkpoints.
+    Status stop();
+    // SIGHUP: re-reads the token file and applies the reloadable settings of
+    // `fresh` (log level, demo rate, stream interval). Errors leave the old ones.
+    Status reload(const ServiceConfig &fresh);
+
+    const ServiceConfig &config() const { return m_config; }
+    Logger &logger() const { return m_logger; }
+    const TokenStore &tokens() const { return *m_tokens; }
+    const EventJournal &journal() const { return m_journal; }
+    bool ready() const { return m_ready.load(std::memory_order_acquire); }
+    // The engine's health: the first task failure, if any.
+    Status health() const;
+    void countRequest() { m_requests.fetch_add(1, std::memory_order_relaxed); }
+
+    nlohmann::json status() const;
+    Result<nlohmann::json> jobs() const;
+    Result<nlohmann::json> versionMetrics(const std::string &job, const std::string &version) const;
+    Result<nlohmann::json> history(const std::string &job, const std::string &version,
+                                   const std::string &series, std::int64_t fromMs, std::int64_t toMs) const;
+
+    // Reads through the job's alias unless a version is given.
+    Result<ViewAnswer> features(std::int64_t userId, const std::optional<std::string> &version) const;
+    Result<ViewAnswer> fraudCard(std::int64_t cardId, const std::optional<std::string> &version) const;
+    Result<ViewAnswer> metrics(std::int64_t fromMs, std::int64_t toMs, std::optional<std::int32_t> category,
+                               const std::optional<std::string> &version) const;
+
+    std::string prometheus() const;
+
+    // The demo producer's rate; FailedPrecondition without --demo.
+    Result<double> demoRate() const;
+    Status setDemoRate(double eventsPerSecond, const std::string &actor);
+
+private:
+    Service(ServiceConfig config, Logger &logger);
+    Status openData();
+    Result<std::string> runningVersion(const std::string &job,
+                                       const std::optional<std::string> &version) const;
+    ViewFreshness freshness(const std::string &job, const std::string &version) const;
+    nlohmann::json metricsSnapshot() const;
+    void publishLoop();
+    void publishLifecycle(const std::string &what, nlohmann::json fields);
+
+    ServiceConfig m_config;
+    Logger &m_logger;
+    const std::chrono::steady_clock::time_point m_startedAt = std::chrono::steady_clock::now();
+    std::unique_ptr<Catalog> m_catalog;
+    std::unique_ptr<EventCodec> m_codec;
+    std::unique_ptr<LocalLog> m_log;
+    std::unique_ptr<jobs::Engine> m_engine;
+    std::unique_ptr<DemoProducer> m_producer;
+    std::unique_ptr<TokenStore> m_tokens;
+    EventJournal m_journal;
+    std::atomic<std::int64_t> m_streamIntervalMs;
+    std::atomic<bool> m_ready{false};
+    std::atomic<std::uint64_t> m_requests{0};
+
+    std::mutex m_publishMutex;
+    std::condition_variable m_publishWake;
+    bool m_stopping = false;
+    std::thread m_publisher;
+};
+
+} // namespace kappa::service

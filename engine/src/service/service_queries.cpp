@@ -1,0 +1,322 @@
+// The Service's answers to the HTTP API: status, jobs, per-task metrics and
+// their history, and view reads with their freshness.
+#include "service/prometheus_exporter.h"
+#include "service/service.h"
+
+#include "jobs/view_reader.h"
+#include "kappa/catalog.h"
+#include "kappa/local_log.h"
+#include "pipelines/job_tasks.h"
+#include "views/kv_view.h"
+#include "views/score_cache.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+namespace kappa::service {
+
+namespace {
+
+const char *const kKnownJobs[] = {"user_features", "fraud", "business_metrics"};
+
+double millis(std::int64_t micros)
+{
+    return static_cast<double>(micros) / 1000.0;
+}
+
+nlohmann::json latencyJson(const metrics::HistogramSnapshot &latency)
+{
+    return {{"count", latency.count()},
+            {"p50", millis(latency.percentile(0.50))},
+            {"p90", millis(latency.percentile(0.90))},
+            {"p99", millis(latency.percentile(0.99))},
+            {"p999", millis(latency.percentile(0.999))}};
+}
+
+nlohmann::json taskJson(const jobs::TaskFigures &figures)
+{
+    const runtime::TaskMetricsSnapshot &m = figures.metrics;
+    return {
+        {"task", m.task},
+        {"stage", figures.stage},
+        {"topic", m.topic},
+        {"partition", m.partition.value()},
+        {"position", m.position},
+        {"end_offset", m.endOffset},
+        {"lag_records", m.lagRecords},
+        {"lag_seconds", m.lagSeconds},
+        {"input_rate", m.inputRatePerSecond},
+        {"processing_rate", m.processingRatePerSecond},
+        {"records_read", m.recordsRead},
+        {"skipped", m.recordsSkipped},
+        {"late_dropped", m.lateDropped},
+        {"watermark_ms", m.watermarkMs},
+        {"caught_up", m.caughtUp},
+        {"checkpoints", m.checkpoints},
+        {"checkpoint_ms",
+         {{"last", m.checkpointMillis.lastMillis},
+          {"mean", m.checkpointMillis.meanMillis},
+          {"p50", m.checkpointMillis.p50Millis},
+          {"p99", m.checkpointMillis.p99Millis},
+          {"max", m.checkpointMillis.maxMillis}}},
+        {"latency_ms", latencyJson(m.latencyMicros)},
+    };
+}
+
+nlohmann::json reportJson(const jobs::JobReport &r, double inputRate, double processingRate)
+{
+    return {{"events", r.events},
+            {"lag_records", r.lagRecords},
+            {"lag_seconds", r.lagSeconds},
+            {"input_rate", inputRate},
+            {"processing_rate", processingRate},
+            {"checkpoints", r.checkpoints},
+            {"checkpoint_ms", {{"mean", r.checkpointMeanMillis}, {"p99", r.checkpointP99Millis}}},
+            {"latency_ms", latencyJson(r.latencyMicros)},
+            {"late_dropped", r.lateDropped},
+            {"skipped", r.skipped},
+            {"state_bytes", r.stateBytes},
+            {"state_keys", r.stateKeys}};
+}
+
+// Input and processing rates of a version: its source stage's, summed over partitions.
+std::pair<double, double> sourceRates(const std::vector<jobs::TaskFigures> &tasks, const std::string &job,
+                                      const std::string &version)
+{
+    double input = 0.0, processing = 0.0;
+    for (const jobs::TaskFigures &t : tasks)
+        if (t.job == job && t.version == version && t.metrics.topic == jobs::kEventsTopic) {
+            input += t.metrics.inputRatePerSecond;
+            processing += t.metrics.processingRatePerSecond;
+        }
+    return {input, processing};
+}
+
+} // namespace
+
+Result<std::string> Service::runningVersion(const std::string &job,
+                                            const std::optional<std::string> &version) const
+{
+    if (std::find(std::begin(kKnownJobs), std::end(kKnownJobs), job) == std::end(kKnownJobs))
+        return Status::notFound("unknown job '" + job + "' (user_features, fraud, business_metrics)");
+    std::string resolved;
+    if (version) {
+        resolved = *version;
+    } else {
+        KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog->alias(job));
+        if (!live)
+            return Status::notFound("job '" + job + "' has no live version");
+        resolved = *live;
+    }
+    for (const jobs::JobVersionName &name : m_engine->versions())
+        if (name.job == job && name.version == resolved)
+            return resolved;
+    return Status::notFound(job + "@" + resolved + " is not running in this kappad");
+}
+
+ViewFreshness Service::freshness(const std::string &job, const std::string &version) const
+{
+    ViewFreshness out{job, version, 0, 0.0};
+    std::int64_t lowestWatermark = std::numeric_limits<std::int64_t>::max();
+    for (const jobs::TaskFigures &t : m_engine->taskFigures()) {
+        if (t.job != job || t.version != version)
+            continue;
+        out.lagSeconds = std::max(out.lagSeconds, t.metrics.lagSeconds);
+        if (t.metrics.topic == jobs::kEventsTopic && t.metrics.watermarkMs > 0)
+            lowestWatermark = std::min(lowestWatermark, t.metrics.watermarkMs);
+    }
+    out.asOfMs = lowestWatermark == std::numeric_limits<std::int64_t>::max() ? 0 : lowestWatermark;
+    return out;
+}
+
+nlohmann::json Service::status() const
+{
+    std::int64_t endOffsets = 0;
+    std::int32_t partitions = 0;
+    if (Result<TopicConfig> topic = m_log->describeTopic(jobs::kEventsTopic); topic.isOk()) {
+        partitions = topic->partitions;
+        for (std::int32_t p = 0; p < partitions; ++p)
+            if (Result<PartitionInfo> info = m_log->partitionInfo(jobs::kEventsTopic, PartitionId(p));
+                info.isOk())
+                endOffsets += info->endOffset.value();
+    }
+    const Status health = m_engine ? m_engine->health() : Status::unavailable("stopped");
+    nlohmann::json out = {
+        {"service", "kappad"},
+        {"ready", ready()},
+        {"health", health.isOk() ? nlohmann::json("ok") : nlohmann::json(health.toString())},
+        {"uptime_seconds",
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - m_startedAt).count()},
+        {"data_dir", m_config.dataDir},
+        {"events_topic",
+         {{"name", jobs::kEventsTopic}, {"partitions", partitions}, {"end_offsets_total", endOffsets}}},
+        {"requests_total", m_requests.load(std::memory_order_relaxed)},
+        {"demo", nullptr},
+    };
+    if (m_producer)
+        out["demo"] = {{"rate", m_producer->rate()}, {"produced", m_producer->produced()}};
+    return out;
+}
+
+Result<nlohmann::json> Service::jobs() const
+{
+    const std::vector<jobs::JobReport> reports = m_engine->report();
+    const std::vector<jobs::TaskFigures> tasks = m_engine->taskFigures();
+    nlohmann::json out = nlohmann::json::array();
+    for (const char *job : kKnownJobs) {
+        KAPPA_ASSIGN_OR_RETURN(std::vector<JobVersionInfo> versions, m_catalog->jobVersions(job));
+        KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog->alias(job));
+        nlohmann::json entry = {{"job", job},
+                                {"live_version", live ? nlohmann::json(*live) : nlohmann::json()},
+                                {"versions", nlohmann::json::array()}};
+        for (const JobVersionInfo &v : versions) {
+            nlohmann::json version = {{"version", v.version},      {"state", versionStateName(v.state)},
+                                      {"live", live == v.version}, {"created_ms", v.createdAt.value()},
+                                      {"created_by", v.createdBy}, {"running", false}};
+            for (const jobs::JobReport &r : reports)
+                if (r.job == v.job && r.version == v.version) {
+                    const auto [input, processing] = sourceRates(tasks, r.job, r.version);
+                    version["running"] = true;
+                    version["figures"] = reportJson(r, input, processing);
+                }
+            entry["versions"].push_back(std::move(version));
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+Result<nlohmann::json> Service::versionMetrics(const std::string &job, const std::string &version) const
+{
+    KAPPA_RETURN_IF_ERROR(runningVersion(job, version).status());
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const jobs::TaskFigures &t : m_engine->taskFigures())
+        if (t.job == job && t.version == version)
+            tasks.push_back(taskJson(t));
+    return nlohmann::json{{"job", job}, {"version", version}, {"tasks", std::move(tasks)}};
+}
+
+Result<nlohmann::json> Service::history(const std::string &job, const std::string &version,
+                                        const std::string &seriesName, std::int64_t fromMs,
+                                        std::int64_t toMs) const
+{
+    KAPPA_RETURN_IF_ERROR(runningVersion(job, version).status());
+    std::optional<runtime::TaskSeries> series = runtime::parseTaskSeries(seriesName);
+    if (!series)
+        return Status::invalidArgument("unknown series '" + seriesName
+                                       + "' (lag_records, lag_seconds, input_rate, processing_rate, "
+                                         "checkpoint_ms, latency_p99_ms)");
+    if (fromMs > toMs)
+        return Status::invalidArgument("from_ms must not be after to_ms");
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const jobs::TaskFigures &t : m_engine->taskFigures()) {
+        if (t.job != job || t.version != version)
+            continue;
+        nlohmann::json samples = nlohmann::json::array();
+        for (const metrics::Sample &s :
+             m_engine->history().range(t.metrics.task, *series, WallTime(fromMs), WallTime(toMs)))
+            samples.push_back({s.time.value(), s.value});
+        tasks.push_back({{"task", t.metrics.task},
+                         {"stage", t.stage},
+                         {"partition", t.metrics.partition.value()},
+                         {"samples", std::move(samples)}});
+    }
+    return nlohmann::json{{"job", job},        {"version", version}, {"series", seriesName},
+                          {"from_ms", fromMs}, {"to_ms", toMs},      {"tasks", std::move(tasks)}};
+}
+
+Result<ViewAnswer> Service::features(std::int64_t userId, const std::optional<std::string> &version) const
+{
+    KAPPA_ASSIGN_OR_RETURN(std::string resolved, runningVersion("user_features", version));
+    const views::KeyValueView *view = m_engine->featureView(resolved);
+    if (!view)
+        return Status::notFound("user_features@" + resolved + " has no view in this kappad");
+    KAPPA_ASSIGN_OR_RETURN(std::optional<views::ViewRow> row, view->get(pipelines::entityKey(userId)));
+    if (!row)
+        return Status::notFound("no features for user " + std::to_string(userId) + " in user_features@"
+                                + resolved);
+    return ViewAnswer{freshness("user_features", resolved), nlohmann::json::parse(row->row)};
+}
+
+Result<ViewAnswer> Service::fraudCard(std::int64_t cardId, const std::optional<std::string> &version) const
+{
+    KAPPA_ASSIGN_OR_RETURN(std::string resolved, runningVersion("fraud", version));
+    const views::ScoreCache *cards = m_engine->cardScores("fraud", resolved);
+    if (!cards)
+        return Status::notFound("fraud@" + resolved + " has no score view in this kappad");
+    std::optional<views::ScoreRow> row = cards->get(cardId);
+    if (!row)
+        return Status::notFound("no fraud score for card " + std::to_string(cardId) + " in fraud@" + resolved);
+    return ViewAnswer{freshness("fraud", resolved), nlohmann::json::parse(row->row)};
+}
+
+Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
+                                    std::optional<std::int32_t> category,
+                                    const std::optional<std::string> &version) const
+{
+    KAPPA_ASSIGN_OR_RETURN(std::string resolved, runningVersion("business_metrics", version));
+    if (fromMs >= toMs)
+        return Status::invalidArgument("from_ms must be before to_ms");
+    KAPPA_ASSIGN_OR_RETURN(TopicConfig topic, m_log->describeTopic(jobs::kEventsTopic));
+    const jobs::ViewReader reader(jobs::DataLayout{m_config.dataDir}, *m_catalog, topic.partitions);
+    jobs::MetricsSelection selection;
+    selection.fromMs = fromMs;
+    selection.toMs = toMs;
+    selection.categoryId = category;
+    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::MetricsRecord> records, reader.metrics(selection, resolved));
+    nlohmann::json rows = nlohmann::json::array();
+    for (const jobs::MetricsRecord &record : records)
+        rows.push_back(nlohmann::json::parse(record.toJson()));
+    return ViewAnswer{freshness("business_metrics", resolved), std::move(rows)};
+}
+
+nlohmann::json Service::metricsSnapshot() const
+{
+    const std::vector<jobs::TaskFigures> tasks = m_engine->taskFigures();
+    nlohmann::json versions = nlohmann::json::array();
+    for (const jobs::JobReport &r : m_engine->report()) {
+        const auto [input, processing] = sourceRates(tasks, r.job, r.version);
+        nlohmann::json figures = reportJson(r, input, processing);
+        figures["job"] = r.job;
+        figures["version"] = r.version;
+        versions.push_back(std::move(figures));
+    }
+    nlohmann::json partitions = nlohmann::json::array();
+    for (const jobs::TaskFigures &t : tasks)
+        partitions.push_back({{"task", t.metrics.task},
+                              {"lag_records", t.metrics.lagRecords},
+                              {"lag_seconds", t.metrics.lagSeconds},
+                              {"processing_rate", t.metrics.processingRatePerSecond}});
+    return {{"ts_ms", Clock::system().now().value()},
+            {"versions", std::move(versions)},
+            {"tasks", std::move(partitions)}};
+}
+
+std::string Service::prometheus() const
+{
+    std::vector<ExportedTask> tasks;
+    for (jobs::TaskFigures &t : m_engine->taskFigures())
+        tasks.push_back({t.job, t.version, t.stage, std::move(t.metrics)});
+    std::vector<ExportedJob> versions;
+    for (const jobs::JobReport &r : m_engine->report()) {
+        ExportedJob job;
+        job.job = r.job;
+        job.version = r.version;
+        job.stateBytes = r.stateBytes;
+        job.stateKeys = r.stateKeys;
+        if (Result<JobVersionInfo> info = m_catalog->jobVersion(r.job, r.version); info.isOk())
+            job.state = std::string(versionStateName(info->state));
+        if (Result<std::optional<std::string>> live = m_catalog->alias(r.job); live.isOk())
+            job.live = *live == r.version;
+        versions.push_back(std::move(job));
+    }
+    ExportedService service;
+    service.uptimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_startedAt)
+                                .count();
+    service.httpRequests = m_requests.load(std::memory_order_relaxed);
+    service.demoRatePerSecond = m_producer ? m_producer->rate() : -1.0;
+    return renderPrometheus(tasks, versions, service);
+}
+
+} // namespace kappa::service
