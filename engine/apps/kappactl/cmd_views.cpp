@@ -211,7 +211,8 @@ void addViewCommands(CLI::App &app, const DataDir &dataDir, Action &action)
     dump->add_option("job", *dumpJob, "user_features, fraud or business_metrics")->required();
     dump->add_option("--version", *dumpVersion, "Dump this version instead of the live one");
     dump->add_option("--format", *dumpFormat, "jsonl")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
-    dump->callback([&dataDir, &action, dumpJob, dumpVersion] {
+    // Every option target is captured by its callback: CLI11 keeps only a pointer to it.
+    dump->callback([&dataDir, &action, dumpJob, dumpVersion, dumpFormat] {
         action = [&dataDir, dumpJob, dumpVersion] { return dumpView(dataDir, *dumpJob, *dumpVersion); };
     });
 

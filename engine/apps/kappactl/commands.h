@@ -22,4 +22,18 @@ void addRunCommand(CLI::App &app, const DataDir &dataDir, Action &action);
 void addViewCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 void addTokenCommands(CLI::App &app, const DataDir &dataDir, Action &action);
 
+// Where `status`, `jobs` and `get` ask a running kappad instead of --data-dir (cmd_remote.cpp).
+struct RemoteOptions
+{
+    std::string url;       // "" = offline
+    std::string tokenFile; // first line: the bearer token; "" = $KAPPA_TOKEN, else none
+    std::string caFile;    // https: PEM bundle to verify kappad's certificate with
+};
+
+// The global --url, --token-file, --ca-file options and the `status` and `jobs` commands.
+void addRemoteCommands(CLI::App &app, RemoteOptions &remote, Action &action);
+// After parsing, with --url: points a selected `get` command at the server, and
+// replaces any command that only works on a data directory by a usage error.
+void routeRemote(const CLI::App &app, const RemoteOptions &remote, Action &action);
+
 } // namespace kappa::ctl

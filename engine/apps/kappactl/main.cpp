@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     using namespace kappa::ctl;
 
     CLI::App app{"kappactl: generate sample events, inspect the log, manage schemas, run jobs, read views, "
-                 "manage tokens"};
+                 "manage tokens; with --url, ask a running kappad"};
     app.footer(kExitCodeHelp);
     app.require_subcommand(1);
 
@@ -46,6 +46,8 @@ int main(int argc, char **argv)
     addRunCommand(app, dataDir, action);
     addViewCommands(app, dataDir, action);
     addTokenCommands(app, dataDir, action);
+    RemoteOptions remote;
+    addRemoteCommands(app, remote, action);
 
     try {
         app.parse(argc, argv);
@@ -63,6 +65,7 @@ int main(int argc, char **argv)
             std::cerr << "kappactl: " << e.what() << " (see kappactl --help)\n";
         return static_cast<int>(ExitCode::Usage);
     }
+    routeRemote(app, remote, action);
     if (!action) {
         std::cerr << "kappactl: missing subcommand (see kappactl --help)\n";
         return static_cast<int>(ExitCode::Usage);

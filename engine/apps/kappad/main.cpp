@@ -30,20 +30,19 @@ struct Flags
     bool anonymousLoopbackViewer = false;
 };
 
-// Defaults, then the config file, then the flags.
+// Defaults (--demo's included), then the config file, then the flags.
 Result<ServiceConfig> buildConfig(const Flags &flags)
 {
     ServiceConfig config;
+    if (flags.demo) {
+        // A demo is local by nature: viewers need no token from this machine
+        // (a config file may still say anonymous_loopback_viewer = false).
+        config.demo = true;
+        config.anonymousLoopbackViewer = true;
+        config.dataDir = "./kappa-demo";
+    }
     if (!flags.configFile.empty())
         KAPPA_RETURN_IF_ERROR(applyConfigFile(flags.configFile, config));
-    if (flags.demo)
-        config.demo = true;
-    if (config.demo) {
-        // A demo is local by nature: viewers need no token from this machine.
-        config.anonymousLoopbackViewer = true;
-        if (!flags.dataDir && flags.configFile.empty())
-            config.dataDir = "./kappa-demo";
-    }
     if (flags.dataDir)
         config.dataDir = *flags.dataDir;
     if (flags.listen)

@@ -5,6 +5,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 namespace kappa::service {
 
 struct HttpApi::Impl
@@ -47,6 +49,15 @@ void configureLimits(httplib::Server &server, const ServiceConfig &config)
     // httplib's default of 5 requests per connection would defeat keep-alive for API clients.
     server.set_keep_alive_max_count(100'000);
     server.set_payload_max_length(config.maxBodyBytes);
+    // Responses are written in pieces (headers, body): without TCP_NODELAY,
+    // Nagle's algorithm and the client's delayed ACK add ~40 ms to each one.
+    server.set_tcp_nodelay(true);
+    // httplib's default sets SO_REUSEPORT, which would let a second kappad
+    // bind the same port and silently share its traffic; a taken port must fail.
+    server.set_socket_options([](int socket) {
+        const int yes = 1;
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     const int threads = config.httpThreads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
 }

@@ -74,7 +74,9 @@ void sendView(const httplib::Request &request, httplib::Response &response, Resu
                                          + " ms stale, more than max_staleness_ms="
                                          + std::to_string(*maxStaleness)));
     }
-    sendJson(response, {{"view", value.view.toJson()}, {"data", std::move(value.body)}});
+    response.status = 200;
+    response.set_content("{\"view\":" + value.view.toJson().dump() + ",\"data\":" + value.dataJson + "}",
+                         kJson);
 }
 
 void registerMethod(httplib::Server &server, std::string_view method, const std::string &pattern,

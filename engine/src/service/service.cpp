@@ -116,6 +116,7 @@ Status Service::start()
     if (m_producer)
         KAPPA_RETURN_IF_ERROR(m_producer->start());
     m_publisher = std::thread([this] { publishLoop(); });
+    refreshServingIfStale(); // aliases and freshness before the first read
     m_ready.store(true, std::memory_order_release);
     nlohmann::json versions = nlohmann::json::array();
     for (const jobs::JobVersionName &name : m_engine->versions())

@@ -24,8 +24,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 
@@ -50,7 +52,7 @@ struct ViewFreshness
 struct ViewAnswer
 {
     ViewFreshness view;
-    nlohmann::json body;
+    std::string dataJson; // the rows as stored (JSON text): not re-parsed on the read path
 };
 
 class Service
@@ -104,6 +106,8 @@ private:
     Result<std::string> runningVersion(const std::string &job,
                                        const std::optional<std::string> &version) const;
     ViewFreshness freshness(const std::string &job, const std::string &version) const;
+    void refreshFreshness() const;
+    void refreshServingIfStale() const;
     nlohmann::json metricsSnapshot() const;
     void publishLoop();
     void publishLifecycle(const std::string &what, nlohmann::json fields);
@@ -121,6 +125,15 @@ private:
     std::atomic<std::int64_t> m_streamIntervalMs;
     std::atomic<bool> m_ready{false};
     std::atomic<std::uint64_t> m_requests{0};
+
+    // Freshness of every running version and the aliases, recomputed at most
+    // every kServingTtlMs by whichever reader finds them stale: a metrics
+    // snapshot and a catalog query per read would cost more than the read.
+    mutable std::shared_mutex m_freshnessMutex;
+    mutable std::map<std::string, ViewFreshness> m_freshness; // by "job@version"
+    mutable std::map<std::string, std::string> m_aliases;     // job -> live version, refreshed with it
+    mutable std::atomic<std::int64_t> m_freshnessAtMs{0};     // steady clock; 0: never
+    mutable std::atomic_flag m_refreshing;
 
     std::mutex m_publishMutex;
     std::condition_variable m_publishWake;

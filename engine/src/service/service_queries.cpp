@@ -19,6 +19,8 @@ namespace kappa::service {
 namespace {
 
 const char *const kKnownJobs[] = {"user_features", "fraud", "business_metrics"};
+// How old the freshness a view answer reports, and the alias it read through, may be.
+constexpr std::int64_t kServingTtlMs = 100;
 
 double millis(std::int64_t micros)
 {
@@ -100,34 +102,64 @@ Result<std::string> Service::runningVersion(const std::string &job,
 {
     if (std::find(std::begin(kKnownJobs), std::end(kKnownJobs), job) == std::end(kKnownJobs))
         return Status::notFound("unknown job '" + job + "' (user_features, fraud, business_metrics)");
+    refreshServingIfStale();
     std::string resolved;
     if (version) {
         resolved = *version;
     } else {
-        KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog->alias(job));
-        if (!live)
+        std::shared_lock lock(m_freshnessMutex);
+        const auto live = m_aliases.find(job);
+        if (live == m_aliases.end())
             return Status::notFound("job '" + job + "' has no live version");
-        resolved = *live;
+        resolved = live->second;
     }
-    for (const jobs::JobVersionName &name : m_engine->versions())
-        if (name.job == job && name.version == resolved)
-            return resolved;
+    std::shared_lock lock(m_freshnessMutex);
+    if (m_freshness.count(job + "@" + resolved))
+        return resolved;
     return Status::notFound(job + "@" + resolved + " is not running in this kappad");
+}
+
+void Service::refreshFreshness() const
+{
+    std::map<std::string, ViewFreshness> fresh;
+    for (const jobs::TaskFigures &t : m_engine->taskFigures()) {
+        ViewFreshness &view = fresh[t.job + "@" + t.version];
+        view.job = t.job;
+        view.version = t.version;
+        view.lagSeconds = std::max(view.lagSeconds, t.metrics.lagSeconds);
+        // The lowest watermark over the source partitions that have seen events.
+        if (t.metrics.topic == jobs::kEventsTopic && t.metrics.watermarkMs > 0)
+            view.asOfMs = view.asOfMs == 0 ? t.metrics.watermarkMs
+                                           : std::min(view.asOfMs, t.metrics.watermarkMs);
+    }
+    std::map<std::string, std::string> aliases;
+    for (const char *job : kKnownJobs)
+        if (Result<std::optional<std::string>> live = m_catalog->alias(job); live.isOk() && *live)
+            aliases[job] = **live;
+    std::unique_lock lock(m_freshnessMutex);
+    m_freshness = std::move(fresh);
+    m_aliases = std::move(aliases);
+}
+
+void Service::refreshServingIfStale() const
+{
+    const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count();
+    const std::int64_t at = m_freshnessAtMs.load(std::memory_order_acquire);
+    if ((at == 0 || nowMs - at >= kServingTtlMs) && !m_refreshing.test_and_set(std::memory_order_acq_rel)) {
+        refreshFreshness();
+        m_freshnessAtMs.store(nowMs, std::memory_order_release);
+        m_refreshing.clear(std::memory_order_release);
+    }
 }
 
 ViewFreshness Service::freshness(const std::string &job, const std::string &version) const
 {
-    ViewFreshness out{job, version, 0, 0.0};
-    std::int64_t lowestWatermark = std::numeric_limits<std::int64_t>::max();
-    for (const jobs::TaskFigures &t : m_engine->taskFigures()) {
-        if (t.job != job || t.version != version)
-            continue;
-        out.lagSeconds = std::max(out.lagSeconds, t.metrics.lagSeconds);
-        if (t.metrics.topic == jobs::kEventsTopic && t.metrics.watermarkMs > 0)
-            lowestWatermark = std::min(lowestWatermark, t.metrics.watermarkMs);
-    }
-    out.asOfMs = lowestWatermark == std::numeric_limits<std::int64_t>::max() ? 0 : lowestWatermark;
-    return out;
+    refreshServingIfStale();
+    std::shared_lock lock(m_freshnessMutex);
+    const auto found = m_freshness.find(job + "@" + version);
+    return found != m_freshness.end() ? found->second : ViewFreshness{job, version, 0, 0.0};
 }
 
 nlohmann::json Service::status() const
@@ -236,7 +268,7 @@ Result<ViewAnswer> Service::features(std::int64_t userId, const std::optional<st
     if (!row)
         return Status::notFound("no features for user " + std::to_string(userId) + " in user_features@"
                                 + resolved);
-    return ViewAnswer{freshness("user_features", resolved), nlohmann::json::parse(row->row)};
+    return ViewAnswer{freshness("user_features", resolved), std::move(row->row)};
 }
 
 Result<ViewAnswer> Service::fraudCard(std::int64_t cardId, const std::optional<std::string> &version) const
@@ -248,7 +280,7 @@ Result<ViewAnswer> Service::fraudCard(std::int64_t cardId, const std::optional<s
     std::optional<views::ScoreRow> row = cards->get(cardId);
     if (!row)
         return Status::notFound("no fraud score for card " + std::to_string(cardId) + " in fraud@" + resolved);
-    return ViewAnswer{freshness("fraud", resolved), nlohmann::json::parse(row->row)};
+    return ViewAnswer{freshness("fraud", resolved), std::move(row->row)};
 }
 
 Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
@@ -265,9 +297,10 @@ Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
     selection.toMs = toMs;
     selection.categoryId = category;
     KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::MetricsRecord> records, reader.metrics(selection, resolved));
-    nlohmann::json rows = nlohmann::json::array();
+    std::string rows = "[";
     for (const jobs::MetricsRecord &record : records)
-        rows.push_back(nlohmann::json::parse(record.toJson()));
+        rows += (rows.size() > 1 ? "," : "") + record.toJson();
+    rows += "]";
     return ViewAnswer{freshness("business_metrics", resolved), std::move(rows)};
 }
 
