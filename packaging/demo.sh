@@ -1,53 +1,80 @@
 #!/usr/bin/env bash
-# The README's first command: installs missing Debian packages, builds
-# kappactl, generates a week of sample e-commerce events into an embedded log
-# under ./kappa-data, runs the three pipelines over them to the end of the log
-# (checkpointed), and shows some of what they computed. Re-running appends more
-# events and continues the jobs from their checkpoints. Arguments are passed on
-# to `kappactl gen` (e.g. `packaging/demo.sh --events 200000 --seed 7`).
+# The README's first command: installs missing Debian packages, builds kappad
+# and kappactl, and starts `kappad --demo`: an embedded log in ./kappa-demo,
+# the sample-event generator appending live events (20K events/s), the three
+# v1 pipelines processing them, and the HTTP API on http://127.0.0.1:8470.
+# It shows some results through the API, prints how to look further, and
+# keeps kappad running until Ctrl-C (a graceful stop with final checkpoints).
+#
+#   packaging/demo.sh                 # run until Ctrl-C
+#   KAPPA_DEMO_SECONDS=20 packaging/demo.sh   # stop by itself after 20 s (scripts, CI)
+#   packaging/demo-offline.sh         # the batch variant: kappactl gen + run over a week of history
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packaging/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset kappactl
+cmake --build --preset demo
 
+kappad=build/default/engine/apps/kappad/kappad
 kappactl=build/default/engine/apps/kappactl/kappactl
-data_dir=${KAPPA_DATA_DIR:-./kappa-data}
-ctl() { "$kappactl" --data-dir "$data_dir" "$@"; }
+data_dir=${KAPPA_DATA_DIR:-./kappa-demo}
+listen=${KAPPA_LISTEN:-127.0.0.1:8470}
+url="http://$listen"
 
-if [ $# -eq 0 ]; then
-    set -- --events 1000000 --days 7
+"$kappad" --demo --data-dir "$data_dir" --listen "$listen" 2>"$data_dir.log" &
+pid=$!
+stop() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" || true; }
+trap stop EXIT INT TERM
+
+# Ready once /readyz says so (kappad exits on a bad start: show its log then).
+for _ in $(seq 1 100); do
+    if curl -sf "$url/readyz" >/dev/null; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then cat "$data_dir.log" >&2; exit 1; fi
+    sleep 0.2
+done
+sleep 3 # a few seconds of live events
+
+echo "== kappad --demo is running: $url (log: $data_dir.log)"
+echo
+echo "== curl $url/api/v1/status"
+curl -s "$url/api/v1/status" | python3 -m json.tool
+user=$(python3 - "$url" <<'PY'
+import json, sys, urllib.request, urllib.error
+for user in range(1, 2000):
+    try:
+        with urllib.request.urlopen(f"{sys.argv[1]}/api/v1/views/features/{user}") as r:
+            print(user); break
+    except urllib.error.HTTPError:
+        pass
+PY
+)
+echo
+echo "== curl $url/api/v1/views/features/$user   (read through the alias, with the view's freshness)"
+curl -s "$url/api/v1/views/features/$user" | python3 -m json.tool
+now=$(($(date +%s) * 1000))
+echo
+echo "== curl '$url/api/v1/views/metrics?from_ms=$((now - 120000))&to_ms=$now&category=0'   (the last two minutes, all categories)"
+curl -s "$url/api/v1/views/metrics?from_ms=$((now - 120000))&to_ms=$now&category=0" | python3 -m json.tool
+echo
+echo "== curl -s $url/metrics | grep kappa_consumer_lag_seconds | head -4   (Prometheus)"
+curl -s "$url/metrics" | grep '^kappa_consumer_lag_seconds' | head -4
+echo
+cat <<EOT
+== Look further (viewers need no token from this machine in demo mode):
+   curl $url/api/v1/jobs
+   curl $url/api/v1/jobs/fraud/versions/v1/metrics
+   curl '$url/api/v1/jobs/user_features/versions/v1/history?series=processing_rate'
+   curl -N $url/api/v1/stream                                  # live metrics, one snapshot per second
+   curl $url/metrics                                           # Prometheus exposition
+   $kappactl --url $url jobs
+   curl -X PUT -H "Authorization: Bearer \$(cat $data_dir/demo-operator.token)" \\
+        -d '{"events_per_second": 50000}' $url/api/v1/demo/rate   # operators change the demo rate
+EOT
+if [ -n "${KAPPA_DEMO_SECONDS:-}" ]; then
+    sleep "$KAPPA_DEMO_SECONDS"
+    echo "== stopping kappad after ${KAPPA_DEMO_SECONDS} s"
+else
+    echo "== kappad keeps running; Ctrl-C stops it (final checkpoints; a restart continues from them)"
+    wait "$pid" || true
 fi
-ctl gen "$@"
-echo
-ctl log info
-echo
-echo "== kappactl run --until-caught-up: user_features, fraud and business_metrics (v1) over the log"
-ctl run --until-caught-up
-echo
-ctl views list
-echo
-
-# Pick a busy user, the riskiest card and the last hour with orders from the views themselves.
-user=$(ctl views dump user_features | python3 -c '
-import json, sys
-rows = [json.loads(line) for line in sys.stdin]
-print(max(rows, key=lambda r: (r["views_24h"], r["user_id"]))["user_id"])')
-card=$(ctl views dump fraud | python3 -c '
-import json, sys
-rows = [json.loads(line) for line in sys.stdin if line.startswith("{\"card_id\"")]
-print(max(rows, key=lambda r: (r["score"], r["card_id"]))["card_id"])')
-hour=$(ctl get metrics --from 0 --to 9223372036854775807 --category 0 | python3 -c '
-import json, sys
-rows = [json.loads(line) for line in sys.stdin if json.loads(line)["orders"] > 0]
-print(rows[-1]["window_start_ms"] // 3600000 * 3600000)')
-
-echo "== kappactl get features $user   (the busiest user of the last day)"
-ctl get features "$user"
-echo
-echo "== kappactl get fraud $card   (the card with the highest score)"
-ctl get fraud "$card"
-echo
-echo "== kappactl get metrics --from $hour --to $((hour + 600000)) --category 0 --format csv   (all categories, 10 minutes)"
-ctl get metrics --from "$hour" --to "$((hour + 600000))" --category 0 --format csv

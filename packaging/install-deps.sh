@@ -18,7 +18,7 @@ packages=(
     # tests, demo and benchmarks
     xvfb python3 dpkg-dev
     # promtool (checks the /metrics exposition in the service tests) and curl (README examples)
-    prometheus curl
+    prometheus curl openssl
 )
 
 missing=()

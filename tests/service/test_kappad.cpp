@@ -185,7 +185,7 @@ private slots:
     void viewsCarryFreshnessAndHonourMaxStaleness()
     {
         QTemporaryDir dir;
-        KappadProcess kappad(dir.path() + "/demo", {"--demo"});
+        KappadProcess kappad(dir.path() + "/demo", {"--demo", "--checkpoint-interval-ms", "500"});
         QVERIFY(kappad.started());
         auto client = kappad.client();
         const std::int64_t user = someUser(*client);
@@ -229,7 +229,21 @@ private slots:
         errorBody(client->Get("/api/v1/views/metrics?to_ms=1"), 400, "InvalidArgument");
         errorBody(client->Get("/api/v1/views/metrics?from_ms=5&to_ms=1"), 400, "InvalidArgument");
 
-        // Fraud: some card gets a score once purchases have flowed through the rekey topics.
+        // Fraud: a card with a score in the checkpointed state (read beside the
+        // running kappad) has one in the served cache too.
+        std::int64_t card = -1;
+        QVERIFY(eventually([&] {
+            const QByteArray rows
+                = kappactl(dir.path() + "/demo", {"views", "dump", "fraud", "--format", "jsonl"}).out;
+            for (const QByteArray &line : rows.split('\n'))
+                if (line.startsWith("{\"card_id\""))
+                    card = json::parse(line.toStdString())["card_id"].get<std::int64_t>();
+            return card >= 0;
+        }));
+        const json score = json::parse(client->Get("/api/v1/views/fraud/cards/" + std::to_string(card))->body);
+        QCOMPARE(score["data"]["card_id"].get<std::int64_t>(), card);
+        QVERIFY(score["data"]["score"].get<double>() >= 0 && score["data"]["score"].get<double>() <= 1);
+        QCOMPARE(score["view"]["job"].get<std::string>(), std::string("fraud"));
         errorBody(client->Get("/api/v1/views/fraud/cards/-5"), 404, "NotFound");
 
         // Per-task metrics and their history.
@@ -465,6 +479,37 @@ private slots:
             QVERIFY2(servedRows == rebuiltRows, job);
         }
         QVERIFY(served == rebuilt);
+    }
+
+    void servesHttpsWithTheGivenCertificate()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+        QCOMPARE(QProcess::execute("openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                               key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                                               "-addext", "subjectAltName=IP:127.0.0.1"}),
+                 0);
+        KappadProcess kappad(dir.path() + "/demo", {"--demo", "--tls-cert", cert, "--tls-key", key});
+        QVERIFY2(kappad.started(), kappad.log().constData());
+        QVERIFY(kappad.log().contains("https://127.0.0.1:"));
+        httplib::SSLClient tls("127.0.0.1", kappad.port());
+        tls.set_ca_cert_path(cert.toStdString().c_str());
+        tls.enable_server_certificate_verification(true);
+        const httplib::Result status = tls.Get("/api/v1/status");
+        QVERIFY2(status, httplib::to_string(status.error()).c_str());
+        QCOMPARE(status->status, 200);
+        // Plain HTTP on the TLS port gets no answer.
+        const httplib::Result plain = kappad.client()->Get("/healthz");
+        QVERIFY(!plain || plain->status != 200);
+        QCOMPARE(kappad.stop(), 0);
+
+        // A key that does not exist: InvalidArgument naming the files, exit 2.
+        QProcess missing;
+        missing.start(KAPPAD_PATH, {"--demo", "--data-dir", dir.path() + "/other", "--listen", "127.0.0.1:0",
+                                    "--tls-cert", cert, "--tls-key", dir.path() + "/nokey.pem"});
+        QVERIFY(missing.waitForFinished(30'000));
+        QCOMPARE(missing.exitCode(), 2);
+        QVERIFY(missing.readAllStandardError().contains("TLS"));
     }
 
     void startupErrorsExitWithTheirCodes()

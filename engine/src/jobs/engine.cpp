@@ -123,6 +123,7 @@ Status Engine::registerVersion(const JobDefinition &definition)
     info.job = spec.job;
     info.version = spec.version;
     info.specJson = definition.json;
+    info.createdBy = m_options.actor;
     // The first version of a job serves at once; later ones replay beside the live one.
     info.state = live ? VersionState::Replaying : VersionState::Live;
     Result<JobVersionInfo> existing = m_catalog.jobVersion(spec.job, spec.version);
