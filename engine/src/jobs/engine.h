@@ -53,7 +53,7 @@ struct TaskFigures
 {
     std::string job;
     std::string version;
-    std::string stage; // "source" (reads the events topic), or a rekey stage: "by-merchant", "by-card"
+    std::string stage; // pipelines::stageName: "source", or fraud's "route", "merchant", "card"
     runtime::TaskMetricsSnapshot metrics;
 };
 

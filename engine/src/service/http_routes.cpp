@@ -60,20 +60,26 @@ std::optional<std::string> stringParam(const httplib::Request &request, const ch
     return request.get_param_value(name);
 }
 
-// A view answer: the body under "data", the view's version and freshness under "view".
-void sendView(const httplib::Request &request, httplib::Response &response, Result<ViewAnswer> answer)
+// max_staleness_ms, checked before the view is read: a bad bound is a 400 whatever the key.
+std::optional<std::int64_t> maxStaleness(const httplib::Request &request)
+{
+    std::optional<std::int64_t> bound = integerParam(request, "max_staleness_ms");
+    if (bound && *bound < 0)
+        throw ApiFailure{ApiError::invalidArgument("max_staleness_ms must not be negative")};
+    return bound;
+}
+
+// A view answer: the rows under "data", the view's version and freshness under "view".
+void sendView(httplib::Response &response, std::optional<std::int64_t> maxStalenessMs,
+              Result<ViewAnswer> answer)
 {
     ViewAnswer value = valueOr(std::move(answer));
-    if (std::optional<std::int64_t> maxStaleness = integerParam(request, "max_staleness_ms")) {
-        if (*maxStaleness < 0)
-            throw ApiFailure{ApiError::invalidArgument("max_staleness_ms must not be negative")};
-        const double staleMs = value.view.lagSeconds * 1000.0;
-        if (staleMs > static_cast<double>(*maxStaleness))
-            failWith(Status::unavailable(value.view.job + "@" + value.view.version + " is "
-                                         + std::to_string(static_cast<std::int64_t>(staleMs))
-                                         + " ms stale, more than max_staleness_ms="
-                                         + std::to_string(*maxStaleness)));
-    }
+    const double staleMs = value.view.lagSeconds * 1000.0;
+    if (maxStalenessMs && staleMs > static_cast<double>(*maxStalenessMs))
+        failWith(Status::unavailable(value.view.job + "@" + value.view.version + " is "
+                                     + std::to_string(static_cast<std::int64_t>(staleMs))
+                                     + " ms stale, more than max_staleness_ms="
+                                     + std::to_string(*maxStalenessMs)));
     response.status = 200;
     response.set_content("{\"view\":" + value.view.toJson().dump() + ",\"data\":" + value.dataJson + "}",
                          kJson);
@@ -288,12 +294,14 @@ void HttpRoutes::addViewRoutes()
     add("GET", R"(/api/v1/views/features/(-?[0-9]+))", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
             const std::int64_t user = parseInteger("user_id", req.matches[1]);
-            sendView(req, res, m_service.features(user, stringParam(req, "version")));
+            const std::optional<std::int64_t> bound = maxStaleness(req);
+            sendView(res, bound, m_service.features(user, stringParam(req, "version")));
         });
     add("GET", R"(/api/v1/views/fraud/cards/(-?[0-9]+))", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
             const std::int64_t card = parseInteger("card_id", req.matches[1]);
-            sendView(req, res, m_service.fraudCard(card, stringParam(req, "version")));
+            const std::optional<std::int64_t> bound = maxStaleness(req);
+            sendView(res, bound, m_service.fraudCard(card, stringParam(req, "version")));
         });
     add("GET", "/api/v1/views/metrics", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
@@ -308,7 +316,8 @@ void HttpRoutes::addViewRoutes()
                         ApiError::invalidArgument("category must be a non-negative 32-bit integer")};
                 category = static_cast<std::int32_t>(*c);
             }
-            sendView(req, res, m_service.metrics(*from, *to, category, stringParam(req, "version")));
+            const std::optional<std::int64_t> bound = maxStaleness(req);
+            sendView(res, bound, m_service.metrics(*from, *to, category, stringParam(req, "version")));
         });
 }
 

@@ -200,6 +200,9 @@ void Service::publishLifecycle(const std::string &what, nlohmann::json fields)
 
 void Service::publishLoop()
 {
+    // Each failure is logged once, not once per interval.
+    bool engineFailureLogged = false;
+    bool producerFailureLogged = false;
     std::unique_lock lock(m_publishMutex);
     while (!m_stopping) {
         const std::chrono::milliseconds interval(m_streamIntervalMs.load(std::memory_order_relaxed));
@@ -208,11 +211,16 @@ void Service::publishLoop()
             break;
         lock.unlock();
         m_journal.publish("metrics", metricsSnapshot().dump());
-        if (Status health = m_engine->health(); !health.isOk())
+        if (Status health = m_engine->health(); !health.isOk() && !engineFailureLogged) {
+            engineFailureLogged = true;
             m_logger.error("engine failed", {{"error", health.toString()}});
-        if (m_producer)
-            if (Status produced = m_producer->status(); !produced.isOk())
+            publishLifecycle("engine_failed", {{"error", health.toString()}});
+        }
+        if (m_producer && !producerFailureLogged)
+            if (Status produced = m_producer->status(); !produced.isOk()) {
+                producerFailureLogged = true;
                 m_logger.error("demo producer stopped", {{"error", produced.toString()}});
+            }
         lock.lock();
     }
 }
