@@ -1,8 +1,9 @@
 // Feature reads over kappad's HTTP API while the pipelines process live input.
 //
-// Starts the real kappad (KAPPAD_PATH) with `--demo --demo-rate R` in a fresh
-// data directory on an ephemeral loopback port: the demo producer appends R
-// events/s and the three v1 jobs process them. After a warm-up, C client
+// Starts the real kappad (KAPPAD_PATH) with `--demo` in a fresh data directory
+// on an ephemeral loopback port: the demo producer appends events (at least
+// 20K/s during a 5 s warm-up, so that users have rows; then R events/s, set
+// through the API) and the three v1 jobs process them. Then C client
 // threads, each with one keep-alive connection, read
 // GET /api/v1/views/features/{user} for users known to have a row, for S
 // seconds, as fast as the server answers. Prints reads/s, the latency
@@ -39,11 +40,16 @@ namespace {
 
 constexpr double kReadTarget = 50'000;   // reads/s
 constexpr double kP99TargetMillis = 2.0; // at that rate
+constexpr double kWarmUpRate = 20'000;   // events/s at least, before the reads
 const std::string kDataDir = "./bench_http_reads_data";
+
+pid_t g_kappad = 0; // stopped by die() too
 
 [[noreturn]] void die(const std::string &message)
 {
     std::fprintf(stderr, "bench_http_reads: %s\n", message.c_str());
+    if (g_kappad > 0)
+        ::kill(g_kappad, SIGTERM);
     std::exit(1);
 }
 
@@ -68,6 +74,7 @@ public:
         posix_spawn_file_actions_addopen(&actions, 2, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (posix_spawn(&m_pid, KAPPAD_PATH, &actions, nullptr, argv.data(), environ) != 0)
             die("cannot start " + std::string(KAPPAD_PATH));
+        g_kappad = m_pid;
         posix_spawn_file_actions_destroy(&actions);
         for (int i = 0; i < 600 && m_port == 0; ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -121,6 +128,21 @@ std::vector<std::int64_t> knownUsers(httplib::Client &client)
     if (users.empty())
         die("no user has a features row yet");
     return users;
+}
+
+void setDemoRate(httplib::Client &client, double rate)
+{
+    std::FILE *file = std::fopen((kDataDir + "/data/demo-operator.token").c_str(), "r");
+    char token[256] = {};
+    if (!file || !std::fgets(token, sizeof token, file))
+        die("cannot read the demo's operator token");
+    std::fclose(file);
+    std::string bearer = token;
+    bearer.erase(bearer.find_last_not_of("\r\n") + 1);
+    const httplib::Result r = client.Put("/api/v1/demo/rate", {{"Authorization", "Bearer " + bearer}},
+                                         json{{"events_per_second", rate}}.dump(), "application/json");
+    if (!r || r->status != 200)
+        die("cannot set the demo rate");
 }
 
 struct ClientResult
@@ -189,10 +211,12 @@ int main(int argc, char **argv)
         "connection each, %.0f s; clients and kappad share the machine\n",
         rate, clients, seconds);
 
-    Kappad kappad(rate);
+    Kappad kappad(std::max(rate, kWarmUpRate));
     httplib::Client control("127.0.0.1", kappad.port());
+    control.set_tcp_nodelay(true);
     std::this_thread::sleep_for(std::chrono::seconds(5)); // warm-up: state, caches, views
     const std::vector<std::int64_t> users = knownUsers(control);
+    setDemoRate(control, rate);
     const std::uint64_t producedBefore = getJson(control, "/api/v1/status")["demo"]["produced"];
 
     std::vector<ClientResult> results(static_cast<std::size_t>(clients));
