@@ -136,6 +136,25 @@ QByteArray dumpViews(const QString &dataDir)
     return all;
 }
 
+// Sends `request` on a raw connection and returns everything the server answered until it closed.
+QByteArray rawRequest(int port, const QByteArray &request)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QByteArray answer;
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0
+        && ::write(fd, request.constData(), static_cast<std::size_t>(request.size())) == request.size()) {
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+            answer.append(buffer, static_cast<qsizetype>(n));
+    }
+    ::close(fd);
+    return answer;
+}
+
 bool copyTree(const QString &from, const QString &to)
 {
     return QProcess::execute("cp", {"-a", from, to}) == 0;
@@ -261,6 +280,22 @@ private slots:
         QCOMPARE(kappad.stop(), 0);
     }
 
+    void anonymousViewersOnlyDirectlyFromLoopback()
+    {
+        QTemporaryDir dir;
+        KappadProcess kappad(dir.path() + "/demo", {"--demo"});
+        QVERIFY(kappad.started());
+        auto client = kappad.client();
+        QCOMPARE(client->Get("/api/v1/status")->status, 200); // demo: anonymous viewer from loopback
+        // Through a reverse proxy on this host every client looks local: no anonymous access then.
+        errorBody(client->Get("/api/v1/status", {{"X-Forwarded-For", "203.0.113.7"}}), 401, "Unauthenticated");
+        errorBody(client->Get("/api/v1/status", {{"Forwarded", "for=203.0.113.7"}}), 401, "Unauthenticated");
+        // Operators always need their token.
+        errorBody(client->Put("/api/v1/demo/rate", R"({"events_per_second": 10})", "application/json"), 401,
+                  "Unauthenticated");
+        QCOMPARE(kappad.stop(), 0);
+    }
+
     void tokensAndRoles()
     {
         QTemporaryDir dir;
@@ -357,6 +392,13 @@ private slots:
         QVERIFY(read <= 0);
         QVERIFY(waited < std::chrono::seconds(10));
         QCOMPARE(client->Get("/healthz")->status, 200);
+
+        // A path that decodes to invalid UTF-8 gets a JSON 404, and the server lives on.
+        const QByteArray answer = rawRequest(kappad.port(),
+                                             "GET /%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QVERIFY2(answer.startsWith("HTTP/1.1 404"), answer.constData());
+        QVERIFY(answer.contains("\"code\":\"NotFound\""));
+        QCOMPARE(client->Get("/healthz")->status, 200);
         QCOMPARE(kappad.stop(), 0);
     }
 
@@ -404,6 +446,10 @@ private slots:
         QCOMPARE(resumed.size(), std::size_t(2));
         QCOMPARE(resumed[0].first, first[0].first + 1);
         QCOMPARE(resumed[1].first, first[0].first + 2);
+        // An id from before a restart (beyond the journal) starts afresh instead of waiting for it.
+        const auto afresh = readEvents({{"Last-Event-ID", "999999999"}}, 1);
+        QCOMPARE(afresh.size(), std::size_t(1));
+        QVERIFY(afresh[0].first < 999999999);
         QCOMPARE(kappad.stop(), 0);
     }
 

@@ -196,6 +196,12 @@ int main(int argc, char **argv)
     if (Status started = (*service)->start(); !started.isOk())
         return failStartup(logger, started);
     std::thread serving([&] { (*api)->run(); });
+    if (!(*api)->waitUntilRunning(std::chrono::seconds(30))) {
+        // Without this wait a SIGTERM during start-up could stop the server before it runs, and the join would hang.
+        (*api)->stop();
+        serving.join();
+        return failStartup(logger, Status::internal("the HTTP server did not start"));
+    }
 
     const std::string scheme = config->tlsCert.empty() ? "http" : "https";
     logger.info("listening", {{"address", config->listenHost + ":" + std::to_string(*port)},

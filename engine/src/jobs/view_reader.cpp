@@ -172,7 +172,8 @@ Result<std::optional<std::string>> ViewReader::fraudCard(std::int64_t cardId, co
 }
 
 Result<std::vector<MetricsRecord>> ViewReader::metrics(const MetricsSelection &selection,
-                                                       const std::string &version) const
+                                                       const std::string &version,
+                                                       std::optional<std::size_t> maxRows) const
 {
     const std::string path = m_layout.metricsViewPath("business_metrics", version);
     Result<std::unique_ptr<views::MetricsView>> view = views::MetricsView::openReadOnly(path);
@@ -185,7 +186,7 @@ Result<std::vector<MetricsRecord>> ViewReader::metrics(const MetricsSelection &s
     query.toMs = selection.toMs;
     query.categoryId = selection.country ? std::optional<std::int32_t>(0) : selection.categoryId;
     query.country = selection.country.value_or("");
-    KAPPA_ASSIGN_OR_RETURN(std::vector<views::MetricsRow> rows, (*view)->query(query));
+    KAPPA_ASSIGN_OR_RETURN(std::vector<views::MetricsRow> rows, (*view)->query(query, maxRows));
     std::vector<MetricsRecord> records;
     records.reserve(rows.size());
     for (const views::MetricsRow &row : rows)

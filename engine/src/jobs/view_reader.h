@@ -65,8 +65,9 @@ public:
 
     Result<std::optional<std::string>> features(std::int64_t userId, const std::string &version) const;
     Result<std::optional<std::string>> fraudCard(std::int64_t cardId, const std::string &version) const;
-    Result<std::vector<MetricsRecord>> metrics(const MetricsSelection &selection,
-                                               const std::string &version) const;
+    // At most `maxRows` rows (the first in order) if given.
+    Result<std::vector<MetricsRecord>> metrics(const MetricsSelection &selection, const std::string &version,
+                                               std::optional<std::size_t> maxRows = std::nullopt) const;
 
     // Every row of job@version as JSON, one call per row, in key order (fraud:
     // cards by id, then merchants by id; metrics: by window, category, country).

@@ -49,7 +49,9 @@ int ApiError::httpStatus() const
 
 std::string ApiError::toJson() const
 {
-    return nlohmann::json{{"code", code}, {"message", message}}.dump();
+    // A message may quote client input (a path, a parameter): invalid UTF-8 is replaced, never thrown on.
+    return nlohmann::json{{"code", code}, {"message", message}}.dump(-1, ' ', false,
+                                                                     nlohmann::json::error_handler_t::replace);
 }
 
 ApiError ApiError::fromStatus(const Status &status)

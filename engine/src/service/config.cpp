@@ -150,8 +150,14 @@ Status ServiceConfig::validate() const
         return Status::invalidArgument("listen port " + std::to_string(listenPort) + " is out of range");
     if (tlsCert.empty() != tlsKey.empty())
         return Status::invalidArgument("TLS needs both a certificate and a key (tls_cert, tls_key)");
-    if (httpThreads < 4)
-        return Status::invalidArgument("http_threads must be at least 4");
+    if (httpThreads < 4 || httpThreads > 1024)
+        return Status::invalidArgument("http_threads must be in [4, 1024]");
+    constexpr std::chrono::milliseconds kHour{3'600'000};
+    if (checkpointInterval > kHour || streamInterval > kHour || readTimeout > kHour || writeTimeout > kHour)
+        return Status::invalidArgument(
+            "checkpoint_interval_ms, stream_interval_ms and the timeouts must be at most one hour");
+    if (maxBodyBytes > 64 * 1024 * 1024)
+        return Status::invalidArgument("max_body_bytes must be at most 64 MiB");
     if (!(demoRate >= 0) || demoRate > 10'000'000)
         return Status::invalidArgument("the demo rate must be in [0, 10000000] events/s");
     return Status::ok();

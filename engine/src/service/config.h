@@ -7,7 +7,7 @@
 //   data_dir = "/var/lib/kappa"         # log, catalog, state, views
 //   listen = "127.0.0.1:8470"           # host:port; port 0 picks a free one
 //   jobs = "all"                        # or "user_features@v1,fraud@v1" or an array of names
-//   checkpoint_interval_ms = 5000
+//   checkpoint_interval_ms = 5000       # intervals and timeouts: at most one hour
 //   token_file = "/etc/kappa/tokens.json"   # default <data_dir>/tokens.json
 //   tls_cert = "/etc/kappa/cert.pem"    # both or neither
 //   tls_key = "/etc/kappa/key.pem"
@@ -17,7 +17,7 @@
 //   max_body_bytes = 65536
 //   read_timeout_ms = 5000              # a client slower than this is disconnected
 //   write_timeout_ms = 5000
-//   http_threads = 32                   # each SSE client holds one
+//   http_threads = 32                   # 4..1024; each open connection holds one (idle ones close after 2 s)
 //   [demo]
 //   enabled = false
 //   rate = 20000                        # events/s of the live sample producer

@@ -5,6 +5,8 @@
 
 #include <httplib.h>
 
+#include <thread>
+
 #include <sys/socket.h>
 
 namespace kappa::service {
@@ -45,9 +47,11 @@ void configureLimits(httplib::Server &server, const ServiceConfig &config)
     const auto [writeSec, writeUsec] = toTimeval(config.writeTimeout);
     server.set_read_timeout(readSec, readUsec);
     server.set_write_timeout(writeSec, writeUsec);
-    server.set_keep_alive_timeout(std::max<time_t>(1, readSec));
+    // Each open connection holds one of the pool's threads: an idle keep-alive
+    // connection is closed after 2 s so that idle clients cannot hold them all.
+    server.set_keep_alive_timeout(2);
     // httplib's default of 5 requests per connection would defeat keep-alive for API clients.
-    server.set_keep_alive_max_count(100'000);
+    server.set_keep_alive_max_count(10'000);
     server.set_payload_max_length(config.maxBodyBytes);
     // Responses are written in pieces (headers, body): without TCP_NODELAY,
     // Nagle's algorithm and the client's delayed ACK add ~40 ms to each one.
@@ -100,6 +104,17 @@ Result<int> HttpApi::bind()
 void HttpApi::run()
 {
     m_impl->server->listen_after_bind();
+}
+
+bool HttpApi::waitUntilRunning(std::chrono::milliseconds timeout) const
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!m_impl->server->is_running()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
 }
 
 void HttpApi::stop()

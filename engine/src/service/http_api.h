@@ -9,6 +9,7 @@
 
 #include "service/service.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,8 @@ public:
     Result<int> bind();
     // Serves until stop(); returns once the server has stopped.
     void run();
+    // Waits until run() accepts connections (stop() before that would be lost); false after `timeout`.
+    bool waitUntilRunning(std::chrono::milliseconds timeout) const;
     void stop();
 
 private:

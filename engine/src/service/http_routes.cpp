@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace kappa::service {
 
@@ -167,8 +169,10 @@ std::optional<TokenIdentity> HttpRoutes::identify(const httplib::Request &reques
         return TokenIdentity{"", Role::Viewer};
     const std::string header = request.get_header_value("Authorization");
     if (header.empty()) {
+        // A reverse proxy on this host makes every client look local: a forwarded request is never anonymous.
+        const bool forwarded = request.has_header("Forwarded") || request.has_header("X-Forwarded-For");
         if (m_service.config().anonymousLoopbackViewer && *route.needs == Role::Viewer
-            && isLoopback(request.remote_addr))
+            && isLoopback(request.remote_addr) && !forwarded)
             return TokenIdentity{"anonymous", Role::Viewer};
         response.set_header("WWW-Authenticate", "Bearer realm=\"kappad\"");
         sendError(response, ApiError::unauthenticated(
@@ -221,6 +225,16 @@ void HttpRoutes::onError(const httplib::Request &request, httplib::Response &res
 {
     if (!response.body.empty())
         return; // a handler's own error
+    // httplib calls this outside its own exception handling: nothing may escape.
+    try {
+        describeError(request, response);
+    } catch (const std::exception &) {
+        response.set_content(R"({"code":"Internal","message":"the request failed"})", kJson);
+    }
+}
+
+void HttpRoutes::describeError(const httplib::Request &request, httplib::Response &response) const
+{
     switch (response.status) {
     case 404:
         sendError(response, ApiError::notFound("no endpoint " + request.path + " (see the OpenAPI document)"));
@@ -248,6 +262,8 @@ void HttpRoutes::addServiceRoutes()
     add("GET", "/readyz", std::nullopt, [this](const auto &, httplib::Response &res, const auto &) {
         if (!m_service.ready())
             return sendError(res, {"Unavailable", "kappad is starting or stopping"});
+        if (const Status health = m_service.health(); !health.isOk())
+            return sendError(res, {"Unavailable", "the engine has failed: " + health.message()});
         sendJson(res, {{"status", "ready"}});
     });
     add("GET", "/metrics", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
@@ -269,7 +285,9 @@ void HttpRoutes::addServiceRoutes()
     add("GET", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/history)", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
             const std::int64_t to = integerParam(req, "to_ms").value_or(Clock::system().now().value());
-            const std::int64_t from = integerParam(req, "from_ms").value_or(to - kDefaultHistoryMs);
+            const std::int64_t earliest = std::numeric_limits<std::int64_t>::min() + kDefaultHistoryMs;
+            const std::int64_t from = integerParam(req, "from_ms")
+                                          .value_or(std::max(to, earliest) - kDefaultHistoryMs);
             const std::string series = stringParam(req, "series").value_or("lag_records");
             sendJson(res, valueOr(m_service.history(req.matches[1], req.matches[2], series, from, to)));
         });

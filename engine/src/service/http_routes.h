@@ -44,6 +44,7 @@ private:
     std::optional<TokenIdentity> identify(const httplib::Request &request, const Route &route,
                                           httplib::Response &response) const;
     void onError(const httplib::Request &request, httplib::Response &response) const;
+    void describeError(const httplib::Request &request, httplib::Response &response) const;
 
     void addServiceRoutes();
     void addViewRoutes();

@@ -25,14 +25,15 @@ std::string formatEvent(const StreamEvent &event)
 std::uint64_t startCursor(const httplib::Request &request, const EventJournal &journal)
 {
     const std::string lastEventId = request.get_header_value("Last-Event-ID");
+    const std::uint64_t last = journal.lastId();
     std::uint64_t id = 0;
     if (!lastEventId.empty()) {
         const auto [end, error] = std::from_chars(lastEventId.data(), lastEventId.data() + lastEventId.size(),
                                                   id);
-        if (error == std::errc() && end == lastEventId.data() + lastEventId.size())
+        // An id beyond the journal comes from before a restart (ids start again at 1): start afresh.
+        if (error == std::errc() && end == lastEventId.data() + lastEventId.size() && id <= last)
             return id;
     }
-    const std::uint64_t last = journal.lastId();
     return last > 0 ? last - 1 : 0;
 }
 

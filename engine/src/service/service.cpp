@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -42,6 +43,28 @@ Status ensureDemoToken(TokenStore &tokens, const std::string &dataDir, const std
     return Status::ok();
 }
 
+std::vector<std::string> changedSettingsNeedingRestart(const ServiceConfig &running,
+                                                       const ServiceConfig &fresh)
+{
+    std::vector<std::string> changed;
+    const auto check = [&](bool differs, const char *name) {
+        if (differs)
+            changed.emplace_back(name);
+    };
+    check(running.dataDir != fresh.dataDir, "data_dir");
+    check(running.listenHost != fresh.listenHost || running.listenPort != fresh.listenPort, "listen");
+    check(running.jobs != fresh.jobs, "jobs");
+    check(running.checkpointInterval != fresh.checkpointInterval, "checkpoint_interval_ms");
+    check(running.effectiveTokenFile() != fresh.effectiveTokenFile(), "token_file");
+    check(running.tlsCert != fresh.tlsCert || running.tlsKey != fresh.tlsKey, "tls_cert/tls_key");
+    check(running.anonymousLoopbackViewer != fresh.anonymousLoopbackViewer, "anonymous_loopback_viewer");
+    check(running.maxBodyBytes != fresh.maxBodyBytes, "max_body_bytes");
+    check(running.readTimeout != fresh.readTimeout || running.writeTimeout != fresh.writeTimeout, "timeouts");
+    check(running.httpThreads != fresh.httpThreads, "http_threads");
+    check(running.demo != fresh.demo, "demo.enabled");
+    return changed;
+}
+
 } // namespace
 
 nlohmann::json ViewFreshness::toJson() const
@@ -53,6 +76,7 @@ Service::Service(ServiceConfig config, Logger &logger)
     : m_config(std::move(config))
     , m_logger(logger)
     , m_streamIntervalMs(m_config.streamInterval.count())
+    , m_configuredDemoRate(m_config.demoRate)
 {}
 
 Service::~Service()
@@ -157,11 +181,17 @@ Status Service::stop()
 Status Service::reload(const ServiceConfig &fresh)
 {
     KAPPA_RETURN_IF_ERROR(fresh.validate());
+    // Said out loud, so that nobody believes a change is in effect that is not.
+    const std::vector<std::string> ignored = changedSettingsNeedingRestart(m_config, fresh);
+    if (!ignored.empty())
+        m_logger.warn("these settings change only with a restart", {{"settings", ignored}});
     KAPPA_RETURN_IF_ERROR(m_tokens->reload());
     m_logger.setLevel(fresh.logLevel);
     m_streamIntervalMs.store(fresh.streamInterval.count(), std::memory_order_relaxed);
-    if (m_producer && fresh.demoRate != m_producer->rate())
+    // Only a changed configured rate applies: a rate set through the API survives a reload.
+    if (m_producer && fresh.demoRate != m_configuredDemoRate)
         KAPPA_RETURN_IF_ERROR(setDemoRate(fresh.demoRate, "SIGHUP"));
+    m_configuredDemoRate = fresh.demoRate;
     publishLifecycle("reloaded", nlohmann::json::object());
     return Status::ok();
 }
@@ -195,7 +225,7 @@ void Service::publishLifecycle(const std::string &what, nlohmann::json fields)
 {
     fields["event"] = what;
     fields["ts_ms"] = Clock::system().now().value();
-    m_journal.publish("lifecycle", fields.dump());
+    m_journal.publish("lifecycle", fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void Service::publishLoop()
@@ -210,7 +240,8 @@ void Service::publishLoop()
         if (m_stopping)
             break;
         lock.unlock();
-        m_journal.publish("metrics", metricsSnapshot().dump());
+        m_journal.publish("metrics",
+                          metricsSnapshot().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         if (Status health = m_engine->health(); !health.isOk() && !engineFailureLogged) {
             engineFailureLogged = true;
             m_logger.error("engine failed", {{"error", health.toString()}});

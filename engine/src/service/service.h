@@ -70,7 +70,9 @@ public:
     // Stops the producer, then the engine with its final checkpoints.
     Status stop();
     // SIGHUP: re-reads the token file and applies the reloadable settings of
-    // `fresh` (log level, demo rate, stream interval). Errors leave the old ones.
+    // `fresh` (log level, demo rate if its configured value changed, stream
+    // interval); logs a warning naming changed settings that need a restart.
+    // Errors leave the old settings. From one thread at a time.
     Status reload(const ServiceConfig &fresh);
 
     const ServiceConfig &config() const { return m_config; }
@@ -123,6 +125,7 @@ private:
     std::unique_ptr<TokenStore> m_tokens;
     EventJournal m_journal;
     std::atomic<std::int64_t> m_streamIntervalMs;
+    double m_configuredDemoRate; // by the config at start or the last reload (reload's thread only)
     std::atomic<bool> m_ready{false};
     std::atomic<std::uint64_t> m_requests{0};
 

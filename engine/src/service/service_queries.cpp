@@ -21,6 +21,8 @@ namespace {
 const char *const kKnownJobs[] = {"user_features", "fraud", "business_metrics"};
 // How old the freshness a view answer reports, and the alias it read through, may be.
 constexpr std::int64_t kServingTtlMs = 100;
+// The largest metrics answer: a day of one-minute windows for ~100 categories fits; a month does not.
+constexpr std::size_t kMaxMetricsRows = 200'000;
 
 double millis(std::int64_t micros)
 {
@@ -296,7 +298,13 @@ Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
     selection.fromMs = fromMs;
     selection.toMs = toMs;
     selection.categoryId = category;
-    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::MetricsRecord> records, reader.metrics(selection, resolved));
+    // One row more than the limit tells that the answer would be too large.
+    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::MetricsRecord> records,
+                           reader.metrics(selection, resolved, kMaxMetricsRows + 1));
+    if (records.size() > kMaxMetricsRows)
+        return Status::resourceExhausted(
+            "more than " + std::to_string(kMaxMetricsRows)
+            + " metrics rows in the range: narrow from_ms..to_ms or pick a category");
     std::string rows = "[";
     for (const jobs::MetricsRecord &record : records)
         rows += (rows.size() > 1 ? "," : "") + record.toJson();

@@ -153,7 +153,8 @@ Status MetricsView::sync()
     return Status::ok();
 }
 
-Result<std::vector<MetricsRow>> MetricsView::query(const MetricsQuery &q) const
+Result<std::vector<MetricsRow>> MetricsView::query(const MetricsQuery &q,
+                                                   std::optional<std::size_t> maxRows) const
 {
     std::lock_guard lock(m_mutex);
     KAPPA_ASSIGN_OR_RETURN(Statement stmt,
@@ -172,7 +173,7 @@ Result<std::vector<MetricsRow>> MetricsView::query(const MetricsQuery &q) const
     std::vector<MetricsRow> rows;
     while (true) {
         KAPPA_ASSIGN_OR_RETURN(const bool more, stmt.step());
-        if (!more)
+        if (!more || (maxRows && rows.size() >= *maxRows))
             return rows;
         MetricsRow row;
         row.windowStartMs = stmt.columnInt(0);

@@ -106,7 +106,9 @@ public:
     // state on disk is unknown and no checkpoint may rely on it.
     Status sync();
     // Rows ordered by window_start_ms, category_id, country.
-    Result<std::vector<MetricsRow>> query(const MetricsQuery &query) const;
+    // At most `maxRows` rows (the first ones in order) if given.
+    Result<std::vector<MetricsRow>> query(const MetricsQuery &query,
+                                          std::optional<std::size_t> maxRows = std::nullopt) const;
     Result<std::int64_t> rowCount() const;
 
 private:
