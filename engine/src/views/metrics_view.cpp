@@ -74,6 +74,11 @@ Result<std::unique_ptr<MetricsView>> MetricsView::open(const std::string &path)
     // Derived data: after a crash the job replays from its checkpoint, so the
     // view needs consistency (WAL gives it) but not durability of each commit.
     KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA synchronous=NORMAL"));
+    // sync() checkpoints the WAL at every runtime checkpoint; SQLite's own
+    // automatic checkpoint (every 1000 pages by default) would also run inside
+    // write() on a task's thread, with an fsync, many times in between.
+    // Measured with bench_engine: business_metrics alone ~7% faster.
+    KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA wal_autocheckpoint=16384"));
     KAPPA_RETURN_IF_ERROR(db->exec(kSchema).withContext("creating metrics view " + path));
     return std::unique_ptr<MetricsView>(new MetricsView(std::move(db), false));
 }
