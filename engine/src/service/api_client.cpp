@@ -160,7 +160,7 @@ StatusCode kappaCodeOfApiError(std::string_view code, int httpStatus)
             return engineCode;
     if (code == "Unauthenticated")
         return StatusCode::InvalidArgument;
-    if (code == "PermissionDenied" || code == "NotImplemented")
+    if (code == "PermissionDenied")
         return StatusCode::FailedPrecondition;
     if (code == "RequestTimeout")
         return StatusCode::Unavailable;

@@ -68,9 +68,8 @@ private:
 // caller passed is wrong or missing; fix the command line), PermissionDenied
 // -> FailedPrecondition (the token is valid but its role does not allow the
 // call), RequestTimeout -> Unavailable, PayloadTooLarge -> ResourceExhausted,
-// MethodNotAllowed -> Internal (a client bug), NotImplemented ->
-// FailedPrecondition (this kappad is older than the client). Unknown codes
-// fall back to the HTTP status (4xx InvalidArgument, 404 NotFound, 5xx Internal,
+// MethodNotAllowed -> Internal (a client bug). Unknown codes (a newer
+// kappad's) fall back to the HTTP status (4xx InvalidArgument, 404 NotFound, 5xx Internal,
 // 503 Unavailable, ...).
 StatusCode kappaCodeOfApiError(std::string_view code, int httpStatus);
 

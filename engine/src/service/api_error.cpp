@@ -8,7 +8,7 @@ namespace kappa::service {
 
 namespace {
 
-constexpr std::array<ApiErrorCode, 16> kCodes = {{
+constexpr std::array<ApiErrorCode, 15> kCodes = {{
     {"InvalidArgument", 400},
     {"OutOfRange", 400},
     {"Unauthenticated", 401},
@@ -24,7 +24,6 @@ constexpr std::array<ApiErrorCode, 16> kCodes = {{
     {"Corruption", 500},
     {"Internal", 500},
     {"Unavailable", 503},
-    {"NotImplemented", 501},
 }};
 
 } // namespace
