@@ -27,14 +27,6 @@ constexpr int kMaxAttemptsPerRound = 300;
 const QStringList kJobs{"user_features", "fraud", "business_metrics"};
 const QStringList kRunArgs{"run", "--until-caught-up", "--json", "--checkpoint-interval-ms", "200"};
 
-QList<QByteArray> lines(const QByteArray &text)
-{
-    QList<QByteArray> out = text.split('\n');
-    if (!out.isEmpty() && out.last().isEmpty())
-        out.removeLast();
-    return out;
-}
-
 QMap<QString, QByteArray> dumpAll(const QString &dir)
 {
     QMap<QString, QByteArray> dumps;
@@ -45,21 +37,6 @@ QMap<QString, QByteArray> dumpAll(const QString &dir)
         dumps[job] = dump.out;
     }
     return dumps;
-}
-
-// Empty if equal, else the first line that differs.
-QString firstDifference(const QByteArray &expected, const QByteArray &actual)
-{
-    if (expected == actual)
-        return {};
-    const QList<QByteArray> a = lines(expected);
-    const QList<QByteArray> b = lines(actual);
-    for (qsizetype i = 0; i < std::min(a.size(), b.size()); ++i)
-        if (a[i] != b[i])
-            return QStringLiteral("line %1:\n  expected %2\n  actual   %3")
-                .arg(i + 1)
-                .arg(QString::fromUtf8(a[i]), QString::fromUtf8(b[i]));
-    return QStringLiteral("%1 lines expected, %2 found").arg(a.size()).arg(b.size());
 }
 
 // The `count` rows of a dump with the largest `field` (entities that change all through the log).

@@ -2,6 +2,7 @@
 // and get answered by the server, and the documented exit code and a clear
 // message for each way it can go wrong (unknown user, bad URL, nothing
 // listening, a token kappad rejects, --url missing or misapplied).
+#include "kappactl_process.h"
 #include "kappad_process.h"
 
 #include <QDateTime>
@@ -16,12 +17,7 @@
 
 namespace {
 
-struct CtlRun
-{
-    int exitCode = -1; // -1: crashed
-    QByteArray out;
-    QByteArray err;
-};
+using CtlRun = Run;
 
 // `kappactl args...` with KAPPA_TOKEN removed from the environment unless `token` is given.
 CtlRun kappactl(const QStringList &args, const QString &token = {})
@@ -37,22 +33,6 @@ CtlRun kappactl(const QStringList &args, const QString &token = {})
         qFatal("kappactl did not finish");
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
-QJsonObject parseObject(const QByteArray &json)
-{
-    const QJsonDocument document = QJsonDocument::fromJson(json);
-    if (!document.isObject())
-        qWarning("not a JSON object: %s", json.left(300).constData());
-    return document.object();
-}
-
-QList<QByteArray> lines(const QByteArray &text)
-{
-    QList<QByteArray> out = text.split('\n');
-    if (!out.isEmpty() && out.last().isEmpty())
-        out.removeLast();
-    return out;
 }
 
 bool writeFile(const QString &path, const QByteArray &content)

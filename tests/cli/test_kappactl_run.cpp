@@ -21,23 +21,6 @@ namespace {
 constexpr qint64 kEvents = 200'000;
 const QStringList kJobs{"user_features", "fraud", "business_metrics"};
 
-QJsonObject parseObject(const QByteArray &json)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        qWarning("not a JSON object (%s): %s", qPrintable(error.errorString()), json.left(300).constData());
-    return document.object();
-}
-
-QList<QByteArray> lines(const QByteArray &text)
-{
-    QList<QByteArray> out = text.split('\n');
-    if (!out.isEmpty() && out.last().isEmpty())
-        out.removeLast();
-    return out;
-}
-
 QSet<QString> keysOf(const QJsonObject &object)
 {
     const QStringList keys = object.keys();
@@ -79,21 +62,6 @@ QByteArray dumpView(const QString &dir, const QString &job, const QString &versi
     if (dump.exitCode != 0)
         qWarning("views dump %s failed: %s", qPrintable(job), dump.err.constData());
     return dump.out;
-}
-
-// Empty if equal, else the first line that differs (QCOMPARE on megabytes prints nothing useful).
-QString firstDifference(const QByteArray &expected, const QByteArray &actual)
-{
-    if (expected == actual)
-        return {};
-    const QList<QByteArray> a = lines(expected);
-    const QList<QByteArray> b = lines(actual);
-    for (qsizetype i = 0; i < std::min(a.size(), b.size()); ++i)
-        if (a[i] != b[i])
-            return QStringLiteral("line %1:\n  expected %2\n  actual   %3")
-                .arg(i + 1)
-                .arg(QString::fromUtf8(a[i]), QString::fromUtf8(b[i]));
-    return QStringLiteral("%1 lines expected, %2 found").arg(a.size()).arg(b.size());
 }
 
 // True once `pid` holds the flock on `path` (read from /proc/locks, so the

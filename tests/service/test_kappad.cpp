@@ -2,6 +2,7 @@
 // endpoint over real HTTP, tokens and roles, bad input of each kind, the SSE
 // stream with reconnects, the Prometheus exposition (promtool), slow clients,
 // and SIGTERM under load followed by a restart.
+#include "kappactl_process.h"
 #include "kappad_process.h"
 
 #include <QDir>
@@ -24,25 +25,9 @@ using nlohmann::json;
 
 namespace {
 
-struct Kappactl
-{
-    int exitCode = -1;
-    QByteArray out;
-};
-
-Kappactl kappactl(const QString &dataDir, const QStringList &args)
-{
-    QProcess process;
-    process.start(QStringLiteral(KAPPACTL_PATH), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
-    if (!process.waitForFinished(300'000))
-        qFatal("kappactl did not finish");
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput()};
-}
-
 QString addToken(const QString &dataDir, const QString &name, const QString &role)
 {
-    const Kappactl run = kappactl(dataDir, {"token", "add", name, "--role", role});
+    const Run run = kappactl(dataDir, {"token", "add", name, "--role", role});
     return run.exitCode == 0 ? QString::fromUtf8(run.out).trimmed() : QString();
 }
 
@@ -128,7 +113,7 @@ QByteArray dumpViews(const QString &dataDir)
 {
     QByteArray all;
     for (const char *job : {"user_features", "fraud", "business_metrics"}) {
-        const Kappactl dump = kappactl(dataDir, {"views", "dump", job, "--format", "jsonl"});
+        const Run dump = kappactl(dataDir, {"views", "dump", job, "--format", "jsonl"});
         if (dump.exitCode != 0)
             return "dump of " + QByteArray(job) + " failed";
         all += dump.out;
