@@ -245,8 +245,18 @@ Status Engine::health() const
 
 std::vector<JobReport> Engine::report() const
 {
+    return figures().reports;
+}
+
+std::vector<TaskFigures> Engine::taskFigures() const
+{
+    return labelled(m_runtime->metrics());
+}
+
+Engine::Figures Engine::figures() const
+{
     const std::vector<runtime::TaskMetricsSnapshot> tasks = m_runtime->metrics();
-    std::vector<JobReport> reports;
+    Figures out;
     for (const auto &job : m_jobs) {
         const pipelines::JobSpec &spec = job->definition.spec;
         const int viewStage = spec.job == "fraud" ? pipelines::kFraudCardStage : 0;
@@ -257,14 +267,14 @@ std::vector<JobReport> Engine::report() const
             report.stateBytes = size->bytes();
             report.stateKeys = size->estimatedKeys;
         }
-        reports.push_back(std::move(report));
+        out.reports.push_back(std::move(report));
     }
-    return reports;
+    out.tasks = labelled(tasks);
+    return out;
 }
 
-std::vector<TaskFigures> Engine::taskFigures() const
+std::vector<TaskFigures> Engine::labelled(std::vector<runtime::TaskMetricsSnapshot> tasks) const
 {
-    std::vector<runtime::TaskMetricsSnapshot> tasks = m_runtime->metrics();
     std::vector<TaskFigures> figures;
     figures.reserve(tasks.size());
     for (const auto &job : m_jobs) {

@@ -90,6 +90,13 @@ public:
     std::vector<JobReport> report() const;
     // Every task's current figures, job versions in the order given to open().
     std::vector<TaskFigures> taskFigures() const;
+    // Both from one snapshot of the tasks (each snapshot copies every task's histograms).
+    struct Figures
+    {
+        std::vector<TaskFigures> tasks;
+        std::vector<JobReport> reports;
+    };
+    Figures figures() const;
     // The sampled history of every task's figures (the runtime's ring buffers).
     const runtime::MetricsHistory &history() const;
     // The job versions running, in the order given to open().
@@ -106,6 +113,8 @@ private:
     Status addJob(JobDefinition definition);
     Status registerVersion(const JobDefinition &definition);
     const RunningJob *find(const std::string &job, const std::string &version) const;
+    // The runtime's snapshots (in task order) with their job version and stage.
+    std::vector<TaskFigures> labelled(std::vector<runtime::TaskMetricsSnapshot> tasks) const;
 
     EventLog &m_log;
     Catalog &m_catalog;

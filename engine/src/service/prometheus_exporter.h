@@ -16,7 +16,7 @@
 // from any thread.
 #pragma once
 
-#include "runtime/task_metrics.h"
+#include "jobs/engine.h"
 
 #include <cstdint>
 #include <span>
@@ -24,16 +24,8 @@
 
 namespace kappa::service {
 
-// One task of one job version, as the service names it.
-struct ExportedTask
-{
-    std::string job;     // "fraud"
-    std::string version; // "v1"
-    // "source" for stage-0 tasks reading the events topic, else the stage
-    // name, e.g. "by-merchant", "by-card".
-    std::string stage;
-    runtime::TaskMetricsSnapshot metrics; // its partition is metrics.partition
-};
+// One task of one job version with its job, version and stage, as the engine reports it.
+using ExportedTask = jobs::TaskFigures;
 
 // One deployed job version.
 struct ExportedJob

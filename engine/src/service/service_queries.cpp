@@ -195,8 +195,7 @@ nlohmann::json Service::status() const
 
 Result<nlohmann::json> Service::jobs() const
 {
-    const std::vector<jobs::JobReport> reports = m_engine->report();
-    const std::vector<jobs::TaskFigures> tasks = m_engine->taskFigures();
+    const auto [tasks, reports] = m_engine->figures();
     nlohmann::json out = nlohmann::json::array();
     for (const char *job : kKnownJobs) {
         KAPPA_ASSIGN_OR_RETURN(std::vector<JobVersionInfo> versions, m_catalog->jobVersions(job));
@@ -314,9 +313,9 @@ Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
 
 nlohmann::json Service::metricsSnapshot() const
 {
-    const std::vector<jobs::TaskFigures> tasks = m_engine->taskFigures();
+    const auto [tasks, reports] = m_engine->figures();
     nlohmann::json versions = nlohmann::json::array();
-    for (const jobs::JobReport &r : m_engine->report()) {
+    for (const jobs::JobReport &r : reports) {
         const auto [input, processing] = sourceRates(tasks, r.job, r.version);
         nlohmann::json figures = reportJson(r, input, processing);
         figures["job"] = r.job;
@@ -336,11 +335,9 @@ nlohmann::json Service::metricsSnapshot() const
 
 std::string Service::prometheus() const
 {
-    std::vector<ExportedTask> tasks;
-    for (jobs::TaskFigures &t : m_engine->taskFigures())
-        tasks.push_back({t.job, t.version, t.stage, std::move(t.metrics)});
+    const auto [tasks, reports] = m_engine->figures();
     std::vector<ExportedJob> versions;
-    for (const jobs::JobReport &r : m_engine->report()) {
+    for (const jobs::JobReport &r : reports) {
         ExportedJob job;
         job.job = r.job;
         job.version = r.version;
