@@ -8,6 +8,12 @@ namespace kappa::service {
 
 namespace {
 
+struct ApiErrorCode
+{
+    std::string_view code;
+    int httpStatus;
+};
+
 constexpr std::array<ApiErrorCode, 15> kCodes = {{
     {"InvalidArgument", 400},
     {"OutOfRange", 400},
@@ -28,22 +34,12 @@ constexpr std::array<ApiErrorCode, 15> kCodes = {{
 
 } // namespace
 
-std::span<const ApiErrorCode> apiErrorCodes()
-{
-    return kCodes;
-}
-
-int httpStatusOfCode(std::string_view code)
+int ApiError::httpStatus() const
 {
     for (const ApiErrorCode &known : kCodes)
         if (known.code == code)
             return known.httpStatus;
     return 500;
-}
-
-int ApiError::httpStatus() const
-{
-    return httpStatusOfCode(code);
 }
 
 std::string ApiError::toJson() const

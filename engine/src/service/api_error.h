@@ -8,7 +8,6 @@
 
 #include "kappa/status.h"
 
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,6 +18,7 @@ struct ApiError
     std::string code; // e.g. "NotFound"
     std::string message;
 
+    // The fixed HTTP status of the code; 500 for a code this build does not know.
     int httpStatus() const;
     std::string toJson() const;
 
@@ -28,15 +28,5 @@ struct ApiError
     static ApiError invalidArgument(std::string message) { return {"InvalidArgument", std::move(message)}; }
     static ApiError notFound(std::string message) { return {"NotFound", std::move(message)}; }
 };
-
-// The HTTP status of a code; 500 for a code this build does not know.
-int httpStatusOfCode(std::string_view code);
-// Every code with its status, in a fixed order (for the OpenAPI document's test).
-struct ApiErrorCode
-{
-    std::string_view code;
-    int httpStatus;
-};
-std::span<const ApiErrorCode> apiErrorCodes();
 
 } // namespace kappa::service
