@@ -1,7 +1,7 @@
 // Catalog: the control plane's durable state in one SQLite database: the
-// schema registry, job versions with their lifecycle states, and the serving
-// alias of each job. Replays, validation reports, switches and the audit log
-// will join it as further migrations.
+// schema registry, job versions with their lifecycle states, the serving
+// alias of each job, replays, validation reports, switch requests and the
+// append-only, hash-chained audit log.
 //
 // Contracts:
 // - open() creates the file if missing and applies every pending migration,
@@ -11,6 +11,9 @@
 // - Every acknowledged change is durable (WAL journal, synchronous=FULL).
 // - Several processes may open the same catalog; writers wait up to the busy
 //   timeout for each other and then fail with Unavailable.
+// - Every change of a version's state, of an alias, of a replay, and every
+//   validation and switch request is audited in the same transaction as the
+//   change itself: an acknowledged change always has its audit entry.
 // - Threading: a Catalog and its SchemaRegistry are thread-safe.
 #pragma once
 
@@ -53,6 +56,81 @@ struct AliasChange
     std::string actor;
 };
 
+// One entry of the audit log. Entries are never updated or deleted (the
+// database refuses to); each one's hash covers its fields and the previous
+// entry's hash, so an edited or removed entry breaks the chain.
+struct AuditEntry
+{
+    std::int64_t seq = 0; // 1, 2, ... without gaps
+    WallTime at;
+    std::string actor;
+    std::string action;  // e.g. "replay.start", "version.state", "alias.switch"
+    std::string subject; // e.g. "user_features@v2", "replay 3"
+    std::string detail;  // human-readable
+    std::string prevHash; // "" for the first entry
+    std::string hash;     // SHA-256, 64 hex digits
+};
+
+struct AuditVerification
+{
+    std::int64_t entries = 0;
+    std::optional<std::int64_t> firstBadSeq; // none: the chain verifies
+    std::string problem;                     // why that entry fails
+};
+
+// A replay (or a rebuild of a lost view): a job version reading the log from
+// a start position at a throttled rate beside the live version.
+struct ReplayRecord
+{
+    std::int64_t id = 0;
+    std::string job;
+    std::string version;
+    std::string kind = "replay";           // "replay", or "rebuild" of an existing version's views
+    std::string from = "earliest";         // as requested: earliest, an offset, a timestamp, a duration
+    std::vector<std::int64_t> startOffsets; // per source partition, resolved at launch
+    double rateMultiple = 5.0;             // k: rate = k x live ingest
+    double maxRate = 0;                    // events/s cap; 0: none
+    double minRate = 0;                    // events/s floor
+    bool paused = false;
+    std::string state = "running"; // running, caught_up, cancelled, failed, finished
+    std::string reason;            // of the last change
+    WallTime createdAt;
+    std::string createdBy;
+    WallTime updatedAt;
+};
+
+// A stored validation of a candidate version against the live one.
+struct ValidationRecord
+{
+    std::int64_t id = 0;
+    std::string job;
+    std::string candidate;
+    std::string baseline;
+    bool passed = false;
+    std::string reportJson;
+    WallTime createdAt;
+    std::string createdBy;
+};
+
+// A request to switch a job's alias to a candidate, and its decision.
+struct SwitchRequest
+{
+    std::int64_t id = 0;
+    std::string job;
+    std::string fromVersion;
+    std::string toVersion;
+    std::int64_t validationId = 0; // 0: an admin override
+    std::string overrideReason;
+    std::string candidateFingerprint; // the candidate as validated; a change voids the request
+    std::string requestedBy;
+    WallTime requestedAt;
+    WallTime expiresAt;
+    std::string state = "pending"; // pending, switched, rejected, expired, void
+    std::string decidedBy;
+    WallTime decidedAt;
+    std::string reason;
+};
+
 class Catalog
 {
 public:
@@ -86,6 +164,44 @@ public:
     Result<std::optional<std::string>> alias(const std::string &job) const;
     // Every alias change of `job`, oldest first.
     Result<std::vector<AliasChange>> aliasHistory(const std::string &job) const;
+
+    // Replays --------------------------------------------------------------
+    // Stores a new replay (id, times set here); audited as "replay.start".
+    Result<std::int64_t> addReplay(ReplayRecord record);
+    Result<ReplayRecord> replay(std::int64_t id) const;
+    // Every replay, newest first.
+    Result<std::vector<ReplayRecord>> replays() const;
+    // Stores the replay's mutable fields (rates, paused, state, reason) and
+    // audits `action` (e.g. "replay.rate", "replay.pause") with `detail`.
+    Status updateReplay(const ReplayRecord &record, const std::string &actor, const std::string &action,
+                        const std::string &detail);
+
+    // Validations and switches ---------------------------------------------
+    Result<std::int64_t> addValidation(ValidationRecord record);
+    Result<ValidationRecord> validation(std::int64_t id) const;
+    // Of one job (of all if empty), newest first; reports left out when !withReports.
+    Result<std::vector<ValidationRecord>> validations(const std::string &job, bool withReports) const;
+    Result<std::int64_t> addSwitchRequest(SwitchRequest request);
+    Result<SwitchRequest> switchRequest(std::int64_t id) const;
+    Result<std::vector<SwitchRequest>> switchRequests(const std::string &job) const;
+    // Closes a pending request without switching (rejected, expired, void).
+    Status closeSwitchRequest(std::int64_t id, const std::string &state, const std::string &actor,
+                              const std::string &reason);
+    // In one transaction: the job's alias moves to `toVersion`, which becomes
+    // live; the version it leaves becomes `validated` (warm, eligible for a
+    // rollback); the request (if any) is marked switched; the audit log gets
+    // `action` ("alias.switch" or "alias.rollback"). FailedPrecondition if
+    // the request is no longer pending or a version is in a final state.
+    Status switchAlias(const std::string &job, const std::string &toVersion, std::int64_t requestId,
+                       const std::string &actor, const std::string &action, const std::string &reason);
+
+    // Audit ------------------------------------------------------------------
+    Status appendAudit(const std::string &actor, const std::string &action, const std::string &subject,
+                       const std::string &detail);
+    // Entries with seq > afterSeq, oldest first, at most `limit`.
+    Result<std::vector<AuditEntry>> audit(std::int64_t afterSeq, std::size_t limit) const;
+    // Re-computes the chain from the first entry.
+    Result<AuditVerification> verifyAudit() const;
 
     const std::string &path() const;
     // The catalog's schema version: the number of migrations applied.

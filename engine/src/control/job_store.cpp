@@ -1,7 +1,9 @@
 #include "control/job_store.h"
 
+#include "control/audit_log.h"
+#include "control/catalog_time.h"
+
 #include <array>
-#include <chrono>
 
 namespace kappa {
 namespace {
@@ -28,13 +30,6 @@ std::optional<VersionState> parseVersionState(std::string_view name)
 
 namespace control {
 namespace {
-
-// Control-plane bookkeeping is stamped with wall time; no job output reads it.
-std::int64_t nowMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 bool isFinal(VersionState state)
 {
@@ -96,11 +91,13 @@ Status JobStore::addVersion(const JobVersionInfo &info)
         KAPPA_RETURN_IF_ERROR(insert.bind(2, info.version));
         KAPPA_RETURN_IF_ERROR(insert.bind(3, info.specJson));
         KAPPA_RETURN_IF_ERROR(insert.bind(4, versionStateName(info.state)));
-        KAPPA_RETURN_IF_ERROR(insert.bind(5, nowMs()));
+        KAPPA_RETURN_IF_ERROR(insert.bind(5, catalogNowMs()));
         KAPPA_RETURN_IF_ERROR(insert.bind(6, info.createdBy));
         KAPPA_RETURN_IF_ERROR(insert.run());
-        return recordTransition(info.job, info.version, std::nullopt, info.state, info.createdBy,
-                                "registered");
+        KAPPA_RETURN_IF_ERROR(recordTransition(info.job, info.version, std::nullopt, info.state,
+                                               info.createdBy, "registered"));
+        return appendAuditLocked(m_db, info.createdBy, "version.register", label(info.job, info.version),
+                                 "registered as " + std::string(versionStateName(info.state)));
     });
 }
 
@@ -144,23 +141,29 @@ Status JobStore::setState(const std::string &job, const std::string &version, Ve
                           const std::string &actor, const std::string &reason)
 {
     std::lock_guard lock(m_mutex);
-    return m_db.transaction([&]() -> Status {
-        KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, versionLocked(job, version));
-        if (info.state == to)
-            return Status::ok();
-        if (isFinal(info.state))
-            return Status::failedPrecondition(label(job, version) + " is "
-                                              + std::string(versionStateName(info.state))
-                                              + " and cannot become " + std::string(versionStateName(to)));
-        KAPPA_ASSIGN_OR_RETURN(Statement update,
-                               m_db.prepare(
-                                   "UPDATE job_versions SET state = ? WHERE job = ? AND version = ?"));
-        KAPPA_RETURN_IF_ERROR(update.bind(1, versionStateName(to)));
-        KAPPA_RETURN_IF_ERROR(update.bind(2, job));
-        KAPPA_RETURN_IF_ERROR(update.bind(3, version));
-        KAPPA_RETURN_IF_ERROR(update.run());
-        return recordTransition(job, version, info.state, to, actor, reason);
-    });
+    return m_db.transaction([&] { return setStateLocked(job, version, to, actor, reason); });
+}
+
+Status JobStore::setStateLocked(const std::string &job, const std::string &version, VersionState to,
+                                const std::string &actor, const std::string &reason)
+{
+    KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, versionLocked(job, version));
+    if (info.state == to)
+        return Status::ok();
+    if (isFinal(info.state))
+        return Status::failedPrecondition(label(job, version) + " is " + std::string(versionStateName(info.state))
+                                          + " and cannot become " + std::string(versionStateName(to)));
+    KAPPA_ASSIGN_OR_RETURN(Statement update,
+                           m_db.prepare("UPDATE job_versions SET state = ? WHERE job = ? AND version = ?"));
+    KAPPA_RETURN_IF_ERROR(update.bind(1, versionStateName(to)));
+    KAPPA_RETURN_IF_ERROR(update.bind(2, job));
+    KAPPA_RETURN_IF_ERROR(update.bind(3, version));
+    KAPPA_RETURN_IF_ERROR(update.run());
+    KAPPA_RETURN_IF_ERROR(recordTransition(job, version, info.state, to, actor, reason));
+    std::string detail = std::string(versionStateName(info.state)) + " -> " + std::string(versionStateName(to));
+    if (!reason.empty())
+        detail += ": " + reason;
+    return appendAuditLocked(m_db, actor, "version.state", label(job, version), detail);
 }
 
 Status JobStore::recordTransition(const std::string &job, const std::string &version,
@@ -175,7 +178,7 @@ Status JobStore::recordTransition(const std::string &job, const std::string &ver
     KAPPA_RETURN_IF_ERROR(insert.bind(2, version));
     KAPPA_RETURN_IF_ERROR(insert.bind(3, from ? versionStateName(*from) : std::string_view()));
     KAPPA_RETURN_IF_ERROR(insert.bind(4, versionStateName(to)));
-    KAPPA_RETURN_IF_ERROR(insert.bind(5, nowMs()));
+    KAPPA_RETURN_IF_ERROR(insert.bind(5, catalogNowMs()));
     KAPPA_RETURN_IF_ERROR(insert.bind(6, actor));
     KAPPA_RETURN_IF_ERROR(insert.bind(7, reason));
     return insert.run();
@@ -184,42 +187,52 @@ Status JobStore::recordTransition(const std::string &job, const std::string &ver
 Status JobStore::setAlias(const std::string &job, const std::string &version, const std::string &actor)
 {
     std::lock_guard lock(m_mutex);
-    return m_db.transaction([&]() -> Status {
-        KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, versionLocked(job, version));
-        if (isFinal(info.state))
-            return Status::failedPrecondition("cannot serve " + job + " from " + label(job, version)
-                                              + ": it is " + std::string(versionStateName(info.state)));
-        KAPPA_ASSIGN_OR_RETURN(Statement current, m_db.prepare("SELECT version FROM aliases WHERE job = ?"));
-        KAPPA_RETURN_IF_ERROR(current.bind(1, job));
-        KAPPA_ASSIGN_OR_RETURN(const bool hadAlias, current.step());
-        const std::string from = hadAlias ? current.columnText(0) : std::string();
-        if (hadAlias && from == version)
-            return Status::ok();
-        KAPPA_ASSIGN_OR_RETURN(Statement upsert,
-                               m_db.prepare("INSERT INTO aliases(job, version, updated_ms) VALUES (?, ?, ?) "
-                                            "ON CONFLICT(job) DO UPDATE SET version = excluded.version, "
-                                            "updated_ms = excluded.updated_ms"));
-        const std::int64_t now = nowMs();
-        KAPPA_RETURN_IF_ERROR(upsert.bind(1, job));
-        KAPPA_RETURN_IF_ERROR(upsert.bind(2, version));
-        KAPPA_RETURN_IF_ERROR(upsert.bind(3, now));
-        KAPPA_RETURN_IF_ERROR(upsert.run());
-        KAPPA_ASSIGN_OR_RETURN(Statement history,
-                               m_db.prepare(
-                                   "INSERT INTO alias_history(job, from_version, to_version, at_ms, actor) "
-                                   "VALUES (?, NULLIF(?, ''), ?, ?, ?)"));
-        KAPPA_RETURN_IF_ERROR(history.bind(1, job));
-        KAPPA_RETURN_IF_ERROR(history.bind(2, from));
-        KAPPA_RETURN_IF_ERROR(history.bind(3, version));
-        KAPPA_RETURN_IF_ERROR(history.bind(4, now));
-        KAPPA_RETURN_IF_ERROR(history.bind(5, actor));
-        return history.run();
-    });
+    return m_db.transaction([&] { return setAliasLocked(job, version, actor, "alias.set", {}); });
+}
+
+Status JobStore::setAliasLocked(const std::string &job, const std::string &version, const std::string &actor,
+                                const std::string &action, const std::string &reason)
+{
+    KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, versionLocked(job, version));
+    if (isFinal(info.state))
+        return Status::failedPrecondition("cannot serve " + job + " from " + label(job, version) + ": it is "
+                                          + std::string(versionStateName(info.state)));
+    KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> current, aliasLocked(job));
+    const std::string from = current.value_or(std::string());
+    if (current && from == version)
+        return Status::ok();
+    KAPPA_ASSIGN_OR_RETURN(Statement upsert,
+                           m_db.prepare("INSERT INTO aliases(job, version, updated_ms) VALUES (?, ?, ?) "
+                                        "ON CONFLICT(job) DO UPDATE SET version = excluded.version, "
+                                        "updated_ms = excluded.updated_ms"));
+    const std::int64_t now = catalogNowMs();
+    KAPPA_RETURN_IF_ERROR(upsert.bind(1, job));
+    KAPPA_RETURN_IF_ERROR(upsert.bind(2, version));
+    KAPPA_RETURN_IF_ERROR(upsert.bind(3, now));
+    KAPPA_RETURN_IF_ERROR(upsert.run());
+    KAPPA_ASSIGN_OR_RETURN(Statement history,
+                           m_db.prepare("INSERT INTO alias_history(job, from_version, to_version, at_ms, actor) "
+                                        "VALUES (?, NULLIF(?, ''), ?, ?, ?)"));
+    KAPPA_RETURN_IF_ERROR(history.bind(1, job));
+    KAPPA_RETURN_IF_ERROR(history.bind(2, from));
+    KAPPA_RETURN_IF_ERROR(history.bind(3, version));
+    KAPPA_RETURN_IF_ERROR(history.bind(4, now));
+    KAPPA_RETURN_IF_ERROR(history.bind(5, actor));
+    KAPPA_RETURN_IF_ERROR(history.run());
+    std::string detail = (current ? from : std::string("(none)")) + " -> " + version;
+    if (!reason.empty())
+        detail += ": " + reason;
+    return appendAuditLocked(m_db, actor, action, job, detail);
 }
 
 Result<std::optional<std::string>> JobStore::alias(const std::string &job)
 {
     std::lock_guard lock(m_mutex);
+    return aliasLocked(job);
+}
+
+Result<std::optional<std::string>> JobStore::aliasLocked(const std::string &job)
+{
     KAPPA_ASSIGN_OR_RETURN(Statement stmt, m_db.prepare("SELECT version FROM aliases WHERE job = ?"));
     KAPPA_RETURN_IF_ERROR(stmt.bind(1, job));
     KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());

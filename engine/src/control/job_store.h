@@ -33,8 +33,17 @@ public:
     Result<std::optional<std::string>> alias(const std::string &job);
     Result<std::vector<AliasChange>> aliasHistory(const std::string &job);
 
-private:
+    // The same inside a transaction of the caller, who holds the mutex; each
+    // records its change in the audit log.
     Result<JobVersionInfo> versionLocked(const std::string &job, const std::string &version);
+    Status setStateLocked(const std::string &job, const std::string &version, VersionState to,
+                          const std::string &actor, const std::string &reason);
+    // `action` names the change in the audit log ("alias.set", "alias.switch", "alias.rollback").
+    Status setAliasLocked(const std::string &job, const std::string &version, const std::string &actor,
+                          const std::string &action, const std::string &reason);
+    Result<std::optional<std::string>> aliasLocked(const std::string &job);
+
+private:
     Status recordTransition(const std::string &job, const std::string &version,
                             std::optional<VersionState> from, VersionState to, const std::string &actor,
                             const std::string &reason);

@@ -1,6 +1,7 @@
 #include "control/migrations.h"
 
-#include <chrono>
+#include "control/catalog_time.h"
+
 #include <string>
 #include <vector>
 
@@ -75,15 +76,69 @@ const std::vector<Migration> &migrations()
                 actor        TEXT NOT NULL
             );
         )sql"},
+        {3, "replays, validations, switch requests and the audit log", R"sql(
+            CREATE TABLE replays (
+                id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                job           TEXT NOT NULL,
+                version       TEXT NOT NULL,
+                kind          TEXT NOT NULL,   -- replay, rebuild
+                from_spec     TEXT NOT NULL,   -- as requested
+                start_offsets TEXT NOT NULL,   -- per source partition, comma-separated
+                rate_multiple REAL NOT NULL,
+                max_rate      REAL NOT NULL,
+                min_rate      REAL NOT NULL,
+                paused        INTEGER NOT NULL,
+                state         TEXT NOT NULL,   -- running, caught_up, cancelled, failed, finished
+                reason        TEXT NOT NULL,
+                created_ms    INTEGER NOT NULL,
+                created_by    TEXT NOT NULL,
+                updated_ms    INTEGER NOT NULL,
+                FOREIGN KEY (job, version) REFERENCES job_versions(job, version)
+            );
+            CREATE TABLE validations (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                job         TEXT NOT NULL,
+                candidate   TEXT NOT NULL,
+                baseline    TEXT NOT NULL,
+                passed      INTEGER NOT NULL,
+                report_json TEXT NOT NULL,
+                created_ms  INTEGER NOT NULL,
+                created_by  TEXT NOT NULL
+            );
+            CREATE TABLE switch_requests (
+                id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+                job                   TEXT NOT NULL,
+                from_version          TEXT NOT NULL,
+                to_version            TEXT NOT NULL,
+                validation_id         INTEGER NOT NULL,  -- 0: admin override
+                override_reason       TEXT NOT NULL,
+                candidate_fingerprint TEXT NOT NULL,
+                requested_by          TEXT NOT NULL,
+                requested_ms          INTEGER NOT NULL,
+                expires_ms            INTEGER NOT NULL,
+                state                 TEXT NOT NULL,     -- pending, switched, rejected, expired, void
+                decided_by            TEXT NOT NULL,
+                decided_ms            INTEGER NOT NULL,
+                reason                TEXT NOT NULL
+            );
+            CREATE TABLE audit_log (
+                seq       INTEGER PRIMARY KEY,           -- 1, 2, ... without gaps
+                at_ms     INTEGER NOT NULL,
+                actor     TEXT NOT NULL,
+                action    TEXT NOT NULL,
+                subject   TEXT NOT NULL,
+                detail    TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash      TEXT NOT NULL
+            );
+            -- Append only: an edit needs to drop these first, and the hash chain then shows it.
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        )sql"},
     };
     return kMigrations;
-}
-
-std::int64_t nowMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 Result<int> userVersion(SqliteDb &db)
@@ -109,7 +164,7 @@ Status apply(SqliteDb &db, const Migration &migration)
             db.prepare("INSERT INTO schema_migrations(version, name, applied_ms) VALUES (?, ?, ?)"));
         KAPPA_RETURN_IF_ERROR(record.bind(1, std::int64_t{migration.version}));
         KAPPA_RETURN_IF_ERROR(record.bind(2, std::string_view(migration.name)));
-        KAPPA_RETURN_IF_ERROR(record.bind(3, nowMs()));
+        KAPPA_RETURN_IF_ERROR(record.bind(3, catalogNowMs()));
         KAPPA_RETURN_IF_ERROR(record.run());
         return db.exec("PRAGMA user_version = " + std::to_string(migration.version));
     });

@@ -12,7 +12,13 @@ namespace {
 
 runtime::TaskInput exchangeInput(const JobEnvironment &env, const std::string &topic, std::int32_t partition)
 {
-    return {env.log, topic, PartitionId(partition), env.options.batchBytes, env.clock};
+    runtime::TaskInput input;
+    input.log = env.log;
+    input.topic = topic;
+    input.partition = PartitionId(partition);
+    input.batchBytes = env.options.batchBytes;
+    input.clock = env.clock;
+    return input;
 }
 
 Result<EnrichedPayment> parsePayment(const runtime::ReleasedRecord &record, const std::string &task)

@@ -47,7 +47,16 @@ std::vector<std::string> internalTopics(const JobSpec &spec)
 
 runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition)
 {
-    return {env.log, env.sourceTopic, PartitionId(partition), env.options.batchBytes, env.clock};
+    runtime::TaskInput input;
+    input.log = env.log;
+    input.topic = env.sourceTopic;
+    input.partition = PartitionId(partition);
+    input.batchBytes = env.options.batchBytes;
+    input.clock = env.clock;
+    if (static_cast<std::size_t>(partition) < env.options.startOffsets.size())
+        input.startOffset = env.options.startOffsets[static_cast<std::size_t>(partition)];
+    input.throttle = env.options.throttle;
+    return input;
 }
 
 std::string_view stageName(std::string_view job, int stage)

@@ -20,6 +20,7 @@
 #include "kappa/event_log.h"
 #include "pipelines/job_spec.h"
 #include "pipelines/sinks.h"
+#include "runtime/rate_limiter.h"
 #include "runtime/task.h"
 #include "state/state_store.h"
 
@@ -37,6 +38,10 @@ struct JobTaskOptions
     std::int64_t exchangeEpochMs = 20;  // event-time granularity of the fraud rekey order
     // How far (event time) a fraud route task may run ahead of the slowest one (runtime/event_time_alignment.h).
     std::int64_t alignmentSkewMs = 3'600'000;
+    // Where each source partition starts before the first checkpoint (empty:
+    // offset 0), and the rate limit of the source tasks (a replay's throttle).
+    std::vector<Offset> startOffsets;
+    std::shared_ptr<runtime::RateLimiter> throttle;
 };
 
 struct JobEnvironment

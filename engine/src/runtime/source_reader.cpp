@@ -1,5 +1,7 @@
 #include "runtime/source_reader.h"
 
+#include <algorithm>
+
 namespace kappa::runtime {
 
 SourceReader::SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes)
@@ -10,6 +12,11 @@ SourceReader::SourceReader(EventLog &log, std::string topic, PartitionId partiti
 {}
 
 Status SourceReader::read()
+{
+    return read(m_batchBytes);
+}
+
+Status SourceReader::read(std::size_t maxBytes)
 {
     const std::string where = m_topic + "/" + std::to_string(m_partition.value());
     Result<PartitionInfo> info = m_log.partitionInfo(m_topic, m_partition);
@@ -30,7 +37,7 @@ Status SourceReader::read()
         m_batch.reset(m_next);
         return Status::ok();
     }
-    KAPPA_RETURN_IF_ERROR(m_log.read(m_topic, m_partition, m_next, m_batchBytes, m_batch).withContext(where));
+    KAPPA_RETURN_IF_ERROR(m_log.read(m_topic, m_partition, m_next, std::min(maxBytes, m_batchBytes), m_batch).withContext(where));
     m_next = m_batch.nextOffset();
     return Status::ok();
 }

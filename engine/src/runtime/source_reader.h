@@ -28,6 +28,8 @@ public:
     // Reads the next batch of raw records (empty at the end of the partition)
     // and learns the partition's end offset.
     Status read();
+    // The same with a smaller byte budget (at least one record is read).
+    Status read(std::size_t maxBytes);
     // Decodes the batch read last into events(); undecodable records are left out and counted.
     void decode(const EventCodec &codec);
 

@@ -1,5 +1,6 @@
 #include "runtime/source_task.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -73,6 +74,8 @@ SourceTask::SourceTask(std::string name, std::unique_ptr<state::TaskState> state
     : TaskBase(std::move(name), 0, std::move(state), input)
     , m_codec(codec)
     , m_allowedLatenessMs(allowedLatenessMs)
+    , m_startOffset(input.startOffset)
+    , m_throttle(input.throttle)
 {}
 
 Status SourceTask::open()
@@ -91,6 +94,8 @@ Status SourceTask::open()
             m_maxTs = maxTs;
         }
         blob = std::string_view(meta->blob).substr(kSourceBlobHeader);
+    } else {
+        m_reader.seek(m_startOffset);
     }
     return restoreState(blob);
 }
@@ -130,8 +135,20 @@ Result<std::size_t> SourceTask::step()
             KAPPA_RETURN_IF_ERROR(publish());
         return std::size_t{0};
     }
-    KAPPA_RETURN_IF_ERROR(m_reader.read());
+    const std::size_t allowance = readAllowance();
+    m_throttled = allowance == 0;
+    if (m_throttled) {
+        if (m_hasUnpublished && publishDue())
+            KAPPA_RETURN_IF_ERROR(publish());
+        return std::size_t{0};
+    }
+    KAPPA_RETURN_IF_ERROR(m_reader.read(allowance));
     const RecordBatch &batch = m_reader.records();
+    if (m_throttle && !batch.empty()) {
+        m_throttle->spend(static_cast<std::int64_t>(batch.size()));
+        const double bytes = static_cast<double>(batch.bytes()) / static_cast<double>(batch.size());
+        m_recordBytes = 0.8 * m_recordBytes + 0.2 * bytes;
+    }
     if (m_alignment)
         m_alignment->report(m_alignmentMember, m_maxTs, batch.empty());
     if (batch.empty()) {
@@ -158,6 +175,17 @@ Result<std::size_t> SourceTask::step()
         mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
     mutableMetrics().recordRead(now(), batch.size(), m_reader.position(), m_reader.endOffset(), oldest);
     return batch.size();
+}
+
+std::size_t SourceTask::readAllowance()
+{
+    constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
+    if (!m_throttle)
+        return kUnlimited;
+    const std::int64_t events = m_throttle->available();
+    if (events <= 0)
+        return 0;
+    return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(events) * m_recordBytes));
 }
 
 Status SourceTask::checkpoint()

@@ -18,6 +18,7 @@
 #include "kappa/event_log.h"
 #include "runtime/event_time_alignment.h"
 #include "runtime/exchange.h"
+#include "runtime/rate_limiter.h"
 #include "runtime/source_reader.h"
 #include "runtime/task.h"
 #include "state/task_state.h"
@@ -39,6 +40,10 @@ struct TaskInput
     PartitionId partition;
     std::size_t batchBytes = 1 << 20;
     Clock *clock = nullptr; // for metrics only; nullptr: Clock::system()
+    // Source tasks only: where to start without a checkpoint, and the rate
+    // limit shared by the job version's source tasks (nullptr: unthrottled).
+    Offset startOffset{0};
+    std::shared_ptr<RateLimiter> throttle;
 };
 
 // Common to both kinds: name, stage, task state, metrics, checkpoint timing.
@@ -90,6 +95,8 @@ public:
     Result<std::size_t> step() override;
     Status checkpoint() override;
     bool waiting() const override { return m_waiting; }
+    // True after a step that read nothing because the rate limit held it back.
+    bool throttled() const { return m_throttled; }
 
     // Joins an alignment group as member `member` (before the runtime starts).
     void alignWith(std::shared_ptr<EventTimeAlignment> alignment, int member);
@@ -111,6 +118,14 @@ private:
     static constexpr std::chrono::milliseconds kMaxPublishDelay{500};
     Status publish();
     bool publishDue() const;
+    // The bytes to read in this step: all of a batch unthrottled, else about
+    // what the rate limit allows (0: hold back).
+    std::size_t readAllowance();
+
+    const Offset m_startOffset;
+    const std::shared_ptr<RateLimiter> m_throttle;
+    double m_recordBytes = 128; // moving average of a record's size, to turn tokens into bytes
+    bool m_throttled = false;
 
     std::optional<std::int64_t> m_maxTs;
     std::vector<WallTime> m_appendTimes; // of the events processed since the last publish

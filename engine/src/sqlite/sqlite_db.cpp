@@ -33,6 +33,12 @@ Status Statement::bind(int index, std::int64_t value)
     return rc == SQLITE_OK ? Status::ok() : m_db.error(rc, "binding a parameter");
 }
 
+Status Statement::bindReal(int index, double value)
+{
+    const int rc = sqlite3_bind_double(m_stmt, index, value);
+    return rc == SQLITE_OK ? Status::ok() : m_db.error(rc, "binding a parameter");
+}
+
 Status Statement::bind(int index, std::string_view text)
 {
     const int rc = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()),
@@ -63,6 +69,11 @@ Status Statement::run()
 std::int64_t Statement::columnInt(int index) const
 {
     return sqlite3_column_int64(m_stmt, index);
+}
+
+double Statement::columnReal(int index) const
+{
+    return sqlite3_column_double(m_stmt, index);
 }
 
 std::string Statement::columnText(int index) const

@@ -34,12 +34,14 @@ public:
     // Parameters are 1-based, as in SQLite.
     Status bind(int index, std::int64_t value);
     Status bind(int index, std::string_view text);
+    Status bindReal(int index, double value);
     // true while a row is available, false when done.
     Result<bool> step();
     // Runs a statement that returns no rows, then resets it so it can be bound and run again.
     Status run();
 
     std::int64_t columnInt(int index) const;
+    double columnReal(int index) const;
     std::string columnText(int index) const;
 
 private:
