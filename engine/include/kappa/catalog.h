@@ -45,6 +45,7 @@ struct JobVersionInfo
     VersionState state = VersionState::Replaying;
     WallTime createdAt;
     std::string createdBy;
+    WallTime stateChangedAt; // when it entered `state`
 };
 
 struct AliasChange

@@ -55,11 +55,14 @@ Result<JobVersionInfo> rowToInfo(const Statement &stmt)
     info.state = *state;
     info.createdAt = WallTime(stmt.columnInt(4));
     info.createdBy = stmt.columnText(5);
+    info.stateChangedAt = WallTime(stmt.columnInt(6));
     return info;
 }
 
-constexpr const char *kSelectVersion = "SELECT job, version, spec_json, state, created_ms, created_by "
-                                       "FROM job_versions ";
+constexpr const char *kSelectVersion =
+    "SELECT job, version, spec_json, state, created_ms, created_by, "
+    "(SELECT MAX(at_ms) FROM version_transitions t WHERE t.job = v.job AND t.version = v.version) "
+    "FROM job_versions v ";
 
 } // namespace
 

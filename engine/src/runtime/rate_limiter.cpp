@@ -13,7 +13,7 @@ void RateLimiter::setRate(double eventsPerSecond)
 {
     std::lock_guard lock(m_mutex);
     refill(Clock::now());
-    m_rate = std::isfinite(eventsPerSecond) ? std::max(0.0, eventsPerSecond) : 0.0;
+    m_rate = std::isnan(eventsPerSecond) ? 0.0 : std::max(0.0, eventsPerSecond);
     m_tokens = std::min(m_tokens, burst());
 }
 
@@ -26,6 +26,8 @@ double RateLimiter::rate() const
 std::int64_t RateLimiter::available()
 {
     std::lock_guard lock(m_mutex);
+    if (std::isinf(m_rate))
+        return kUnlimited;
     refill(Clock::now());
     return m_rate > 0 && m_tokens >= 1 ? static_cast<std::int64_t>(m_tokens) : 0;
 }
@@ -41,6 +43,10 @@ void RateLimiter::refill(Clock::time_point now)
 {
     const double seconds = std::chrono::duration<double>(now - m_refilledAt).count();
     m_refilledAt = now;
+    if (std::isinf(m_rate)) {
+        m_tokens = 0;
+        return;
+    }
     m_tokens = std::min(burst(), m_tokens + seconds * m_rate);
 }
 

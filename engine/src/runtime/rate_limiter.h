@@ -21,7 +21,7 @@ public:
     // eventsPerSecond <= 0 starts paused.
     explicit RateLimiter(double eventsPerSecond);
 
-    // Takes effect at once; 0 (or less) pauses.
+    // Takes effect at once; 0 (or less) pauses, infinity lifts the limit.
     void setRate(double eventsPerSecond);
     double rate() const;
     // The events a task may read now: 0 while paused or in debt.
@@ -36,6 +36,7 @@ private:
     // little enough that a burst stays within the rate over a second.
     static constexpr double kBurstSeconds = 0.1;
     static constexpr double kMinBurst = 256;
+    static constexpr std::int64_t kUnlimited = std::int64_t{1} << 40;
     void refill(Clock::time_point now);
     double burst() const;
 

@@ -1,0 +1,63 @@
+// Fleet: the job versions a service runs, each on an engine of its own, so
+// that a replay starts, stops and fails without touching the live versions
+// (and a live version keeps serving while its successor replays).
+//
+// Readers get a shared_ptr to a version's engine: a version stopped (or
+// retired) meanwhile keeps its views open until the last reader lets go.
+//
+// Threading: start/stop from the control thread(s), serialized internally;
+// find/all/health from any thread.
+#pragma once
+
+#include "jobs/engine.h"
+#include "runtime/rate_limiter.h"
+
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+namespace kappa::reprocessing {
+
+struct RunningVersion
+{
+    jobs::JobVersionName name;
+    std::shared_ptr<jobs::Engine> engine;
+    std::shared_ptr<runtime::RateLimiter> throttle; // nullptr: unthrottled (a live version)
+};
+
+class Fleet
+{
+public:
+    // The log and the catalog must outlive the fleet. `options` is the
+    // template for every version's engine.
+    Fleet(EventLog &log, Catalog &catalog, jobs::EngineOptions options);
+    ~Fleet(); // stops every version (final checkpoints)
+    Fleet(const Fleet &) = delete;
+    Fleet &operator=(const Fleet &) = delete;
+
+    // Opens and starts the version's engine: registers it in the catalog (as
+    // live if its job has no alias yet, else as replaying), restores its
+    // checkpoint or starts at `startOffsets` (empty: offset 0).
+    // AlreadyExists if it runs already.
+    Status start(jobs::JobDefinition definition, const std::string &actor,
+                 std::shared_ptr<runtime::RateLimiter> throttle = nullptr, std::vector<Offset> startOffsets = {});
+    // Final checkpoint and stop; NotFound if it does not run.
+    Status stop(const std::string &job, const std::string &version);
+    Status stopAll();
+
+    std::optional<RunningVersion> find(const std::string &job, const std::string &version) const;
+    // Every running version, in the order started.
+    std::vector<RunningVersion> all() const;
+
+private:
+    EventLog &m_log;
+    Catalog &m_catalog;
+    const jobs::EngineOptions m_options;
+    std::mutex m_controlMutex; // one start/stop at a time
+    mutable std::shared_mutex m_mutex;
+    std::vector<RunningVersion> m_versions;
+};
+
+} // namespace kappa::reprocessing

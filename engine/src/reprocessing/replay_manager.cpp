@@ -1,0 +1,577 @@
+#include "reprocessing/replay_manager.h"
+
+#include "codec/avro_schema.h"
+#include "codec/event_plan.h"
+#include "jobs/view_reader.h"
+#include "kappa/event_codec.h"
+#include "reprocessing/start_position.h"
+#include "views/kv_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace kappa::reprocessing {
+namespace {
+
+constexpr double kIngestWindowSec = 60.0;
+constexpr double kMeasureWindowSec = 5.0;
+
+std::string label(const std::string &job, const std::string &version)
+{
+    return job + "@" + version;
+}
+
+std::string number(double value)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    return buffer;
+}
+
+// The rate at which a sample series grew over its window (0 with fewer than two samples).
+double slope(const std::deque<std::pair<double, std::int64_t>> &samples)
+{
+    if (samples.size() < 2)
+        return 0.0;
+    const double seconds = samples.back().first - samples.front().first;
+    return seconds > 0 ? static_cast<double>(samples.back().second - samples.front().second) / seconds : 0.0;
+}
+
+Status readableAsEventV1(const SchemaRegistry &registry, const std::string &subject, int version)
+{
+    KAPPA_ASSIGN_OR_RETURN(SubjectVersion writer, registry.subjectVersion(subject, version));
+    KAPPA_ASSIGN_OR_RETURN(codec::AvroSchemaPtr schema, codec::parseAvroSchema(writer.schemaJson));
+    return codec::compileEventPlan(std::move(schema)).status();
+}
+
+// Every writer schema in the events subject must resolve to the Event v1
+// reader every pipeline of this build decodes with.
+PreflightCheck schemaCheck(const Catalog &catalog)
+{
+    PreflightCheck check{"schema", true, ""};
+    SchemaRegistry &registry = const_cast<Catalog &>(catalog).schemas();
+    const std::string subject(kEventsValueSubject);
+    Result<std::vector<int>> versions = registry.versions(subject);
+    if (!versions.isOk()) {
+        check.detail = "no writer schemas registered in " + subject + " yet";
+        return check;
+    }
+    for (int version : *versions) {
+        Status readable = readableAsEventV1(registry, subject, version);
+        if (!readable.isOk()) {
+            check.ok = false;
+            check.detail = subject + " version " + std::to_string(version)
+                           + " cannot be read as Event v1: " + readable.message();
+            return check;
+        }
+    }
+    check.detail = "Event v1 reads all " + std::to_string(versions->size()) + " writer schema(s) of " + subject;
+    return check;
+}
+
+} // namespace
+
+ReplayManager::ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, std::string sourceTopic,
+                             ReprocessingOptions options, LifecycleSink events)
+    : m_log(log)
+    , m_catalog(catalog)
+    , m_fleet(fleet)
+    , m_sourceTopic(std::move(sourceTopic))
+    , m_options(std::move(options))
+    , m_events(std::move(events))
+{}
+
+double ReplayManager::secondsNow() const
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_epoch).count();
+}
+
+ThrottleSettings ReplayManager::settingsOf(const ReplayRecord &record) const
+{
+    return {record.rateMultiple, record.maxRate, record.minRate, record.paused};
+}
+
+Result<jobs::JobDefinition> ReplayManager::definitionFor(const LaunchRequest &request) const
+{
+    if (!request.specJson.empty())
+        return jobs::parseJobDefinition(request.specJson);
+    KAPPA_ASSIGN_OR_RETURN(jobs::JobVersionName name, jobs::parseJobVersionName(request.jobVersion));
+    return jobs::resolveJobDefinition(m_catalog, name);
+}
+
+Result<Preflight> ReplayManager::preflight(const LaunchRequest &request) const
+{
+    KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, definitionFor(request));
+    Preflight out;
+    out.job = definition.spec.job;
+    out.version = definition.spec.version;
+    auto add = [&](PreflightCheck check) {
+        out.ok = out.ok && check.ok;
+        out.checks.push_back(std::move(check));
+    };
+
+    PreflightCheck version{"version", true, ""};
+    Result<JobVersionInfo> existing = m_catalog.jobVersion(out.job, out.version);
+    KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog.alias(out.job));
+    if (existing.isOk()) {
+        version.ok = false;
+        version.detail = label(out.job, out.version) + " is already registered ("
+                         + std::string(versionStateName(existing->state))
+                         + "): give the new logic a new version name, or rebuild that version's views";
+    } else if (!live) {
+        version.ok = false;
+        version.detail = out.job + " has no live version to replay beside";
+    } else {
+        version.detail = "new version beside the live " + label(out.job, *live);
+    }
+    add(version);
+
+    KAPPA_ASSIGN_OR_RETURN(StartPosition start,
+                           parseStartPosition(request.from, WallTime(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                         std::chrono::system_clock::now().time_since_epoch())
+                                                                         .count())));
+    KAPPA_ASSIGN_OR_RETURN(out.startOffsets, resolveStartOffsets(m_log, m_sourceTopic, start));
+    std::int64_t total = 0;
+    for (std::size_t p = 0; p < out.startOffsets.size(); ++p) {
+        KAPPA_ASSIGN_OR_RETURN(PartitionInfo info,
+                               m_log.partitionInfo(m_sourceTopic, PartitionId(static_cast<std::int32_t>(p))));
+        out.events += info.endOffset - out.startOffsets[p];
+        total += info.endOffset.value();
+    }
+    add({"range", out.events > 0,
+         out.events > 0 ? number(static_cast<double>(out.events)) + " events from " + request.from
+                        : "no events in the log from " + request.from});
+
+    add(schemaCheck(m_catalog));
+
+    ThrottleSettings settings;
+    settings.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
+    settings.maxRate = request.maxRate.value_or(m_options.maxRate);
+    settings.minRate = request.minRate.value_or(m_options.minRate);
+    out.ingestRate = ingestRate();
+    ThrottlePolicy policy;
+    policy.update(out.ingestRate, settings, std::nullopt, 0);
+    out.rate = policy.targetRate();
+    PreflightCheck rate{"rate", true, ""};
+    if (settings.rateMultiple <= 0 || settings.minRate < 0 || settings.maxRate < 0
+        || (settings.maxRate > 0 && settings.maxRate < settings.minRate)) {
+        rate.ok = false;
+        rate.detail = "rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)";
+    } else if (out.rate <= out.ingestRate) {
+        rate.ok = false;
+        rate.detail = "at " + number(out.rate) + " events/s it would never catch up with ingest at "
+                      + number(out.ingestRate) + " events/s";
+    } else {
+        out.expectedSeconds = static_cast<double>(out.events) / (out.rate - out.ingestRate);
+        rate.detail = number(out.rate) + " events/s against ingest at " + number(out.ingestRate) + " events/s";
+    }
+    add(rate);
+
+    // Sizes scale with the share of the log replayed, from the live version's.
+    if (live && total > 0) {
+        if (std::optional<RunningVersion> running = m_fleet.find(out.job, *live)) {
+            const double share = static_cast<double>(out.events) / static_cast<double>(total);
+            for (const jobs::JobReport &report : running->engine->report())
+                out.estimatedStateBytes += static_cast<std::uint64_t>(static_cast<double>(report.stateBytes) * share);
+            if (const views::KeyValueView *view = running->engine->featureView(*live))
+                out.estimatedViewBytes = static_cast<std::uint64_t>(static_cast<double>(view->approximateBytes())
+                                                                    * share);
+        }
+    }
+    return out;
+}
+
+Result<std::int64_t> ReplayManager::launch(const LaunchRequest &request, const std::string &actor)
+{
+    KAPPA_ASSIGN_OR_RETURN(Preflight checked, preflight(request));
+    if (!checked.ok) {
+        std::string reasons;
+        for (const PreflightCheck &check : checked.checks)
+            if (!check.ok)
+                reasons += (reasons.empty() ? "" : "; ") + check.name + ": " + check.detail;
+        return Status::failedPrecondition("pre-flight failed: " + reasons);
+    }
+    KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, definitionFor(request));
+    ReplayRecord record;
+    record.job = checked.job;
+    record.version = checked.version;
+    record.from = request.from.empty() ? "earliest" : request.from;
+    for (Offset offset : checked.startOffsets)
+        record.startOffsets.push_back(offset.value());
+    record.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
+    record.maxRate = request.maxRate.value_or(m_options.maxRate);
+    record.minRate = request.minRate.value_or(m_options.minRate);
+    record.createdBy = actor;
+    return start(std::move(definition), std::move(record), actor);
+}
+
+Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::string &version,
+                                            const LaunchRequest &request, const std::string &actor)
+{
+    KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, version));
+    if (info.state == VersionState::Retired || info.state == VersionState::Failed
+        || info.state == VersionState::Cancelled)
+        return Status::failedPrecondition(label(job, version) + " is " + std::string(versionStateName(info.state))
+                                          + "; replay it under a new version instead");
+    if (m_fleet.find(job, version))
+        return Status::failedPrecondition(label(job, version)
+                                          + " is running; its views are rebuilt when it is not (stop it first)");
+    KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
+    ReplayRecord record;
+    record.job = job;
+    record.version = version;
+    record.kind = "rebuild";
+    record.from = "earliest";
+    KAPPA_ASSIGN_OR_RETURN(std::vector<Offset> offsets, resolveStartOffsets(m_log, m_sourceTopic, StartPosition{}));
+    for (Offset offset : offsets)
+        record.startOffsets.push_back(offset.value());
+    record.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
+    record.maxRate = request.maxRate.value_or(m_options.maxRate);
+    record.minRate = request.minRate.value_or(m_options.minRate);
+    record.createdBy = actor;
+    return start(std::move(definition), std::move(record), actor);
+}
+
+Result<std::int64_t> ReplayManager::start(jobs::JobDefinition definition, ReplayRecord record,
+                                          const std::string &actor)
+{
+    std::lock_guard lock(m_mutex);
+    // Registered (as replaying) before the replay row refers to it; the
+    // engine's own registration is then a no-op.
+    if (record.kind == "replay") {
+        JobVersionInfo info;
+        info.job = record.job;
+        info.version = record.version;
+        info.specJson = definition.json;
+        info.state = VersionState::Replaying;
+        info.createdBy = actor;
+        KAPPA_RETURN_IF_ERROR(m_catalog.addJobVersion(info));
+    }
+    KAPPA_ASSIGN_OR_RETURN(record.id, m_catalog.addReplay(record));
+    Active active;
+    active.record = record;
+    const std::int64_t id = record.id;
+    if (Status started = startEngine(active, definition, actor); !started.isOk()) {
+        active.record.state = "failed";
+        active.record.reason = started.message();
+        (void) m_catalog.updateReplay(active.record, actor, "replay.failed", started.message());
+        (void) m_catalog.setVersionState(record.job, record.version, VersionState::Failed, actor, started.message());
+        return started;
+    }
+    m_events("replay.started", label(record.job, record.version), "replay " + std::to_string(id));
+    m_active.emplace(id, std::move(active));
+    return id;
+}
+
+Status ReplayManager::startEngine(Active &active, const jobs::JobDefinition &definition, const std::string &actor)
+{
+    ThrottlePolicy &policy = active.policy;
+    policy.update(ingestRateLocked(), settingsOf(active.record), std::nullopt, 0);
+    active.throttle = std::make_shared<runtime::RateLimiter>(policy.currentRate());
+    std::vector<Offset> offsets;
+    for (std::int64_t offset : active.record.startOffsets)
+        offsets.emplace_back(offset);
+    return m_fleet.start(definition, actor, active.throttle, std::move(offsets));
+}
+
+Status ReplayManager::resumeActive()
+{
+    KAPPA_ASSIGN_OR_RETURN(std::vector<ReplayRecord> records, m_catalog.replays());
+    std::lock_guard lock(m_mutex);
+    for (ReplayRecord &record : records) {
+        if (record.state != "running" && record.state != "caught_up")
+            continue;
+        KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(record.job, record.version));
+        if (info.state != VersionState::Replaying && info.state != VersionState::CaughtUp
+            && info.state != VersionState::Validated)
+            continue;
+        KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
+        Active active;
+        active.record = record;
+        const std::int64_t id = record.id;
+        KAPPA_RETURN_IF_ERROR(startEngine(active, definition, record.createdBy)
+                                  .withContext("resuming replay " + std::to_string(id)));
+        m_events("replay.resumed", label(record.job, record.version), "replay " + std::to_string(id));
+        m_active.emplace(id, std::move(active));
+    }
+    return Status::ok();
+}
+
+double ReplayManager::ingestRate() const
+{
+    std::lock_guard lock(m_mutex);
+    return ingestRateLocked();
+}
+
+double ReplayManager::ingestRateLocked() const
+{
+    return slope(m_ingest);
+}
+
+void ReplayManager::measureIngest(double now)
+{
+    Result<TopicConfig> topic = m_log.describeTopic(m_sourceTopic);
+    if (!topic.isOk())
+        return;
+    std::int64_t total = 0;
+    for (std::int32_t p = 0; p < topic->partitions; ++p)
+        if (Result<PartitionInfo> info = m_log.partitionInfo(m_sourceTopic, PartitionId(p)); info.isOk())
+            total += info->endOffset.value();
+    m_ingest.emplace_back(now, total);
+    while (m_ingest.size() > 2 && now - m_ingest.front().first > kIngestWindowSec)
+        m_ingest.pop_front();
+}
+
+std::optional<LivePressure> ReplayManager::livePressure() const
+{
+    std::optional<LivePressure> worst;
+    for (const RunningVersion &running : m_fleet.all()) {
+        Result<std::optional<std::string>> live = m_catalog.alias(running.name.job);
+        if (!live.isOk() || *live != running.name.version)
+            continue;
+        const auto slo = m_options.sloSeconds.find(running.name.job);
+        if (slo == m_options.sloSeconds.end() || slo->second <= 0)
+            continue;
+        double lag = 0;
+        for (const jobs::TaskFigures &task : running.engine->taskFigures())
+            lag = std::max(lag, task.metrics.lagSeconds);
+        const double share = lag / slo->second;
+        if (share >= ThrottlePolicy::kPressureShare && (!worst || share > worst->lagSeconds / worst->sloSeconds))
+            worst = LivePressure{running.name.str(), lag, slo->second};
+    }
+    return worst;
+}
+
+void ReplayManager::tick()
+{
+    const std::optional<LivePressure> pressure = livePressure();
+    std::lock_guard lock(m_mutex);
+    const double now = secondsNow();
+    const double elapsed = m_lastTick > 0 ? now - m_lastTick : 0.0;
+    m_lastTick = now;
+    measureIngest(now);
+    for (auto it = m_active.begin(); it != m_active.end();) {
+        refresh(it->second, now, elapsed, pressure);
+        const std::string &state = it->second.record.state;
+        it = state == "running" || state == "caught_up" ? std::next(it) : m_active.erase(it);
+    }
+}
+
+void ReplayManager::refresh(Active &active, double now, double elapsed, const std::optional<LivePressure> &pressure)
+{
+    const std::optional<RunningVersion> running = m_fleet.find(active.record.job, active.record.version);
+    if (!running) {
+        active.status.running = false;
+        return;
+    }
+    if (Status health = running->engine->health(); !health.isOk()) {
+        end(active, "failed", VersionState::Failed, "kappad", health.message());
+        return;
+    }
+    active.policy.update(ingestRateLocked(), settingsOf(active.record), pressure, elapsed);
+    active.throttle->setRate(active.policy.currentRate());
+    active.spent.emplace_back(now, active.throttle->spent());
+    while (active.spent.size() > 2 && now - active.spent.front().first > kMeasureWindowSec)
+        active.spent.pop_front();
+    progress(active, *running, now);
+    checkCaughtUp(active, now);
+}
+
+void ReplayManager::progress(Active &active, const RunningVersion &running, double now)
+{
+    (void) now;
+    ReplayStatus &status = active.status;
+    status.running = true;
+    status.ingestRate = ingestRateLocked();
+    status.targetRate = active.policy.targetRate();
+    status.currentRate = active.policy.currentRate();
+    status.measuredRate = slope(active.spent);
+    status.reason = active.policy.reason();
+    status.partitions.clear();
+    status.lagRecords = 0;
+    std::int64_t done = 0;
+    std::int64_t remaining = 0;
+    for (const jobs::TaskFigures &task : running.engine->taskFigures()) {
+        if (task.metrics.topic != m_sourceTopic) {
+            status.lagRecords += task.metrics.lagRecords;
+            continue;
+        }
+        const std::int32_t p = task.metrics.partition.value();
+        Result<PartitionInfo> info = m_log.partitionInfo(m_sourceTopic, task.metrics.partition);
+        PartitionProgress partition;
+        partition.partition = p;
+        partition.start = static_cast<std::size_t>(p) < active.record.startOffsets.size()
+                              ? active.record.startOffsets[static_cast<std::size_t>(p)]
+                              : 0;
+        partition.position = std::max(task.metrics.position, partition.start);
+        partition.end = info.isOk() ? info->endOffset.value() : task.metrics.endOffset;
+        done += partition.position - partition.start;
+        remaining += std::max<std::int64_t>(0, partition.end - partition.position);
+        status.partitions.push_back(partition);
+    }
+    status.lagRecords += remaining;
+    status.percent = done + remaining > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(done + remaining)
+                                          : 100.0;
+    // The end moves on with ingest: only what the replay gains on it shortens the way.
+    const double gain = status.measuredRate - status.ingestRate;
+    status.etaSeconds.reset();
+    if (remaining == 0)
+        status.etaSeconds = 0.0;
+    else if (gain > 0)
+        status.etaSeconds = static_cast<double>(remaining) / gain;
+    Result<JobVersionInfo> info = m_catalog.jobVersion(active.record.job, active.record.version);
+    status.versionState = info.isOk() ? std::string(versionStateName(info->state)) : "unknown";
+    status.record = active.record;
+}
+
+void ReplayManager::checkCaughtUp(Active &active, double now)
+{
+    if (active.record.state != "running")
+        return;
+    const double threshold = std::max(static_cast<double>(m_options.caughtUpRecords), active.status.ingestRate);
+    if (static_cast<double>(active.status.lagRecords) > threshold) {
+        active.lowLagSince.reset();
+        return;
+    }
+    if (!active.lowLagSince)
+        active.lowLagSince = now;
+    const double hold = std::chrono::duration<double>(m_options.caughtUpHold).count();
+    if (now - *active.lowLagSince < hold)
+        return;
+    const std::string reason = "lag under " + number(threshold) + " records for " + number(hold) + " s";
+    if (!m_catalog.setVersionState(active.record.job, active.record.version, VersionState::CaughtUp, "kappad", reason)
+             .isOk())
+        return; // retried at the next tick
+    active.record.state = "caught_up";
+    active.record.reason = reason;
+    (void) update(active, "kappad", "replay.caught_up", reason);
+    m_events("replay.caught_up", label(active.record.job, active.record.version), reason);
+}
+
+Status ReplayManager::update(Active &active, const std::string &actor, const std::string &action,
+                             const std::string &detail)
+{
+    active.status.record = active.record;
+    return m_catalog.updateReplay(active.record, actor, action, detail);
+}
+
+void ReplayManager::end(Active &active, const std::string &state, VersionState versionState, const std::string &actor,
+                        const std::string &reason)
+{
+    (void) m_fleet.stop(active.record.job, active.record.version);
+    active.record.state = state;
+    active.record.reason = reason;
+    active.status.running = false;
+    (void) update(active, actor, "replay." + state, reason);
+    (void) m_catalog.setVersionState(active.record.job, active.record.version, versionState, actor, reason);
+    m_events("replay." + state, label(active.record.job, active.record.version), reason);
+}
+
+Status ReplayManager::pause(std::int64_t id, const std::string &actor)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return Status::notFound("replay " + std::to_string(id) + " is not active");
+    it->second.record.paused = true;
+    it->second.throttle->setRate(0);
+    KAPPA_RETURN_IF_ERROR(update(it->second, actor, "replay.pause", "paused"));
+    m_events("replay.paused", label(it->second.record.job, it->second.record.version), "by " + actor);
+    return Status::ok();
+}
+
+Status ReplayManager::resume(std::int64_t id, const std::string &actor)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return Status::notFound("replay " + std::to_string(id) + " is not active");
+    it->second.record.paused = false;
+    KAPPA_RETURN_IF_ERROR(update(it->second, actor, "replay.resume", "resumed"));
+    m_events("replay.resumed", label(it->second.record.job, it->second.record.version), "by " + actor);
+    return Status::ok();
+}
+
+Status ReplayManager::cancel(std::int64_t id, const std::string &actor, const std::string &reason)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return Status::notFound("replay " + std::to_string(id) + " is not active");
+    Result<JobVersionInfo> info = m_catalog.jobVersion(it->second.record.job, it->second.record.version);
+    if (info.isOk() && info->state == VersionState::Live)
+        return Status::failedPrecondition(label(info->job, info->version) + " is live: switch back first");
+    end(it->second, "cancelled", VersionState::Cancelled, actor, reason.empty() ? "cancelled by " + actor : reason);
+    m_active.erase(it);
+    return Status::ok();
+}
+
+Status ReplayManager::setRate(std::int64_t id, std::optional<double> rateMultiple, std::optional<double> maxRate,
+                              std::optional<double> minRate, const std::string &actor)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return Status::notFound("replay " + std::to_string(id) + " is not active");
+    ReplayRecord changed = it->second.record;
+    changed.rateMultiple = rateMultiple.value_or(changed.rateMultiple);
+    changed.maxRate = maxRate.value_or(changed.maxRate);
+    changed.minRate = minRate.value_or(changed.minRate);
+    if (!(changed.rateMultiple > 0) || !(changed.minRate >= 0) || !(changed.maxRate >= 0)
+        || (changed.maxRate > 0 && changed.maxRate < changed.minRate))
+        return Status::invalidArgument("rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)");
+    it->second.record = changed;
+    const std::string detail = "k=" + std::to_string(changed.rateMultiple) + " max_rate=" + number(changed.maxRate)
+                               + " min_rate=" + number(changed.minRate);
+    KAPPA_RETURN_IF_ERROR(update(it->second, actor, "replay.rate", detail));
+    m_events("replay.rate", label(changed.job, changed.version), detail);
+    return Status::ok();
+}
+
+void ReplayManager::promoted(const std::string &job, const std::string &version)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_active.begin(); it != m_active.end(); ++it) {
+        if (it->second.record.job != job || it->second.record.version != version)
+            continue;
+        it->second.throttle->setRate(std::numeric_limits<double>::infinity());
+        it->second.record.state = "finished";
+        it->second.record.reason = "serving";
+        (void) update(it->second, "kappad", "replay.finished", "the version serves");
+        m_active.erase(it);
+        return;
+    }
+}
+
+Result<ReplayStatus> ReplayManager::status(std::int64_t id) const
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_active.find(id); it != m_active.end()) {
+            ReplayStatus status = it->second.status;
+            status.record = it->second.record;
+            return status;
+        }
+    }
+    KAPPA_ASSIGN_OR_RETURN(ReplayRecord record, m_catalog.replay(id));
+    ReplayStatus status;
+    Result<JobVersionInfo> info = m_catalog.jobVersion(record.job, record.version);
+    status.versionState = info.isOk() ? std::string(versionStateName(info->state)) : "unknown";
+    status.record = std::move(record);
+    return status;
+}
+
+std::vector<ReplayStatus> ReplayManager::statuses() const
+{
+    std::vector<ReplayStatus> out;
+    Result<std::vector<ReplayRecord>> records = m_catalog.replays();
+    if (!records.isOk())
+        return out;
+    for (const ReplayRecord &record : *records)
+        if (Result<ReplayStatus> one = status(record.id); one.isOk())
+            out.push_back(std::move(*one));
+    return out;
+}
+
+} // namespace kappa::reprocessing

@@ -1,0 +1,158 @@
+// ReplayManager: launches job versions that replay the log beside the live
+// ones, throttles them relative to live ingest, tracks their progress and
+// moves them to caught_up; pause, resume, cancel and rate changes at any time.
+//
+// The catalog is the record: every launch and change is stored (and audited)
+// before it takes effect, so after a crash resumeActive() restarts every
+// active replay from its checkpoints with its settings.
+//
+// tick() is the control step, called about every 250 ms by one thread: it
+// measures ingest (the events topic's end offsets, averaged over a minute),
+// checks live lag against the SLOs, sets each replay's rate (ThrottlePolicy)
+// and its progress, and records caught_up and failures.
+//
+// Threading: every member may be called from any thread.
+#pragma once
+
+#include "jobs/engine.h"
+#include "reprocessing/fleet.h"
+#include "reprocessing/reprocessing_options.h"
+#include "reprocessing/throttle_policy.h"
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+
+namespace kappa::reprocessing {
+
+struct LaunchRequest
+{
+    std::string specJson;   // a full spec, or
+    std::string jobVersion; // "job@version" of a registered or built-in version
+    std::string from = "earliest";
+    std::optional<double> rateMultiple;
+    std::optional<double> maxRate;
+    std::optional<double> minRate;
+};
+
+struct PreflightCheck
+{
+    std::string name; // "version", "range", "schema", "rate"
+    bool ok = true;
+    std::string detail;
+};
+
+struct Preflight
+{
+    bool ok = true; // every check passed
+    std::vector<PreflightCheck> checks;
+    std::string job;
+    std::string version;
+    std::vector<Offset> startOffsets;
+    std::int64_t events = 0; // in range now
+    double ingestRate = 0;
+    double rate = 0;                        // the target rate at launch
+    std::optional<double> expectedSeconds;  // none: it would never catch up at that rate
+    std::uint64_t estimatedStateBytes = 0;  // scaled from the live version
+    std::uint64_t estimatedViewBytes = 0;
+};
+
+struct PartitionProgress
+{
+    std::int32_t partition = 0;
+    std::int64_t start = 0;
+    std::int64_t position = 0;
+    std::int64_t end = 0;
+};
+
+struct ReplayStatus
+{
+    ReplayRecord record;
+    std::string versionState;
+    bool running = false;
+    double ingestRate = 0;
+    double targetRate = 0;
+    double currentRate = 0;  // the limit in force
+    double measuredRate = 0; // events read per second over the last few seconds
+    std::string reason;      // why current < target
+    double percent = 0;
+    std::optional<double> etaSeconds;
+    std::int64_t lagRecords = 0; // every stage of the version
+    std::vector<PartitionProgress> partitions;
+};
+
+// A lifecycle event for the SSE stream: what happened and to which subject.
+using LifecycleSink = std::function<void(const std::string &what, const std::string &subject,
+                                         const std::string &detail)>;
+
+class ReplayManager
+{
+public:
+    ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, std::string sourceTopic,
+                  ReprocessingOptions options, LifecycleSink events);
+
+    // Restarts every replay the catalog lists as active (service start).
+    Status resumeActive();
+    void tick();
+
+    Result<Preflight> preflight(const LaunchRequest &request) const;
+    // Preflight, then launch; FailedPrecondition with the failed checks' reasons.
+    Result<std::int64_t> launch(const LaunchRequest &request, const std::string &actor);
+    // Replays an existing version (its views lost or deleted) from the start.
+    Result<std::int64_t> rebuild(const std::string &job, const std::string &version, const LaunchRequest &request,
+                                 const std::string &actor);
+    Status pause(std::int64_t id, const std::string &actor);
+    Status resume(std::int64_t id, const std::string &actor);
+    Status cancel(std::int64_t id, const std::string &actor, const std::string &reason);
+    Status setRate(std::int64_t id, std::optional<double> rateMultiple, std::optional<double> maxRate,
+                   std::optional<double> minRate, const std::string &actor);
+    // The version now serves: its replay is finished and its reads unthrottled.
+    void promoted(const std::string &job, const std::string &version);
+
+    Result<ReplayStatus> status(std::int64_t id) const;
+    std::vector<ReplayStatus> statuses() const;
+    double ingestRate() const;
+    // The live version nearest its SLO, if it is past the back-off share.
+    std::optional<LivePressure> livePressure() const;
+
+private:
+    struct Active
+    {
+        ReplayRecord record;
+        std::shared_ptr<runtime::RateLimiter> throttle;
+        ThrottlePolicy policy;
+        std::deque<std::pair<double, std::int64_t>> spent; // (seconds, events spent) samples
+        std::optional<double> lowLagSince;                  // seconds since start of the clock
+        ReplayStatus status;
+    };
+
+    Result<std::int64_t> start(jobs::JobDefinition definition, ReplayRecord record, const std::string &actor);
+    Status startEngine(Active &active, const jobs::JobDefinition &definition, const std::string &actor);
+    Result<jobs::JobDefinition> definitionFor(const LaunchRequest &request) const;
+    ThrottleSettings settingsOf(const ReplayRecord &record) const;
+    void measureIngest(double now);
+    void refresh(Active &active, double now, double elapsed, const std::optional<LivePressure> &pressure);
+    void progress(Active &active, const RunningVersion &running, double now);
+    void checkCaughtUp(Active &active, double now);
+    void end(Active &active, const std::string &state, VersionState versionState, const std::string &actor,
+             const std::string &reason);
+    Status update(Active &active, const std::string &actor, const std::string &action, const std::string &detail);
+    double secondsNow() const;
+    double ingestRateLocked() const;
+
+    EventLog &m_log;
+    Catalog &m_catalog;
+    Fleet &m_fleet;
+    const std::string m_sourceTopic;
+    const ReprocessingOptions m_options;
+    LifecycleSink m_events;
+    const std::chrono::steady_clock::time_point m_epoch = std::chrono::steady_clock::now();
+
+    mutable std::mutex m_mutex;
+    std::map<std::int64_t, Active> m_active;               // running or caught up, by replay id
+    std::deque<std::pair<double, std::int64_t>> m_ingest; // (seconds, total end offset), one minute
+    double m_lastTick = 0;
+};
+
+} // namespace kappa::reprocessing
