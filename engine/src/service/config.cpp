@@ -69,6 +69,62 @@ Status applyDemo(const toml::table &demo, std::string_view source, ServiceConfig
     return Status::ok();
 }
 
+Status applySlos(const toml::table &slos, std::string_view source, reprocessing::ReprocessingOptions &options)
+{
+    for (const auto &[key, node] : slos) {
+        const std::string name = "reprocessing.slo_seconds." + std::string(key.str());
+        if (!options.sloSeconds.count(std::string(key.str())))
+            return badKey(source, name, "is not a pipeline (user_features, fraud, business_metrics)");
+        KAPPA_ASSIGN_OR_RETURN(double seconds, required<double>(node, source, name, "a number"));
+        if (!(seconds > 0))
+            return badKey(source, name, "must be positive");
+        options.sloSeconds[std::string(key.str())] = seconds;
+    }
+    return Status::ok();
+}
+
+Result<std::chrono::milliseconds> anyMillis(const toml::node &node, std::string_view source, const std::string &key)
+{
+    KAPPA_ASSIGN_OR_RETURN(std::int64_t ms, required<std::int64_t>(node, source, key, "an integer"));
+    if (ms < 0 || ms > 366LL * 86'400'000)
+        return badKey(source, key, "must be in [0, one year] milliseconds");
+    return std::chrono::milliseconds(ms);
+}
+
+Status applyReprocessing(const toml::table &table, std::string_view source, reprocessing::ReprocessingOptions &o)
+{
+    for (const auto &[keyName, node] : table) {
+        const std::string_view key = keyName.str();
+        const std::string name = "reprocessing." + std::string(key);
+        if (key == "rate_multiple") {
+            KAPPA_ASSIGN_OR_RETURN(o.rateMultiple, required<double>(node, source, name, "a number"));
+        } else if (key == "max_rate") {
+            KAPPA_ASSIGN_OR_RETURN(o.maxRate, required<double>(node, source, name, "a number"));
+        } else if (key == "min_rate") {
+            KAPPA_ASSIGN_OR_RETURN(o.minRate, required<double>(node, source, name, "a number"));
+        } else if (key == "caught_up_records") {
+            KAPPA_ASSIGN_OR_RETURN(o.caughtUpRecords, required<std::int64_t>(node, source, name, "an integer"));
+        } else if (key == "caught_up_hold_ms") {
+            KAPPA_ASSIGN_OR_RETURN(o.caughtUpHold, anyMillis(node, source, name));
+        } else if (key == "approval_ttl_ms") {
+            KAPPA_ASSIGN_OR_RETURN(o.approvalTtl, anyMillis(node, source, name));
+        } else if (key == "four_eyes") {
+            KAPPA_ASSIGN_OR_RETURN(o.fourEyes, required<bool>(node, source, name, "true or false"));
+        } else if (key == "rollback_window_ms") {
+            KAPPA_ASSIGN_OR_RETURN(o.rollbackWindow, anyMillis(node, source, name));
+        } else if (key == "retention_ms") {
+            KAPPA_ASSIGN_OR_RETURN(o.retention, anyMillis(node, source, name));
+        } else if (key == "slo_seconds" && node.as_table()) {
+            KAPPA_RETURN_IF_ERROR(applySlos(*node.as_table(), source, o));
+        } else {
+            return badKey(source, name, "is not a setting");
+        }
+    }
+    if (!(o.rateMultiple > 0) || !(o.minRate >= 0) || !(o.maxRate >= 0) || (o.maxRate > 0 && o.maxRate < o.minRate))
+        return badKey(source, "reprocessing", "rates must be rate_multiple > 0, 0 <= min_rate <= max_rate (0: no cap)");
+    return Status::ok();
+}
+
 Status applyKey(std::string_view key, const toml::node &node, std::string_view source, ServiceConfig &c)
 {
     if (key == "data_dir") {
@@ -110,6 +166,11 @@ Status applyKey(std::string_view key, const toml::node &node, std::string_view s
         if (!demo)
             return badKey(source, key, "must be a table ([demo])");
         return applyDemo(*demo, source, c);
+    } else if (key == "reprocessing") {
+        const toml::table *reprocessing = node.as_table();
+        if (!reprocessing)
+            return badKey(source, key, "must be a table ([reprocessing])");
+        return applyReprocessing(*reprocessing, source, c.reprocessing);
     } else {
         return badKey(source, key, "is not a setting");
     }

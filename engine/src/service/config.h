@@ -21,11 +21,26 @@
 //   [demo]
 //   enabled = false
 //   rate = 20000                        # events/s of the live sample producer
+//   [reprocessing]
+//   rate_multiple = 5.0                 # default k: a replay reads at k x the live ingest rate...
+//   max_rate = 0                        # ...at most this many events/s (0: no cap)...
+//   min_rate = 1000                     # ...and at least this many (ingest may be idle)
+//   caught_up_records = 1000            # caught up: lag under max(this, 1 s of ingest)...
+//   caught_up_hold_ms = 10000           # ...for this long
+//   approval_ttl_ms = 3600000           # a switch request must be approved within this
+//   four_eyes = true                    # the approver may not be the requester or the launcher
+//   rollback_window_ms = 3600000        # the old version stays warm this long after a switch
+//   retention_ms = 86400000             # a retired version's views and state are kept this long
+//   [reprocessing.slo_seconds]          # live lag SLO per pipeline; replays back off at half of it
+//   user_features = 2.0
+//   fraud = 2.0
+//   business_metrics = 60.0
 //
 // Threading: a plain value.
 #pragma once
 
 #include "kappa/status.h"
+#include "reprocessing/reprocessing_options.h"
 
 #include <chrono>
 #include <cstdint>
@@ -57,6 +72,7 @@ struct ServiceConfig
     int httpThreads = 32;
     bool demo = false;
     double demoRate = 20'000;
+    reprocessing::ReprocessingOptions reprocessing;
 
     std::string effectiveTokenFile() const;
     // InvalidArgument naming the first bad setting.

@@ -1,5 +1,7 @@
 #include "service/http_routes.h"
 
+#include "service/http_support.h"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -10,43 +12,7 @@ namespace kappa::service {
 
 namespace {
 
-constexpr const char *kJson = "application/json";
 constexpr std::int64_t kDefaultHistoryMs = 15 * 60 * 1000;
-
-void sendJson(httplib::Response &response, const nlohmann::json &body, int status = 200)
-{
-    response.status = status;
-    response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
-}
-
-// An API failure inside a handler: thrown only within this file and caught by serve().
-struct ApiFailure
-{
-    ApiError error;
-};
-
-[[noreturn]] void failWith(const Status &status)
-{
-    throw ApiFailure{ApiError::fromStatus(status)};
-}
-
-template<typename T>
-T valueOr(Result<T> result)
-{
-    if (!result.isOk())
-        failWith(result.status());
-    return std::move(result).value();
-}
-
-std::int64_t parseInteger(std::string_view name, const std::string &text)
-{
-    std::int64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty())
-        throw ApiFailure{
-            ApiError::invalidArgument(std::string(name) + " must be an integer, got '" + text + "'")};
-    return value;
-}
 
 std::optional<std::int64_t> integerParam(const httplib::Request &request, const char *name)
 {
@@ -121,6 +87,7 @@ HttpRoutes::HttpRoutes(Service &service)
     addServiceRoutes();
     addViewRoutes();
     addStreamRoute();
+    addReprocessingRoutes();
 }
 
 void HttpRoutes::add(std::string method, std::string pattern, std::optional<Role> needs, Handler handler)

@@ -49,6 +49,7 @@ private:
     void addServiceRoutes();
     void addViewRoutes();
     void addStreamRoute();
+    void addReprocessingRoutes(); // http_reprocessing_routes.cpp
 
     Service &m_service;
     std::vector<Route> m_routes;

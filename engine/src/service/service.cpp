@@ -120,31 +120,71 @@ Status Service::openData()
         KAPPA_RETURN_IF_ERROR(ensureDemoToken(*m_tokens, m_config.dataDir, "demo-approver", Role::Approver));
     }
 
-    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::JobDefinition> definitions,
-                           jobs::resolveJobList(*m_catalog, m_config.jobs));
-    if (definitions.empty())
-        return Status::invalidArgument("no jobs selected (jobs = \"all\" or a list of job@version)");
+    KAPPA_ASSIGN_OR_RETURN(m_startVersions, versionsToStart());
     jobs::EngineOptions options;
     options.layout = layout;
     options.runtime.checkpointInterval = m_config.checkpointInterval;
     options.actor = "kappad";
-    KAPPA_ASSIGN_OR_RETURN(m_engine, jobs::Engine::open(*m_log, *m_catalog, std::move(definitions), options));
+    m_fleet = std::make_unique<reprocessing::Fleet>(*m_log, *m_catalog, options);
+    auto events = [this](const std::string &what, const std::string &subject, const std::string &detail) {
+        lifecycle(what, subject, detail);
+    };
+    m_replays = std::make_unique<reprocessing::ReplayManager>(*m_log, *m_catalog, *m_fleet, jobs::kEventsTopic,
+                                                              m_config.reprocessing, events);
+    m_switches = std::make_unique<reprocessing::SwitchCoordinator>(
+        *m_log, *m_catalog, *m_fleet, *m_replays, layout, m_config.reprocessing, events, [this] {
+            // Readers see the new alias at once, not at the next refresh.
+            refreshFreshness();
+        });
     if (m_config.demo)
         m_producer = std::make_unique<DemoProducer>(*m_log, *m_codec, m_config.demoRate);
     return Status::ok();
 }
 
+// The configured jobs, except that a job the catalog already serves from
+// another version runs that version (the catalog of record wins over the
+// configuration after a switch), plus every version kept warm for a rollback.
+Result<std::vector<jobs::JobDefinition>> Service::versionsToStart()
+{
+    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::JobDefinition> configured, jobs::resolveJobList(*m_catalog, m_config.jobs));
+    if (configured.empty())
+        return Status::invalidArgument("no jobs selected (jobs = \"all\" or a list of job@version)");
+    std::vector<jobs::JobDefinition> start;
+    for (jobs::JobDefinition &definition : configured) {
+        const std::string job = definition.spec.job;
+        KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog->alias(job));
+        if (live && *live != definition.spec.version) {
+            KAPPA_ASSIGN_OR_RETURN(definition, jobs::resolveJobDefinition(*m_catalog, {job, *live}));
+        }
+        start.push_back(std::move(definition));
+        KAPPA_ASSIGN_OR_RETURN(std::vector<AliasChange> history, m_catalog->aliasHistory(job));
+        if (history.empty() || !history.back().fromVersion)
+            continue;
+        const std::string warm = *history.back().fromVersion;
+        KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog->jobVersion(job, warm));
+        if (info.state != VersionState::Validated)
+            continue;
+        KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition warmDefinition, jobs::parseJobDefinition(info.specJson));
+        start.push_back(std::move(warmDefinition));
+    }
+    return start;
+}
+
 Status Service::start()
 {
-    KAPPA_RETURN_IF_ERROR(m_engine->start());
+    for (jobs::JobDefinition &definition : m_startVersions)
+        KAPPA_RETURN_IF_ERROR(m_fleet->start(std::move(definition), "kappad"));
+    m_startVersions.clear();
+    KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
     if (m_producer)
         KAPPA_RETURN_IF_ERROR(m_producer->start());
     m_publisher = std::thread([this] { publishLoop(); });
+    m_control = std::thread([this] { controlLoop(); });
     refreshServingIfStale(); // aliases and freshness before the first read
     m_ready.store(true, std::memory_order_release);
     nlohmann::json versions = nlohmann::json::array();
-    for (const jobs::JobVersionName &name : m_engine->versions())
-        versions.push_back(name.str());
+    for (const reprocessing::RunningVersion &running : m_fleet->all())
+        versions.push_back(running.name.str());
     publishLifecycle("started", {{"versions", versions}, {"demo", m_config.demo}});
     return Status::ok();
 }
@@ -160,7 +200,7 @@ void Service::beginShutdown()
 
 Status Service::stop()
 {
-    if (!m_engine)
+    if (!m_fleet)
         return Status::ok();
     beginShutdown();
     // The producer first: the final checkpoints then cover everything appended.
@@ -173,8 +213,12 @@ Status Service::stop()
     m_publishWake.notify_all();
     if (m_publisher.joinable())
         m_publisher.join();
-    Status stopped = m_engine->stop();
-    m_engine.reset();
+    if (m_control.joinable())
+        m_control.join();
+    Status stopped = m_fleet->stopAll();
+    m_switches.reset();
+    m_replays.reset();
+    m_fleet.reset();
     return stopped;
 }
 
@@ -198,7 +242,38 @@ Status Service::reload(const ServiceConfig &fresh)
 
 Status Service::health() const
 {
-    return m_engine ? m_engine->health() : Status::unavailable("the engine is stopped");
+    if (!m_fleet)
+        return Status::unavailable("the engine is stopped");
+    // A failed replay is the replay's failure (it is marked failed and
+    // stopped); the service is unhealthy when a serving version fails.
+    for (const reprocessing::RunningVersion &running : m_fleet->all()) {
+        Status health = running.engine->health();
+        Result<std::optional<std::string>> live = m_catalog->alias(running.name.job);
+        if (!health.isOk() && live.isOk() && *live == running.name.version)
+            return health.withContext(running.name.str());
+    }
+    return Status::ok();
+}
+
+void Service::lifecycle(const std::string &what, const std::string &subject, const std::string &detail)
+{
+    m_logger.info(what, {{"subject", subject}, {"detail", detail}});
+    publishLifecycle(what, {{"subject", subject}, {"detail", detail}});
+}
+
+void Service::controlLoop()
+{
+    constexpr std::chrono::milliseconds kTick{250};
+    std::unique_lock lock(m_publishMutex);
+    while (!m_stopping) {
+        m_publishWake.wait_for(lock, kTick, [&] { return m_stopping; });
+        if (m_stopping)
+            break;
+        lock.unlock();
+        m_replays->tick();
+        m_switches->tick();
+        lock.lock();
+    }
 }
 
 Result<double> Service::demoRate() const
@@ -242,7 +317,7 @@ void Service::publishLoop()
         lock.unlock();
         m_journal.publish("metrics",
                           metricsSnapshot().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        if (Status health = m_engine->health(); !health.isOk() && !engineFailureLogged) {
+        if (Status health = this->health(); !health.isOk() && !engineFailureLogged) {
             engineFailureLogged = true;
             m_logger.error("engine failed", {{"error", health.toString()}});
             publishLifecycle("engine_failed", {{"error", health.toString()}});

@@ -13,6 +13,9 @@
 #pragma once
 
 #include "jobs/engine.h"
+#include "reprocessing/fleet.h"
+#include "reprocessing/replay_manager.h"
+#include "reprocessing/switch_coordinator.h"
 #include "service/config.h"
 #include "service/demo_producer.h"
 #include "service/event_journal.h"
@@ -98,6 +101,11 @@ public:
 
     std::string prometheus() const;
 
+    // Replays, validations, switches and the audit log (reprocessing module).
+    reprocessing::ReplayManager &replays() { return *m_replays; }
+    reprocessing::SwitchCoordinator &switches() { return *m_switches; }
+    Catalog &catalog() { return *m_catalog; }
+
     // The demo producer's rate; FailedPrecondition without --demo.
     Result<double> demoRate() const;
     Status setDemoRate(double eventsPerSecond, const std::string &actor);
@@ -108,6 +116,11 @@ private:
     Result<std::string> runningVersion(const std::string &job,
                                        const std::optional<std::string> &version) const;
     ViewFreshness freshness(const std::string &job, const std::string &version) const;
+    jobs::Engine::Figures allFigures() const;
+    std::shared_ptr<jobs::Engine> engineOf(const std::string &job, const std::string &version) const;
+    Result<std::vector<jobs::JobDefinition>> versionsToStart();
+    void controlLoop();
+    void lifecycle(const std::string &what, const std::string &subject, const std::string &detail);
     void refreshFreshness() const;
     void refreshServingIfStale() const;
     nlohmann::json metricsSnapshot() const;
@@ -120,7 +133,10 @@ private:
     std::unique_ptr<Catalog> m_catalog;
     std::unique_ptr<EventCodec> m_codec;
     std::unique_ptr<LocalLog> m_log;
-    std::unique_ptr<jobs::Engine> m_engine;
+    std::unique_ptr<reprocessing::Fleet> m_fleet; // one engine per running job version
+    std::unique_ptr<reprocessing::ReplayManager> m_replays;
+    std::unique_ptr<reprocessing::SwitchCoordinator> m_switches;
+    std::vector<jobs::JobDefinition> m_startVersions; // live and warm versions, started by start()
     std::unique_ptr<DemoProducer> m_producer;
     std::unique_ptr<TokenStore> m_tokens;
     EventJournal m_journal;
@@ -142,6 +158,7 @@ private:
     std::condition_variable m_publishWake;
     bool m_stopping = false;
     std::thread m_publisher;
+    std::thread m_control; // replays' throttle and progress, switch expiry and retirement
 };
 
 } // namespace kappa::service

@@ -99,6 +99,27 @@ std::pair<double, double> sourceRates(const std::vector<jobs::TaskFigures> &task
 
 } // namespace
 
+jobs::Engine::Figures Service::allFigures() const
+{
+    jobs::Engine::Figures all;
+    if (!m_fleet)
+        return all;
+    for (const reprocessing::RunningVersion &running : m_fleet->all()) {
+        jobs::Engine::Figures one = running.engine->figures();
+        std::move(one.tasks.begin(), one.tasks.end(), std::back_inserter(all.tasks));
+        std::move(one.reports.begin(), one.reports.end(), std::back_inserter(all.reports));
+    }
+    return all;
+}
+
+std::shared_ptr<jobs::Engine> Service::engineOf(const std::string &job, const std::string &version) const
+{
+    if (!m_fleet)
+        return nullptr;
+    std::optional<reprocessing::RunningVersion> running = m_fleet->find(job, version);
+    return running ? running->engine : nullptr;
+}
+
 Result<std::string> Service::runningVersion(const std::string &job,
                                             const std::optional<std::string> &version) const
 {
@@ -124,7 +145,7 @@ Result<std::string> Service::runningVersion(const std::string &job,
 void Service::refreshFreshness() const
 {
     std::map<std::string, ViewFreshness> fresh;
-    for (const jobs::TaskFigures &t : m_engine->taskFigures()) {
+    for (const jobs::TaskFigures &t : allFigures().tasks) {
         ViewFreshness &view = fresh[t.job + "@" + t.version];
         view.job = t.job;
         view.version = t.version;
@@ -175,7 +196,7 @@ nlohmann::json Service::status() const
                 info.isOk())
                 endOffsets += info->endOffset.value();
     }
-    const Status health = m_engine ? m_engine->health() : Status::unavailable("stopped");
+    const Status health = this->health();
     nlohmann::json out = {
         {"service", "kappad"},
         {"ready", ready()},
@@ -195,7 +216,7 @@ nlohmann::json Service::status() const
 
 Result<nlohmann::json> Service::jobs() const
 {
-    const auto [tasks, reports] = m_engine->figures();
+    const auto [tasks, reports] = allFigures();
     nlohmann::json out = nlohmann::json::array();
     for (const char *job : kKnownJobs) {
         KAPPA_ASSIGN_OR_RETURN(std::vector<JobVersionInfo> versions, m_catalog->jobVersions(job));
@@ -224,7 +245,8 @@ Result<nlohmann::json> Service::versionMetrics(const std::string &job, const std
 {
     KAPPA_RETURN_IF_ERROR(runningVersion(job, version).status());
     nlohmann::json tasks = nlohmann::json::array();
-    for (const jobs::TaskFigures &t : m_engine->taskFigures())
+    const std::shared_ptr<jobs::Engine> engine = engineOf(job, version);
+    for (const jobs::TaskFigures &t : engine ? engine->taskFigures() : std::vector<jobs::TaskFigures>())
         if (t.job == job && t.version == version)
             tasks.push_back(taskJson(t));
     return nlohmann::json{{"job", job}, {"version", version}, {"tasks", std::move(tasks)}};
@@ -243,12 +265,15 @@ Result<nlohmann::json> Service::history(const std::string &job, const std::strin
     if (fromMs > toMs)
         return Status::invalidArgument("from_ms must not be after to_ms");
     nlohmann::json tasks = nlohmann::json::array();
-    for (const jobs::TaskFigures &t : m_engine->taskFigures()) {
+    const std::shared_ptr<jobs::Engine> engine = engineOf(job, version);
+    if (!engine)
+        return Status::notFound(job + "@" + version + " is not running in this kappad");
+    for (const jobs::TaskFigures &t : engine->taskFigures()) {
         if (t.job != job || t.version != version)
             continue;
         nlohmann::json samples = nlohmann::json::array();
         for (const metrics::Sample &s :
-             m_engine->history().range(t.metrics.task, *series, WallTime(fromMs), WallTime(toMs)))
+             engine->history().range(t.metrics.task, *series, WallTime(fromMs), WallTime(toMs)))
             samples.push_back({s.time.value(), s.value});
         tasks.push_back({{"task", t.metrics.task},
                          {"stage", t.stage},
@@ -262,7 +287,8 @@ Result<nlohmann::json> Service::history(const std::string &job, const std::strin
 Result<ViewAnswer> Service::features(std::int64_t userId, const std::optional<std::string> &version) const
 {
     KAPPA_ASSIGN_OR_RETURN(std::string resolved, runningVersion("user_features", version));
-    const views::KeyValueView *view = m_engine->featureView(resolved);
+    const std::shared_ptr<jobs::Engine> engine = engineOf("user_features", resolved);
+    const views::KeyValueView *view = engine ? engine->featureView(resolved) : nullptr;
     if (!view)
         return Status::notFound("user_features@" + resolved + " has no view in this kappad");
     KAPPA_ASSIGN_OR_RETURN(std::optional<views::ViewRow> row, view->get(pipelines::entityKey(userId)));
@@ -275,7 +301,8 @@ Result<ViewAnswer> Service::features(std::int64_t userId, const std::optional<st
 Result<ViewAnswer> Service::fraudCard(std::int64_t cardId, const std::optional<std::string> &version) const
 {
     KAPPA_ASSIGN_OR_RETURN(std::string resolved, runningVersion("fraud", version));
-    const views::ScoreCache *cards = m_engine->cardScores("fraud", resolved);
+    const std::shared_ptr<jobs::Engine> engine = engineOf("fraud", resolved);
+    const views::ScoreCache *cards = engine ? engine->cardScores("fraud", resolved) : nullptr;
     if (!cards)
         return Status::notFound("fraud@" + resolved + " has no score view in this kappad");
     std::optional<views::ScoreRow> row = cards->get(cardId);
@@ -313,7 +340,7 @@ Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
 
 nlohmann::json Service::metricsSnapshot() const
 {
-    const auto [tasks, reports] = m_engine->figures();
+    const auto [tasks, reports] = allFigures();
     nlohmann::json versions = nlohmann::json::array();
     for (const jobs::JobReport &r : reports) {
         const auto [input, processing] = sourceRates(tasks, r.job, r.version);
@@ -335,7 +362,7 @@ nlohmann::json Service::metricsSnapshot() const
 
 std::string Service::prometheus() const
 {
-    const auto [tasks, reports] = m_engine->figures();
+    const auto [tasks, reports] = allFigures();
     std::vector<ExportedJob> versions;
     for (const jobs::JobReport &r : reports) {
         ExportedJob job;
