@@ -109,22 +109,27 @@ private slots:
         {
             auto catalog = Catalog::open(path).value();
             for (int i = 0; i < 5; ++i)
-                QVERIFY(catalog->appendAudit("alice", "test.entry", "subject", "detail " + std::to_string(i)).isOk());
+                QVERIFY(catalog->appendAudit("alice", "test.entry", "subject", "detail " + std::to_string(i))
+                            .isOk());
             const AuditVerification ok = catalog->verifyAudit().value();
             QCOMPARE(ok.entries, std::int64_t{5});
             QVERIFY(!ok.firstBadSeq);
             // The database itself refuses edits.
             QVERIFY(!tamper(path, "UPDATE audit_log SET detail = 'x' WHERE seq = 2"));
         }
-        QVERIFY(tamper(path, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"));
+        QVERIFY(
+            tamper(path,
+                   "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"));
         {
             auto catalog = Catalog::open(path).value();
             const AuditVerification edited = catalog->verifyAudit().value();
             QCOMPARE(edited.firstBadSeq, std::optional<std::int64_t>(3));
             QVERIFY2(edited.problem.find("changed") != std::string::npos, edited.problem.c_str());
         }
-        QVERIFY(tamper(path, "UPDATE audit_log SET actor = 'alice' WHERE seq = 3; DROP TRIGGER audit_log_no_delete; "
-                             "DELETE FROM audit_log WHERE seq = 2"));
+        QVERIFY(
+            tamper(path,
+                   "UPDATE audit_log SET actor = 'alice' WHERE seq = 3; DROP TRIGGER audit_log_no_delete; "
+                   "DELETE FROM audit_log WHERE seq = 2"));
         auto catalog = Catalog::open(path).value();
         const AuditVerification removed = catalog->verifyAudit().value();
         QCOMPARE(removed.firstBadSeq, std::optional<std::int64_t>(3));

@@ -65,9 +65,9 @@ struct AuditEntry
     std::int64_t seq = 0; // 1, 2, ... without gaps
     WallTime at;
     std::string actor;
-    std::string action;  // e.g. "replay.start", "version.state", "alias.switch"
-    std::string subject; // e.g. "user_features@v2", "replay 3"
-    std::string detail;  // human-readable
+    std::string action;   // e.g. "replay.start", "version.state", "alias.switch"
+    std::string subject;  // e.g. "user_features@v2", "replay 3"
+    std::string detail;   // human-readable
     std::string prevHash; // "" for the first entry
     std::string hash;     // SHA-256, 64 hex digits
 };
@@ -86,12 +86,12 @@ struct ReplayRecord
     std::int64_t id = 0;
     std::string job;
     std::string version;
-    std::string kind = "replay";           // "replay", or "rebuild" of an existing version's views
-    std::string from = "earliest";         // as requested: earliest, an offset, a timestamp, a duration
+    std::string kind = "replay";            // "replay", or "rebuild" of an existing version's views
+    std::string from = "earliest";          // as requested: earliest, an offset, a timestamp, a duration
     std::vector<std::int64_t> startOffsets; // per source partition, resolved at launch
-    double rateMultiple = 5.0;             // k: rate = k x live ingest
-    double maxRate = 0;                    // events/s cap; 0: none
-    double minRate = 0;                    // events/s floor
+    double rateMultiple = 5.0;              // k: rate = k x live ingest
+    double maxRate = 0;                     // events/s cap; 0: none
+    double minRate = 0;                     // events/s floor
     bool paused = false;
     std::string state = "running"; // running, caught_up, cancelled, failed, finished
     std::string reason;            // of the last change

@@ -49,7 +49,7 @@ Status appendAuditLocked(sqlite::SqliteDb &db, const std::string &actor, const s
                          const std::string &subject, const std::string &detail)
 {
     KAPPA_ASSIGN_OR_RETURN(sqlite::Statement last, db.prepare("SELECT seq, hash FROM audit_log "
-                                                               "ORDER BY seq DESC LIMIT 1"));
+                                                              "ORDER BY seq DESC LIMIT 1"));
     KAPPA_ASSIGN_OR_RETURN(const bool hasLast, last.step());
     AuditEntry entry;
     entry.seq = hasLast ? last.columnInt(0) + 1 : 1;

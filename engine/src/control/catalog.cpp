@@ -1,7 +1,7 @@
 #include "kappa/catalog.h"
 
-#include "control/job_store.h"
 #include "control/audit_log.h"
+#include "control/job_store.h"
 #include "control/migrations.h"
 #include "control/reprocessing_store.h"
 #include "control/sqlite_schema_store.h"

@@ -59,10 +59,10 @@ Result<JobVersionInfo> rowToInfo(const Statement &stmt)
     return info;
 }
 
-constexpr const char *kSelectVersion =
-    "SELECT job, version, spec_json, state, created_ms, created_by, "
-    "(SELECT MAX(at_ms) FROM version_transitions t WHERE t.job = v.job AND t.version = v.version) "
-    "FROM job_versions v ";
+constexpr const char *kSelectVersion
+    = "SELECT job, version, spec_json, state, created_ms, created_by, "
+      "(SELECT MAX(at_ms) FROM version_transitions t WHERE t.job = v.job AND t.version = v.version) "
+      "FROM job_versions v ";
 
 } // namespace
 
@@ -97,8 +97,8 @@ Status JobStore::addVersion(const JobVersionInfo &info)
         KAPPA_RETURN_IF_ERROR(insert.bind(5, catalogNowMs()));
         KAPPA_RETURN_IF_ERROR(insert.bind(6, info.createdBy));
         KAPPA_RETURN_IF_ERROR(insert.run());
-        KAPPA_RETURN_IF_ERROR(recordTransition(info.job, info.version, std::nullopt, info.state,
-                                               info.createdBy, "registered"));
+        KAPPA_RETURN_IF_ERROR(
+            recordTransition(info.job, info.version, std::nullopt, info.state, info.createdBy, "registered"));
         return appendAuditLocked(m_db, info.createdBy, "version.register", label(info.job, info.version),
                                  "registered as " + std::string(versionStateName(info.state)));
     });
@@ -154,8 +154,9 @@ Status JobStore::setStateLocked(const std::string &job, const std::string &versi
     if (info.state == to)
         return Status::ok();
     if (isFinal(info.state))
-        return Status::failedPrecondition(label(job, version) + " is " + std::string(versionStateName(info.state))
-                                          + " and cannot become " + std::string(versionStateName(to)));
+        return Status::failedPrecondition(label(job, version) + " is "
+                                          + std::string(versionStateName(info.state)) + " and cannot become "
+                                          + std::string(versionStateName(to)));
     KAPPA_ASSIGN_OR_RETURN(Statement update,
                            m_db.prepare("UPDATE job_versions SET state = ? WHERE job = ? AND version = ?"));
     KAPPA_RETURN_IF_ERROR(update.bind(1, versionStateName(to)));
@@ -163,7 +164,8 @@ Status JobStore::setStateLocked(const std::string &job, const std::string &versi
     KAPPA_RETURN_IF_ERROR(update.bind(3, version));
     KAPPA_RETURN_IF_ERROR(update.run());
     KAPPA_RETURN_IF_ERROR(recordTransition(job, version, info.state, to, actor, reason));
-    std::string detail = std::string(versionStateName(info.state)) + " -> " + std::string(versionStateName(to));
+    std::string detail = std::string(versionStateName(info.state)) + " -> "
+                         + std::string(versionStateName(to));
     if (!reason.empty())
         detail += ": " + reason;
     return appendAuditLocked(m_db, actor, "version.state", label(job, version), detail);
@@ -214,8 +216,9 @@ Status JobStore::setAliasLocked(const std::string &job, const std::string &versi
     KAPPA_RETURN_IF_ERROR(upsert.bind(3, now));
     KAPPA_RETURN_IF_ERROR(upsert.run());
     KAPPA_ASSIGN_OR_RETURN(Statement history,
-                           m_db.prepare("INSERT INTO alias_history(job, from_version, to_version, at_ms, actor) "
-                                        "VALUES (?, NULLIF(?, ''), ?, ?, ?)"));
+                           m_db.prepare(
+                               "INSERT INTO alias_history(job, from_version, to_version, at_ms, actor) "
+                               "VALUES (?, NULLIF(?, ''), ?, ?, ?)"));
     KAPPA_RETURN_IF_ERROR(history.bind(1, job));
     KAPPA_RETURN_IF_ERROR(history.bind(2, from));
     KAPPA_RETURN_IF_ERROR(history.bind(3, version));

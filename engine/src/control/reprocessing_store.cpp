@@ -48,9 +48,10 @@ std::string rateText(double rate, int decimals)
     return buffer;
 }
 
-constexpr const char *kSelectReplay = "SELECT id, job, version, kind, from_spec, start_offsets, rate_multiple, "
-                                      "max_rate, min_rate, paused, state, reason, created_ms, created_by, "
-                                      "updated_ms FROM replays ";
+constexpr const char *kSelectReplay
+    = "SELECT id, job, version, kind, from_spec, start_offsets, rate_multiple, "
+      "max_rate, min_rate, paused, state, reason, created_ms, created_by, "
+      "updated_ms FROM replays ";
 
 Result<ReplayRecord> rowToReplay(const Statement &stmt)
 {
@@ -91,9 +92,10 @@ ValidationRecord rowToValidation(const Statement &stmt, bool withReport)
     return record;
 }
 
-constexpr const char *kSelectSwitch = "SELECT id, job, from_version, to_version, validation_id, override_reason, "
-                                      "candidate_fingerprint, requested_by, requested_ms, expires_ms, state, "
-                                      "decided_by, decided_ms, reason FROM switch_requests ";
+constexpr const char *kSelectSwitch
+    = "SELECT id, job, from_version, to_version, validation_id, override_reason, "
+      "candidate_fingerprint, requested_by, requested_ms, expires_ms, state, "
+      "decided_by, decided_ms, reason FROM switch_requests ";
 
 SwitchRequest rowToSwitch(const Statement &stmt)
 {
@@ -139,10 +141,11 @@ Result<std::int64_t> ReprocessingStore::addReplay(ReplayRecord record)
     const Status stored = m_db.transaction([&]() -> Status {
         KAPPA_RETURN_IF_ERROR(m_jobs.versionLocked(record.job, record.version).status());
         KAPPA_ASSIGN_OR_RETURN(Statement insert,
-                               m_db.prepare("INSERT INTO replays(job, version, kind, from_spec, start_offsets, "
-                                            "rate_multiple, max_rate, min_rate, paused, state, reason, "
-                                            "created_ms, created_by, updated_ms) VALUES (?, ?, ?, ?, ?, "
-                                            "?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                               m_db.prepare(
+                                   "INSERT INTO replays(job, version, kind, from_spec, start_offsets, "
+                                   "rate_multiple, max_rate, min_rate, paused, state, reason, "
+                                   "created_ms, created_by, updated_ms) VALUES (?, ?, ?, ?, ?, "
+                                   "?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const std::int64_t now = catalogNowMs();
         KAPPA_RETURN_IF_ERROR(insert.bind(1, record.job));
         KAPPA_RETURN_IF_ERROR(insert.bind(2, record.version));
@@ -208,8 +211,9 @@ Status ReprocessingStore::updateReplay(const ReplayRecord &record, const std::st
     return m_db.transaction([&]() -> Status {
         KAPPA_RETURN_IF_ERROR(replayLocked(record.id).status());
         KAPPA_ASSIGN_OR_RETURN(Statement update,
-                               m_db.prepare("UPDATE replays SET rate_multiple = ?, max_rate = ?, min_rate = ?, "
-                                            "paused = ?, state = ?, reason = ?, updated_ms = ? WHERE id = ?"));
+                               m_db.prepare(
+                                   "UPDATE replays SET rate_multiple = ?, max_rate = ?, min_rate = ?, "
+                                   "paused = ?, state = ?, reason = ?, updated_ms = ? WHERE id = ?"));
         KAPPA_RETURN_IF_ERROR(update.bindReal(1, record.rateMultiple));
         KAPPA_RETURN_IF_ERROR(update.bindReal(2, record.maxRate));
         KAPPA_RETURN_IF_ERROR(update.bindReal(3, record.minRate));
@@ -229,8 +233,9 @@ Result<std::int64_t> ReprocessingStore::addValidation(ValidationRecord record)
     std::int64_t id = 0;
     const Status stored = m_db.transaction([&]() -> Status {
         KAPPA_ASSIGN_OR_RETURN(Statement insert,
-                               m_db.prepare("INSERT INTO validations(job, candidate, baseline, passed, "
-                                            "report_json, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                               m_db.prepare(
+                                   "INSERT INTO validations(job, candidate, baseline, passed, "
+                                   "report_json, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)"));
         KAPPA_RETURN_IF_ERROR(insert.bind(1, record.job));
         KAPPA_RETURN_IF_ERROR(insert.bind(2, record.candidate));
         KAPPA_RETURN_IF_ERROR(insert.bind(3, record.baseline));
@@ -240,7 +245,8 @@ Result<std::int64_t> ReprocessingStore::addValidation(ValidationRecord record)
         KAPPA_RETURN_IF_ERROR(insert.bind(7, record.createdBy));
         KAPPA_RETURN_IF_ERROR(insert.run());
         KAPPA_ASSIGN_OR_RETURN(id, lastInsertId(m_db));
-        return appendAuditLocked(m_db, record.createdBy, "validation.run", record.job + "@" + record.candidate,
+        return appendAuditLocked(m_db, record.createdBy, "validation.run",
+                                 record.job + "@" + record.candidate,
                                  "validation " + std::to_string(id) + " against " + record.baseline + ": "
                                      + (record.passed ? "passed" : "failed"));
     });
@@ -263,8 +269,8 @@ Result<ValidationRecord> ReprocessingStore::validation(std::int64_t id)
 Result<std::vector<ValidationRecord>> ReprocessingStore::validations(const std::string &job, bool withReports)
 {
     std::lock_guard lock(m_mutex);
-    KAPPA_ASSIGN_OR_RETURN(Statement stmt,
-                           m_db.prepare(std::string(kSelectValidation) + "WHERE ? = '' OR job = ? ORDER BY id DESC"));
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt, m_db.prepare(std::string(kSelectValidation)
+                                                        + "WHERE ? = '' OR job = ? ORDER BY id DESC"));
     KAPPA_RETURN_IF_ERROR(stmt.bind(1, job));
     KAPPA_RETURN_IF_ERROR(stmt.bind(2, job));
     std::vector<ValidationRecord> records;
@@ -282,10 +288,11 @@ Result<std::int64_t> ReprocessingStore::addSwitchRequest(SwitchRequest request)
     std::int64_t id = 0;
     const Status stored = m_db.transaction([&]() -> Status {
         KAPPA_ASSIGN_OR_RETURN(Statement insert,
-                               m_db.prepare("INSERT INTO switch_requests(job, from_version, to_version, "
-                                            "validation_id, override_reason, candidate_fingerprint, requested_by, "
-                                            "requested_ms, expires_ms, state, decided_by, decided_ms, reason) "
-                                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '', 0, '')"));
+                               m_db.prepare(
+                                   "INSERT INTO switch_requests(job, from_version, to_version, "
+                                   "validation_id, override_reason, candidate_fingerprint, requested_by, "
+                                   "requested_ms, expires_ms, state, decided_by, decided_ms, reason) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '', 0, '')"));
         KAPPA_RETURN_IF_ERROR(insert.bind(1, request.job));
         KAPPA_RETURN_IF_ERROR(insert.bind(2, request.fromVersion));
         KAPPA_RETURN_IF_ERROR(insert.bind(3, request.toVersion));
@@ -327,8 +334,8 @@ Result<SwitchRequest> ReprocessingStore::switchRequestLocked(std::int64_t id)
 Result<std::vector<SwitchRequest>> ReprocessingStore::switchRequests(const std::string &job)
 {
     std::lock_guard lock(m_mutex);
-    KAPPA_ASSIGN_OR_RETURN(Statement stmt,
-                           m_db.prepare(std::string(kSelectSwitch) + "WHERE ? = '' OR job = ? ORDER BY id DESC"));
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt, m_db.prepare(std::string(kSelectSwitch)
+                                                        + "WHERE ? = '' OR job = ? ORDER BY id DESC"));
     KAPPA_RETURN_IF_ERROR(stmt.bind(1, job));
     KAPPA_RETURN_IF_ERROR(stmt.bind(2, job));
     std::vector<SwitchRequest> requests;
@@ -340,16 +347,17 @@ Result<std::vector<SwitchRequest>> ReprocessingStore::switchRequests(const std::
     }
 }
 
-Status ReprocessingStore::markRequestLocked(std::int64_t id, const std::string &state, const std::string &actor,
-                                            const std::string &reason)
+Status ReprocessingStore::markRequestLocked(std::int64_t id, const std::string &state,
+                                            const std::string &actor, const std::string &reason)
 {
     KAPPA_ASSIGN_OR_RETURN(SwitchRequest request, switchRequestLocked(id));
     if (request.state != "pending")
         return Status::failedPrecondition("switch request " + std::to_string(id) + " is already "
                                           + request.state);
     KAPPA_ASSIGN_OR_RETURN(Statement update,
-                           m_db.prepare("UPDATE switch_requests SET state = ?, decided_by = ?, decided_ms = ?, "
-                                        "reason = ? WHERE id = ?"));
+                           m_db.prepare(
+                               "UPDATE switch_requests SET state = ?, decided_by = ?, decided_ms = ?, "
+                               "reason = ? WHERE id = ?"));
     KAPPA_RETURN_IF_ERROR(update.bind(1, state));
     KAPPA_RETURN_IF_ERROR(update.bind(2, actor));
     KAPPA_RETURN_IF_ERROR(update.bind(3, catalogNowMs()));
@@ -358,8 +366,8 @@ Status ReprocessingStore::markRequestLocked(std::int64_t id, const std::string &
     return update.run();
 }
 
-Status ReprocessingStore::closeSwitchRequest(std::int64_t id, const std::string &state, const std::string &actor,
-                                             const std::string &reason)
+Status ReprocessingStore::closeSwitchRequest(std::int64_t id, const std::string &state,
+                                             const std::string &actor, const std::string &reason)
 {
     if (state != "rejected" && state != "expired" && state != "void")
         return Status::invalidArgument("a switch request closes as rejected, expired or void, not '" + state
@@ -374,8 +382,8 @@ Status ReprocessingStore::closeSwitchRequest(std::int64_t id, const std::string 
 }
 
 Status ReprocessingStore::switchAlias(const std::string &job, const std::string &toVersion,
-                                      std::int64_t requestId, const std::string &actor, const std::string &action,
-                                      const std::string &reason)
+                                      std::int64_t requestId, const std::string &actor,
+                                      const std::string &action, const std::string &reason)
 {
     std::lock_guard lock(m_mutex);
     return m_db.transaction([&]() -> Status {

@@ -42,7 +42,8 @@ public:
     // checkpoint or starts at `startOffsets` (empty: offset 0).
     // AlreadyExists if it runs already.
     Status start(jobs::JobDefinition definition, const std::string &actor,
-                 std::shared_ptr<runtime::RateLimiter> throttle = nullptr, std::vector<Offset> startOffsets = {});
+                 std::shared_ptr<runtime::RateLimiter> throttle = nullptr,
+                 std::vector<Offset> startOffsets = {});
     // Final checkpoint and stop; NotFound if it does not run.
     Status stop(const std::string &job, const std::string &version);
     Status stopAll();

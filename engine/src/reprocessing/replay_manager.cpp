@@ -66,7 +66,8 @@ PreflightCheck schemaCheck(const Catalog &catalog)
             return check;
         }
     }
-    check.detail = "Event v1 reads all " + std::to_string(versions->size()) + " writer schema(s) of " + subject;
+    check.detail = "Event v1 reads all " + std::to_string(versions->size()) + " writer schema(s) of "
+                   + subject;
     return check;
 }
 
@@ -128,9 +129,10 @@ Result<Preflight> ReplayManager::preflight(const LaunchRequest &request) const
     add(version);
 
     KAPPA_ASSIGN_OR_RETURN(StartPosition start,
-                           parseStartPosition(request.from, WallTime(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                         std::chrono::system_clock::now().time_since_epoch())
-                                                                         .count())));
+                           parseStartPosition(request.from,
+                                              WallTime(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           std::chrono::system_clock::now().time_since_epoch())
+                                                           .count())));
     KAPPA_ASSIGN_OR_RETURN(out.startOffsets, resolveStartOffsets(m_log, m_sourceTopic, start));
     std::int64_t total = 0;
     for (std::size_t p = 0; p < out.startOffsets.size(); ++p) {
@@ -164,7 +166,8 @@ Result<Preflight> ReplayManager::preflight(const LaunchRequest &request) const
                       + number(out.ingestRate) + " events/s";
     } else {
         out.expectedSeconds = static_cast<double>(out.events) / (out.rate - out.ingestRate);
-        rate.detail = number(out.rate) + " events/s against ingest at " + number(out.ingestRate) + " events/s";
+        rate.detail = number(out.rate) + " events/s against ingest at " + number(out.ingestRate)
+                      + " events/s";
     }
     add(rate);
 
@@ -173,10 +176,11 @@ Result<Preflight> ReplayManager::preflight(const LaunchRequest &request) const
         if (std::optional<RunningVersion> running = m_fleet.find(out.job, *live)) {
             const double share = static_cast<double>(out.events) / static_cast<double>(total);
             for (const jobs::JobReport &report : running->engine->report())
-                out.estimatedStateBytes += static_cast<std::uint64_t>(static_cast<double>(report.stateBytes) * share);
+                out.estimatedStateBytes += static_cast<std::uint64_t>(static_cast<double>(report.stateBytes)
+                                                                      * share);
             if (const views::KeyValueView *view = running->engine->featureView(*live))
-                out.estimatedViewBytes = static_cast<std::uint64_t>(static_cast<double>(view->approximateBytes())
-                                                                    * share);
+                out.estimatedViewBytes = static_cast<std::uint64_t>(
+                    static_cast<double>(view->approximateBytes()) * share);
         }
     }
     return out;
@@ -212,18 +216,20 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
     KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, version));
     if (info.state == VersionState::Retired || info.state == VersionState::Failed
         || info.state == VersionState::Cancelled)
-        return Status::failedPrecondition(label(job, version) + " is " + std::string(versionStateName(info.state))
+        return Status::failedPrecondition(label(job, version) + " is "
+                                          + std::string(versionStateName(info.state))
                                           + "; replay it under a new version instead");
     if (m_fleet.find(job, version))
-        return Status::failedPrecondition(label(job, version)
-                                          + " is running; its views are rebuilt when it is not (stop it first)");
+        return Status::failedPrecondition(
+            label(job, version) + " is running; its views are rebuilt when it is not (stop it first)");
     KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
     ReplayRecord record;
     record.job = job;
     record.version = version;
     record.kind = "rebuild";
     record.from = "earliest";
-    KAPPA_ASSIGN_OR_RETURN(std::vector<Offset> offsets, resolveStartOffsets(m_log, m_sourceTopic, StartPosition{}));
+    KAPPA_ASSIGN_OR_RETURN(std::vector<Offset> offsets,
+                           resolveStartOffsets(m_log, m_sourceTopic, StartPosition{}));
     for (Offset offset : offsets)
         record.startOffsets.push_back(offset.value());
     record.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
@@ -250,13 +256,17 @@ Result<std::int64_t> ReplayManager::start(jobs::JobDefinition definition, Replay
     }
     KAPPA_ASSIGN_OR_RETURN(record.id, m_catalog.addReplay(record));
     Active active;
-    active.record = record;
+    Result<ReplayRecord> stored = m_catalog.replay(record.id);
+    active.record = stored.isOk() ? *stored : record;
+    active.status.record = active.record;
+    active.status.versionState = "replaying";
     const std::int64_t id = record.id;
     if (Status started = startEngine(active, definition, actor); !started.isOk()) {
         active.record.state = "failed";
         active.record.reason = started.message();
         (void) m_catalog.updateReplay(active.record, actor, "replay.failed", started.message());
-        (void) m_catalog.setVersionState(record.job, record.version, VersionState::Failed, actor, started.message());
+        (void) m_catalog.setVersionState(record.job, record.version, VersionState::Failed, actor,
+                                         started.message());
         return started;
     }
     m_events("replay.started", label(record.job, record.version), "replay " + std::to_string(id));
@@ -264,7 +274,8 @@ Result<std::int64_t> ReplayManager::start(jobs::JobDefinition definition, Replay
     return id;
 }
 
-Status ReplayManager::startEngine(Active &active, const jobs::JobDefinition &definition, const std::string &actor)
+Status ReplayManager::startEngine(Active &active, const jobs::JobDefinition &definition,
+                                  const std::string &actor)
 {
     ThrottlePolicy &policy = active.policy;
     policy.update(ingestRateLocked(), settingsOf(active.record), std::nullopt, 0);
@@ -337,7 +348,8 @@ std::optional<LivePressure> ReplayManager::livePressure() const
         for (const jobs::TaskFigures &task : running.engine->taskFigures())
             lag = std::max(lag, task.metrics.lagSeconds);
         const double share = lag / slo->second;
-        if (share >= ThrottlePolicy::kPressureShare && (!worst || share > worst->lagSeconds / worst->sloSeconds))
+        if (share >= ThrottlePolicy::kPressureShare
+            && (!worst || share > worst->lagSeconds / worst->sloSeconds))
             worst = LivePressure{running.name.str(), lag, slo->second};
     }
     return worst;
@@ -358,7 +370,8 @@ void ReplayManager::tick()
     }
 }
 
-void ReplayManager::refresh(Active &active, double now, double elapsed, const std::optional<LivePressure> &pressure)
+void ReplayManager::refresh(Active &active, double now, double elapsed,
+                            const std::optional<LivePressure> &pressure)
 {
     const std::optional<RunningVersion> running = m_fleet.find(active.record.job, active.record.version);
     if (!running) {
@@ -411,13 +424,15 @@ void ReplayManager::progress(Active &active, const RunningVersion &running, doub
         status.partitions.push_back(partition);
     }
     status.lagRecords += remaining;
-    status.percent = done + remaining > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(done + remaining)
-                                          : 100.0;
+    status.percent = done + remaining > 0
+                         ? 100.0 * static_cast<double>(done) / static_cast<double>(done + remaining)
+                         : 100.0;
     // The end moves on with ingest: only what the replay gains on it shortens the way.
     const double gain = status.measuredRate - status.ingestRate;
     status.etaSeconds.reset();
-    if (remaining == 0)
-        status.etaSeconds = 0.0;
+    if (static_cast<double>(remaining)
+        <= std::max(static_cast<double>(m_options.caughtUpRecords), status.ingestRate))
+        status.etaSeconds = 0.0; // at the tail: within what counts as caught up
     else if (gain > 0)
         status.etaSeconds = static_cast<double>(remaining) / gain;
     Result<JobVersionInfo> info = m_catalog.jobVersion(active.record.job, active.record.version);
@@ -429,7 +444,8 @@ void ReplayManager::checkCaughtUp(Active &active, double now)
 {
     if (active.record.state != "running")
         return;
-    const double threshold = std::max(static_cast<double>(m_options.caughtUpRecords), active.status.ingestRate);
+    const double threshold = std::max(static_cast<double>(m_options.caughtUpRecords),
+                                      active.status.ingestRate);
     if (static_cast<double>(active.status.lagRecords) > threshold) {
         active.lowLagSince.reset();
         return;
@@ -440,7 +456,9 @@ void ReplayManager::checkCaughtUp(Active &active, double now)
     if (now - *active.lowLagSince < hold)
         return;
     const std::string reason = "lag under " + number(threshold) + " records for " + number(hold) + " s";
-    if (!m_catalog.setVersionState(active.record.job, active.record.version, VersionState::CaughtUp, "kappad", reason)
+    if (!m_catalog
+             .setVersionState(active.record.job, active.record.version, VersionState::CaughtUp, "kappad",
+                              reason)
              .isOk())
         return; // retried at the next tick
     active.record.state = "caught_up";
@@ -456,8 +474,8 @@ Status ReplayManager::update(Active &active, const std::string &actor, const std
     return m_catalog.updateReplay(active.record, actor, action, detail);
 }
 
-void ReplayManager::end(Active &active, const std::string &state, VersionState versionState, const std::string &actor,
-                        const std::string &reason)
+void ReplayManager::end(Active &active, const std::string &state, VersionState versionState,
+                        const std::string &actor, const std::string &reason)
 {
     (void) m_fleet.stop(active.record.job, active.record.version);
     active.record.state = state;
@@ -502,13 +520,15 @@ Status ReplayManager::cancel(std::int64_t id, const std::string &actor, const st
     Result<JobVersionInfo> info = m_catalog.jobVersion(it->second.record.job, it->second.record.version);
     if (info.isOk() && info->state == VersionState::Live)
         return Status::failedPrecondition(label(info->job, info->version) + " is live: switch back first");
-    end(it->second, "cancelled", VersionState::Cancelled, actor, reason.empty() ? "cancelled by " + actor : reason);
+    end(it->second, "cancelled", VersionState::Cancelled, actor,
+        reason.empty() ? "cancelled by " + actor : reason);
     m_active.erase(it);
     return Status::ok();
 }
 
-Status ReplayManager::setRate(std::int64_t id, std::optional<double> rateMultiple, std::optional<double> maxRate,
-                              std::optional<double> minRate, const std::string &actor)
+Status ReplayManager::setRate(std::int64_t id, std::optional<double> rateMultiple,
+                              std::optional<double> maxRate, std::optional<double> minRate,
+                              const std::string &actor)
 {
     std::lock_guard lock(m_mutex);
     const auto it = m_active.find(id);
@@ -520,10 +540,11 @@ Status ReplayManager::setRate(std::int64_t id, std::optional<double> rateMultipl
     changed.minRate = minRate.value_or(changed.minRate);
     if (!(changed.rateMultiple > 0) || !(changed.minRate >= 0) || !(changed.maxRate >= 0)
         || (changed.maxRate > 0 && changed.maxRate < changed.minRate))
-        return Status::invalidArgument("rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)");
+        return Status::invalidArgument(
+            "rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)");
     it->second.record = changed;
-    const std::string detail = "k=" + std::to_string(changed.rateMultiple) + " max_rate=" + number(changed.maxRate)
-                               + " min_rate=" + number(changed.minRate);
+    const std::string detail = "k=" + std::to_string(changed.rateMultiple) + " max_rate="
+                               + number(changed.maxRate) + " min_rate=" + number(changed.minRate);
     KAPPA_RETURN_IF_ERROR(update(it->second, actor, "replay.rate", detail));
     m_events("replay.rate", label(changed.job, changed.version), detail);
     return Status::ok();

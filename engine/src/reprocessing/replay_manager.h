@@ -52,9 +52,9 @@ struct Preflight
     std::vector<Offset> startOffsets;
     std::int64_t events = 0; // in range now
     double ingestRate = 0;
-    double rate = 0;                        // the target rate at launch
-    std::optional<double> expectedSeconds;  // none: it would never catch up at that rate
-    std::uint64_t estimatedStateBytes = 0;  // scaled from the live version
+    double rate = 0;                       // the target rate at launch
+    std::optional<double> expectedSeconds; // none: it would never catch up at that rate
+    std::uint64_t estimatedStateBytes = 0; // scaled from the live version
     std::uint64_t estimatedViewBytes = 0;
 };
 
@@ -83,8 +83,8 @@ struct ReplayStatus
 };
 
 // A lifecycle event for the SSE stream: what happened and to which subject.
-using LifecycleSink = std::function<void(const std::string &what, const std::string &subject,
-                                         const std::string &detail)>;
+using LifecycleSink
+    = std::function<void(const std::string &what, const std::string &subject, const std::string &detail)>;
 
 class ReplayManager
 {
@@ -100,8 +100,8 @@ public:
     // Preflight, then launch; FailedPrecondition with the failed checks' reasons.
     Result<std::int64_t> launch(const LaunchRequest &request, const std::string &actor);
     // Replays an existing version (its views lost or deleted) from the start.
-    Result<std::int64_t> rebuild(const std::string &job, const std::string &version, const LaunchRequest &request,
-                                 const std::string &actor);
+    Result<std::int64_t> rebuild(const std::string &job, const std::string &version,
+                                 const LaunchRequest &request, const std::string &actor);
     Status pause(std::int64_t id, const std::string &actor);
     Status resume(std::int64_t id, const std::string &actor);
     Status cancel(std::int64_t id, const std::string &actor, const std::string &reason);
@@ -123,7 +123,7 @@ private:
         std::shared_ptr<runtime::RateLimiter> throttle;
         ThrottlePolicy policy;
         std::deque<std::pair<double, std::int64_t>> spent; // (seconds, events spent) samples
-        std::optional<double> lowLagSince;                  // seconds since start of the clock
+        std::optional<double> lowLagSince;                 // seconds since start of the clock
         ReplayStatus status;
     };
 
@@ -137,7 +137,8 @@ private:
     void checkCaughtUp(Active &active, double now);
     void end(Active &active, const std::string &state, VersionState versionState, const std::string &actor,
              const std::string &reason);
-    Status update(Active &active, const std::string &actor, const std::string &action, const std::string &detail);
+    Status update(Active &active, const std::string &actor, const std::string &action,
+                  const std::string &detail);
     double secondsNow() const;
     double ingestRateLocked() const;
 
@@ -150,7 +151,7 @@ private:
     const std::chrono::steady_clock::time_point m_epoch = std::chrono::steady_clock::now();
 
     mutable std::mutex m_mutex;
-    std::map<std::int64_t, Active> m_active;               // running or caught up, by replay id
+    std::map<std::int64_t, Active> m_active;              // running or caught up, by replay id
     std::deque<std::pair<double, std::int64_t>> m_ingest; // (seconds, total end offset), one minute
     double m_lastTick = 0;
 };

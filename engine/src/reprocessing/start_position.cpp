@@ -39,8 +39,8 @@ std::optional<std::int64_t> isoTimeMs(const std::string &text)
     std::tm tm{};
     int millis = 0;
     int consumed = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &tm.tm_sec, &consumed)
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed)
             != 6
         || consumed < 19)
         return std::nullopt;
@@ -56,8 +56,8 @@ std::optional<std::int64_t> isoTimeMs(const std::string &text)
         return std::nullopt;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59
-        || tm.tm_sec > 60)
+    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23
+        || tm.tm_min > 59 || tm.tm_sec > 60)
         return std::nullopt;
     return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis;
 }
@@ -91,7 +91,8 @@ Result<StartPosition> parseStartPosition(std::string_view text, WallTime now)
                                      "or a duration back from now (90d, 12h, 30m, 45s)");
 }
 
-Result<std::vector<Offset>> resolveStartOffsets(EventLog &log, const std::string &topic, const StartPosition &start)
+Result<std::vector<Offset>> resolveStartOffsets(EventLog &log, const std::string &topic,
+                                                const StartPosition &start)
 {
     KAPPA_ASSIGN_OR_RETURN(TopicConfig config, log.describeTopic(topic));
     std::vector<Offset> offsets;

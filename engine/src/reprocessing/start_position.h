@@ -31,6 +31,7 @@ struct StartPosition
 // InvalidArgument naming the accepted forms for anything else.
 Result<StartPosition> parseStartPosition(std::string_view text, WallTime now);
 // The start offset of each partition of `topic`.
-Result<std::vector<Offset>> resolveStartOffsets(EventLog &log, const std::string &topic, const StartPosition &start);
+Result<std::vector<Offset>> resolveStartOffsets(EventLog &log, const std::string &topic,
+                                                const StartPosition &start);
 
 } // namespace kappa::reprocessing

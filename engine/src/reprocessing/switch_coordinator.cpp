@@ -22,8 +22,8 @@ std::string label(const std::string &job, const std::string &version)
 } // namespace
 
 SwitchCoordinator::SwitchCoordinator(EventLog &log, Catalog &catalog, Fleet &fleet, ReplayManager &replays,
-                                     jobs::DataLayout layout, ReprocessingOptions options, LifecycleSink events,
-                                     std::function<void()> aliasChanged)
+                                     jobs::DataLayout layout, ReprocessingOptions options,
+                                     LifecycleSink events, std::function<void()> aliasChanged)
     : m_log(log)
     , m_catalog(catalog)
     , m_fleet(fleet)
@@ -141,8 +141,8 @@ Status SwitchCoordinator::rollback(const std::string &job, const Actor &actor, c
     const AliasChange &last = history.back();
     const std::string previous = *last.fromVersion;
     if (wallNowMs() - last.at.value() > m_options.rollbackWindow.count())
-        return Status::failedPrecondition("the rollback window of " + job + " is over; " + label(job, previous)
-                                          + " has retired");
+        return Status::failedPrecondition("the rollback window of " + job + " is over; "
+                                          + label(job, previous) + " has retired");
     KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, previous));
     if (info.state != VersionState::Validated || !m_fleet.find(job, previous))
         return Status::failedPrecondition(label(job, previous) + " is not warm ("
@@ -162,7 +162,8 @@ void SwitchCoordinator::tick()
         if (Result<std::vector<SwitchRequest>> requests = m_catalog.switchRequests({}); requests.isOk())
             for (const SwitchRequest &request : *requests)
                 if (request.state == "pending" && now > request.expiresAt.value())
-                    (void) m_catalog.closeSwitchRequest(request.id, "expired", "kappad", "not approved in time");
+                    (void) m_catalog.closeSwitchRequest(request.id, "expired", "kappad",
+                                                        "not approved in time");
         retireWarmVersions(now);
     }
     dropExpiredVersions(now);
@@ -176,11 +177,12 @@ void SwitchCoordinator::retireWarmVersions(std::int64_t nowMs)
         if (!info.isOk() || !history.isOk() || history->empty() || info->state != VersionState::Validated)
             continue;
         const AliasChange &last = history->back();
-        if (last.fromVersion != running.name.version || nowMs - last.at.value() <= m_options.rollbackWindow.count())
+        if (last.fromVersion != running.name.version
+            || nowMs - last.at.value() <= m_options.rollbackWindow.count())
             continue;
         (void) m_fleet.stop(running.name.job, running.name.version);
-        (void) m_catalog.setVersionState(running.name.job, running.name.version, VersionState::Retired, "kappad",
-                                         "the rollback window is over");
+        (void) m_catalog.setVersionState(running.name.job, running.name.version, VersionState::Retired,
+                                         "kappad", "the rollback window is over");
         m_events("version.retired", running.name.str(), "the rollback window is over");
     }
 }
@@ -199,7 +201,8 @@ void SwitchCoordinator::dropExpiredVersions(std::int64_t nowMs)
         if (!std::filesystem::exists(m_layout.stateDir(info.job, info.version), ec))
             continue;
         if (jobs::dropViews(m_layout, m_catalog, m_log, {info.job, info.version}, false).isOk())
-            m_events("version.deleted", label(info.job, info.version), "views and state deleted after retention");
+            m_events("version.deleted", label(info.job, info.version),
+                     "views and state deleted after retention");
     }
 }
 

@@ -39,8 +39,8 @@ public:
     static constexpr double kMinFactor = 0.02;
 
     // One control step, `elapsedSec` after the previous one.
-    void update(double ingestRate, const ThrottleSettings &settings, const std::optional<LivePressure> &pressure,
-                double elapsedSec);
+    void update(double ingestRate, const ThrottleSettings &settings,
+                const std::optional<LivePressure> &pressure, double elapsedSec);
 
     double targetRate() const { return m_target; }   // k x ingest within floor and cap
     double currentRate() const { return m_current; } // target x factor; 0 while paused

@@ -37,7 +37,8 @@ Status SourceReader::read(std::size_t maxBytes)
         m_batch.reset(m_next);
         return Status::ok();
     }
-    KAPPA_RETURN_IF_ERROR(m_log.read(m_topic, m_partition, m_next, std::min(maxBytes, m_batchBytes), m_batch).withContext(where));
+    KAPPA_RETURN_IF_ERROR(m_log.read(m_topic, m_partition, m_next, std::min(maxBytes, m_batchBytes), m_batch)
+                              .withContext(where));
     m_next = m_batch.nextOffset();
     return Status::ok();
 }

@@ -83,7 +83,8 @@ Status applySlos(const toml::table &slos, std::string_view source, reprocessing:
     return Status::ok();
 }
 
-Result<std::chrono::milliseconds> anyMillis(const toml::node &node, std::string_view source, const std::string &key)
+Result<std::chrono::milliseconds> anyMillis(const toml::node &node, std::string_view source,
+                                            const std::string &key)
 {
     KAPPA_ASSIGN_OR_RETURN(std::int64_t ms, required<std::int64_t>(node, source, key, "an integer"));
     if (ms < 0 || ms > 366LL * 86'400'000)
@@ -91,7 +92,8 @@ Result<std::chrono::milliseconds> anyMillis(const toml::node &node, std::string_
     return std::chrono::milliseconds(ms);
 }
 
-Status applyReprocessing(const toml::table &table, std::string_view source, reprocessing::ReprocessingOptions &o)
+Status applyReprocessing(const toml::table &table, std::string_view source,
+                         reprocessing::ReprocessingOptions &o)
 {
     for (const auto &[keyName, node] : table) {
         const std::string_view key = keyName.str();
@@ -103,7 +105,8 @@ Status applyReprocessing(const toml::table &table, std::string_view source, repr
         } else if (key == "min_rate") {
             KAPPA_ASSIGN_OR_RETURN(o.minRate, required<double>(node, source, name, "a number"));
         } else if (key == "caught_up_records") {
-            KAPPA_ASSIGN_OR_RETURN(o.caughtUpRecords, required<std::int64_t>(node, source, name, "an integer"));
+            KAPPA_ASSIGN_OR_RETURN(o.caughtUpRecords,
+                                   required<std::int64_t>(node, source, name, "an integer"));
         } else if (key == "caught_up_hold_ms") {
             KAPPA_ASSIGN_OR_RETURN(o.caughtUpHold, anyMillis(node, source, name));
         } else if (key == "approval_ttl_ms") {
@@ -120,8 +123,10 @@ Status applyReprocessing(const toml::table &table, std::string_view source, repr
             return badKey(source, name, "is not a setting");
         }
     }
-    if (!(o.rateMultiple > 0) || !(o.minRate >= 0) || !(o.maxRate >= 0) || (o.maxRate > 0 && o.maxRate < o.minRate))
-        return badKey(source, "reprocessing", "rates must be rate_multiple > 0, 0 <= min_rate <= max_rate (0: no cap)");
+    if (!(o.rateMultiple > 0) || !(o.minRate >= 0) || !(o.maxRate >= 0)
+        || (o.maxRate > 0 && o.maxRate < o.minRate))
+        return badKey(source, "reprocessing",
+                      "rates must be rate_multiple > 0, 0 <= min_rate <= max_rate (0: no cap)");
     return Status::ok();
 }
 

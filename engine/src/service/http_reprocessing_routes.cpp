@@ -17,7 +17,8 @@ Json replayJson(const reprocessing::ReplayStatus &status)
     const ReplayRecord &r = status.record;
     Json partitions = Json::array();
     for (const reprocessing::PartitionProgress &p : status.partitions)
-        partitions.push_back({{"partition", p.partition}, {"start", p.start}, {"position", p.position}, {"end", p.end}});
+        partitions.push_back(
+            {{"partition", p.partition}, {"start", p.start}, {"position", p.position}, {"end", p.end}});
     return {{"id", r.id},
             {"job", r.job},
             {"version", r.version},
@@ -80,7 +81,7 @@ Json switchJson(const SwitchRequest &r)
 
 Json auditJson(const AuditEntry &e)
 {
-    return {{"seq", e.seq},         {"at_ms", e.at.value()}, {"actor", e.actor},     {"action", e.action},
+    return {{"seq", e.seq},         {"at_ms", e.at.value()}, {"actor", e.actor},        {"action", e.action},
             {"subject", e.subject}, {"detail", e.detail},    {"prev_hash", e.prevHash}, {"hash", e.hash}};
 }
 
@@ -122,7 +123,8 @@ reprocessing::LaunchRequest launchRequest(const Json &body)
     }
     request.jobVersion = stringField(body, "job_version");
     if (request.specJson.empty() == request.jobVersion.empty())
-        throw ApiFailure{ApiError::invalidArgument("give either spec (a job spec) or job_version (job@version)")};
+        throw ApiFailure{
+            ApiError::invalidArgument("give either spec (a job spec) or job_version (job@version)")};
     if (std::string from = stringField(body, "from"); !from.empty())
         request.from = from;
     request.rateMultiple = numberField(body, "rate_multiple");
@@ -183,8 +185,9 @@ void HttpRoutes::addReprocessingRoutes()
         [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
             const std::int64_t id = parseInteger("id", req.matches[1]);
             const Json body = bodyObject(req);
-            check(m_service.replays().setRate(id, numberField(body, "rate_multiple"), numberField(body, "max_rate"),
-                                              numberField(body, "min_rate"), who.name));
+            check(m_service.replays().setRate(id, numberField(body, "rate_multiple"),
+                                              numberField(body, "max_rate"), numberField(body, "min_rate"),
+                                              who.name));
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))));
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/rebuild)", Role::Operator,
@@ -194,8 +197,8 @@ void HttpRoutes::addReprocessingRoutes()
             request.rateMultiple = numberField(body, "rate_multiple");
             request.maxRate = numberField(body, "max_rate");
             request.minRate = numberField(body, "min_rate");
-            const std::int64_t id = valueOr(m_service.replays().rebuild(req.matches[1], req.matches[2], request,
-                                                                        who.name));
+            const std::int64_t id = valueOr(
+                m_service.replays().rebuild(req.matches[1], req.matches[2], request, who.name));
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))), 201);
         });
     add("POST", "/api/v1/switches", Role::Operator,
@@ -207,7 +210,7 @@ void HttpRoutes::addReprocessingRoutes()
                 throw ApiFailure{ApiError::invalidArgument("expected {\"job\": ..., \"version\": ...}")};
             sendJson(res,
                      switchJson(valueOr(m_service.switches().request(job, version, actorOf(who),
-                                                                      stringField(body, "override_reason")))),
+                                                                     stringField(body, "override_reason")))),
                      201);
         });
     add("GET", "/api/v1/switches", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
@@ -224,30 +227,35 @@ void HttpRoutes::addReprocessingRoutes()
             check(m_service.switches().reject(id, actorOf(who), stringField(bodyObject(req), "reason")));
             sendJson(res, switchJson(valueOr(m_service.catalog().switchRequest(id))));
         });
-    add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-            const std::string job = req.matches[1];
-            check(m_service.switches().rollback(job, actorOf(who), stringField(bodyObject(req), "reason")));
-            sendJson(res, {{"job", job}, {"live_version", valueOr(m_service.catalog().alias(job)).value_or("")}});
-        });
+    add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver, [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        const std::string job = req.matches[1];
+        check(m_service.switches().rollback(job, actorOf(who), stringField(bodyObject(req), "reason")));
+        sendJson(res, {{"job", job}, {"live_version", valueOr(m_service.catalog().alias(job)).value_or("")}});
+    });
     add("GET", "/api/v1/audit", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
-            const std::int64_t after = req.has_param("after_seq") ? parseInteger("after_seq", req.get_param_value("after_seq")) : 0;
-            const std::int64_t limit = req.has_param("limit") ? parseInteger("limit", req.get_param_value("limit")) : 1000;
+            const std::int64_t after = req.has_param("after_seq")
+                                           ? parseInteger("after_seq", req.get_param_value("after_seq"))
+                                           : 0;
+            const std::int64_t limit = req.has_param("limit")
+                                           ? parseInteger("limit", req.get_param_value("limit"))
+                                           : 1000;
             if (limit < 1 || limit > 10000)
                 throw ApiFailure{ApiError::invalidArgument("limit must be in [1, 10000]")};
             Json out = Json::array();
-            for (const AuditEntry &entry : valueOr(m_service.catalog().audit(after, static_cast<std::size_t>(limit))))
+            for (const AuditEntry &entry :
+                 valueOr(m_service.catalog().audit(after, static_cast<std::size_t>(limit))))
                 out.push_back(auditJson(entry));
             sendJson(res, {{"entries", std::move(out)}});
         });
-    add("GET", "/api/v1/audit/verify", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
-        const AuditVerification verified = valueOr(m_service.catalog().verifyAudit());
-        sendJson(res, {{"ok", !verified.firstBadSeq},
-                       {"entries", verified.entries},
-                       {"first_bad_seq", verified.firstBadSeq ? Json(*verified.firstBadSeq) : Json()},
-                       {"problem", verified.problem}});
-    });
+    add("GET", "/api/v1/audit/verify", Role::Viewer,
+        [this](const auto &, httplib::Response &res, const auto &) {
+            const AuditVerification verified = valueOr(m_service.catalog().verifyAudit());
+            sendJson(res, {{"ok", !verified.firstBadSeq},
+                           {"entries", verified.entries},
+                           {"first_bad_seq", verified.firstBadSeq ? Json(*verified.firstBadSeq) : Json()},
+                           {"problem", verified.problem}});
+        });
 }
 
 } // namespace kappa::service

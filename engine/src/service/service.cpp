@@ -129,13 +129,15 @@ Status Service::openData()
     auto events = [this](const std::string &what, const std::string &subject, const std::string &detail) {
         lifecycle(what, subject, detail);
     };
-    m_replays = std::make_unique<reprocessing::ReplayManager>(*m_log, *m_catalog, *m_fleet, jobs::kEventsTopic,
-                                                              m_config.reprocessing, events);
-    m_switches = std::make_unique<reprocessing::SwitchCoordinator>(
-        *m_log, *m_catalog, *m_fleet, *m_replays, layout, m_config.reprocessing, events, [this] {
-            // Readers see the new alias at once, not at the next refresh.
-            refreshFreshness();
-        });
+    m_replays = std::make_unique<reprocessing::ReplayManager>(*m_log, *m_catalog, *m_fleet,
+                                                              jobs::kEventsTopic, m_config.reprocessing,
+                                                              events);
+    m_switches = std::make_unique<reprocessing::SwitchCoordinator>(*m_log, *m_catalog, *m_fleet, *m_replays,
+                                                                   layout, m_config.reprocessing, events,
+                                                                   [this] {
+                                                                       // Readers see the new alias at once, not at the next refresh.
+                                                                       refreshFreshness();
+                                                                   });
     if (m_config.demo)
         m_producer = std::make_unique<DemoProducer>(*m_log, *m_codec, m_config.demoRate);
     return Status::ok();
@@ -146,7 +148,8 @@ Status Service::openData()
 // configuration after a switch), plus every version kept warm for a rollback.
 Result<std::vector<jobs::JobDefinition>> Service::versionsToStart()
 {
-    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::JobDefinition> configured, jobs::resolveJobList(*m_catalog, m_config.jobs));
+    KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::JobDefinition> configured,
+                           jobs::resolveJobList(*m_catalog, m_config.jobs));
     if (configured.empty())
         return Status::invalidArgument("no jobs selected (jobs = \"all\" or a list of job@version)");
     std::vector<jobs::JobDefinition> start;
