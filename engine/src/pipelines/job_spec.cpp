@@ -153,7 +153,9 @@ Result<JobSpec> parseDocument(const Json &doc)
     for (const auto &[key, value] : doc.items()) {
         if (key == "description" && !value.is_string())
             return bad("description", "must be a string");
-        if (key != "job" && key != "version" && key != "params" && key != "description")
+        if (key == "validation" && !value.is_object())
+            return bad("validation", "must be an object");
+        if (key != "job" && key != "version" && key != "params" && key != "description" && key != "validation")
             return bad(key, "unknown top-level field");
     }
     JobSpec spec;
@@ -169,6 +171,8 @@ Result<JobSpec> parseDocument(const Json &doc)
     if (!params.is_object())
         return bad("params", "must be an object");
     KAPPA_RETURN_IF_ERROR(parseParams(spec.job, params, spec.params));
+    if (doc.contains("validation"))
+        spec.validationJson = doc["validation"].dump();
     return spec;
 }
 

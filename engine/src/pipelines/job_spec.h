@@ -65,11 +65,14 @@ struct JobSpec
     std::string job;     // "user_features", "fraud" or "business_metrics"
     std::string version; // [A-Za-z0-9._-]+, e.g. "v2"; names the view namespace job@version
     JobParams params;    // the alternative matching `job`
+    // The optional "validation" object (tolerances and thresholds for comparing
+    // this version with the live one), kept as JSON for the validator to read.
+    std::string validationJson;
     bool operator==(const JobSpec &) const = default;
 };
 
-// Parses a spec document. Top-level keys other than job, version, params and
-// an optional "description" string are rejected.
+// Parses a spec document. Top-level keys other than job, version, params, an
+// optional "description" string and an optional "validation" object are rejected.
 Result<JobSpec> parseJobSpec(std::string_view json);
 
 } // namespace kappa::pipelines

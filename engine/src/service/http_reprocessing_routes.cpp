@@ -79,6 +79,20 @@ Json switchJson(const SwitchRequest &r)
             {"reason", r.reason}};
 }
 
+Json validationJson(const ValidationRecord &v, bool withReport)
+{
+    Json out = {{"id", v.id},
+                {"job", v.job},
+                {"candidate", v.candidate},
+                {"baseline", v.baseline},
+                {"passed", v.passed},
+                {"created_ms", v.createdAt.value()},
+                {"created_by", v.createdBy}};
+    if (withReport)
+        out["report"] = Json::parse(v.reportJson, nullptr, false);
+    return out;
+}
+
 Json auditJson(const AuditEntry &e)
 {
     return {{"seq", e.seq},         {"at_ms", e.at.value()}, {"actor", e.actor},        {"action", e.action},
@@ -200,6 +214,26 @@ void HttpRoutes::addReprocessingRoutes()
             const std::int64_t id = valueOr(
                 m_service.replays().rebuild(req.matches[1], req.matches[2], request, who.name));
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))), 201);
+        });
+    add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/validate)", Role::Operator,
+        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            const ValidationRecord record = valueOr(
+                m_service.validator().run(req.matches[1], req.matches[2], who.name));
+            sendJson(res, validationJson(record, true), 201);
+        });
+    add("GET", "/api/v1/validations", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            Json out = Json::array();
+            const std::string job = req.has_param("job") ? req.get_param_value("job") : std::string();
+            for (const ValidationRecord &record : valueOr(m_service.catalog().validations(job, false)))
+                out.push_back(validationJson(record, false));
+            sendJson(res, {{"validations", std::move(out)}});
+        });
+    add("GET", R"(/api/v1/validations/([0-9]+))", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            sendJson(res, validationJson(valueOr(m_service.catalog().validation(
+                                             parseInteger("id", req.matches[1]))),
+                                         true));
         });
     add("POST", "/api/v1/switches", Role::Operator,
         [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {

@@ -138,6 +138,8 @@ Status Service::openData()
                                                                        // Readers see the new alias at once, not at the next refresh.
                                                                        refreshFreshness();
                                                                    });
+    m_validator = std::make_unique<reprocessing::Validator>(*m_log, *m_catalog, *m_fleet, layout,
+                                                            jobs::kEventsTopic, events);
     if (m_config.demo)
         m_producer = std::make_unique<DemoProducer>(*m_log, *m_codec, m_config.demoRate);
     return Status::ok();
@@ -219,6 +221,7 @@ Status Service::stop()
     if (m_control.joinable())
         m_control.join();
     Status stopped = m_fleet->stopAll();
+    m_validator.reset();
     m_switches.reset();
     m_replays.reset();
     m_fleet.reset();

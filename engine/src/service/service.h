@@ -16,6 +16,7 @@
 #include "reprocessing/fleet.h"
 #include "reprocessing/replay_manager.h"
 #include "reprocessing/switch_coordinator.h"
+#include "reprocessing/validator.h"
 #include "service/config.h"
 #include "service/demo_producer.h"
 #include "service/event_journal.h"
@@ -104,6 +105,7 @@ public:
     // Replays, validations, switches and the audit log (reprocessing module).
     reprocessing::ReplayManager &replays() { return *m_replays; }
     reprocessing::SwitchCoordinator &switches() { return *m_switches; }
+    reprocessing::Validator &validator() { return *m_validator; }
     Catalog &catalog() { return *m_catalog; }
 
     // The demo producer's rate; FailedPrecondition without --demo.
@@ -136,6 +138,7 @@ private:
     std::unique_ptr<reprocessing::Fleet> m_fleet; // one engine per running job version
     std::unique_ptr<reprocessing::ReplayManager> m_replays;
     std::unique_ptr<reprocessing::SwitchCoordinator> m_switches;
+    std::unique_ptr<reprocessing::Validator> m_validator;
     std::vector<jobs::JobDefinition> m_startVersions; // live and warm versions, started by start()
     std::unique_ptr<DemoProducer> m_producer;
     std::unique_ptr<TokenStore> m_tokens;
