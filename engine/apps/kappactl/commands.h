@@ -32,6 +32,10 @@ struct RemoteOptions
 
 // The global --url, --token-file, --ca-file options and the `status` and `jobs` commands.
 void addRemoteCommands(CLI::App &app, RemoteOptions &remote, Action &action);
+// replay, validate, validation, switch, rollback and audit (cmd_reprocessing.cpp):
+// the reprocessing workflow against a running kappad; audit also offline.
+void addReprocessingCommands(CLI::App &app, const DataDir &dataDir, const RemoteOptions &remote,
+                             Action &action);
 // After parsing, with --url: points a selected `get` command at the server, and
 // replaces any command that only works on a data directory by a usage error.
 void routeRemote(const CLI::App &app, const RemoteOptions &remote, Action &action);

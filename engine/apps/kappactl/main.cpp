@@ -48,6 +48,7 @@ int main(int argc, char **argv)
     addTokenCommands(app, dataDir, action);
     RemoteOptions remote;
     addRemoteCommands(app, remote, action);
+    addReprocessingCommands(app, dataDir, remote, action);
 
     try {
         app.parse(argc, argv);

@@ -393,7 +393,6 @@ void ReplayManager::refresh(Active &active, double now, double elapsed,
 
 void ReplayManager::progress(Active &active, const RunningVersion &running, double now)
 {
-    (void) now;
     ReplayStatus &status = active.status;
     status.running = true;
     status.ingestRate = ingestRateLocked();
@@ -427,17 +426,32 @@ void ReplayManager::progress(Active &active, const RunningVersion &running, doub
     status.percent = done + remaining > 0
                          ? 100.0 * static_cast<double>(done) / static_cast<double>(done + remaining)
                          : 100.0;
-    // The end moves on with ingest: only what the replay gains on it shortens the way.
-    const double gain = status.measuredRate - status.ingestRate;
-    status.etaSeconds.reset();
-    if (static_cast<double>(remaining)
-        <= std::max(static_cast<double>(m_options.caughtUpRecords), status.ingestRate))
-        status.etaSeconds = 0.0; // at the tail: within what counts as caught up
-    else if (gain > 0)
-        status.etaSeconds = static_cast<double>(remaining) / gain;
+    status.etaSeconds = etaSeconds(active, remaining, now);
     Result<JobVersionInfo> info = m_catalog.jobVersion(active.record.job, active.record.version);
     status.versionState = info.isOk() ? std::string(versionStateName(info->state)) : "unknown";
     status.record = active.record;
+}
+
+double ReplayManager::caughtUpThreshold(double ingestRate) const
+{
+    return std::max(static_cast<double>(m_options.caughtUpRecords), ingestRate);
+}
+
+// Until the version is caught up: the way to the caught-up lag at what the
+// replay gains on the moving end of the log, then what is left of the hold.
+std::optional<double> ReplayManager::etaSeconds(const Active &active, std::int64_t remaining, double now) const
+{
+    if (active.record.state != "running")
+        return 0.0;
+    const double hold = std::chrono::duration<double>(m_options.caughtUpHold).count();
+    const double threshold = caughtUpThreshold(active.status.ingestRate);
+    const double held = active.lowLagSince ? now - *active.lowLagSince : 0.0;
+    if (static_cast<double>(active.status.lagRecords) <= threshold)
+        return std::max(0.0, hold - held);
+    const double gain = active.status.measuredRate - active.status.ingestRate;
+    if (gain <= 0)
+        return std::nullopt;
+    return std::max(0.0, static_cast<double>(remaining) - threshold) / gain + hold;
 }
 
 void ReplayManager::checkCaughtUp(Active &active, double now)

@@ -135,6 +135,8 @@ private:
     void refresh(Active &active, double now, double elapsed, const std::optional<LivePressure> &pressure);
     void progress(Active &active, const RunningVersion &running, double now);
     void checkCaughtUp(Active &active, double now);
+    double caughtUpThreshold(double ingestRate) const;
+    std::optional<double> etaSeconds(const Active &active, std::int64_t remaining, double now) const;
     void end(Active &active, const std::string &state, VersionState versionState, const std::string &actor,
              const std::string &reason);
     Status update(Active &active, const std::string &actor, const std::string &action,

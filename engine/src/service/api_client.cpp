@@ -206,6 +206,9 @@ struct ApiClient::Impl
     ParsedUrl url;
     ApiClientOptions options;
     std::unique_ptr<httplib::ClientImpl> http; // an SSLClient for https
+
+    // The body of a 2xx answer, else the Status of the failure.
+    Result<std::string> answer(httplib::Result result, const std::string &baseUrl);
 };
 
 ApiClient::ApiClient(std::unique_ptr<Impl> impl)
@@ -262,24 +265,40 @@ Result<std::string> ApiClient::get(const std::string &pathAndQuery)
 {
     if (pathAndQuery.empty() || pathAndQuery.front() != '/')
         return Status::invalidArgument("an API path starts with '/': '" + pathAndQuery + "'");
-    httplib::Result result = m_impl->http->Get(pathAndQuery);
+    return m_impl->answer(m_impl->http->Get(pathAndQuery), baseUrl());
+}
+
+Result<std::string> ApiClient::send(const std::string &method, const std::string &path,
+                                    const std::string &jsonBody)
+{
+    if (path.empty() || path.front() != '/')
+        return Status::invalidArgument("an API path starts with '/': '" + path + "'");
+    if (method == "POST")
+        return m_impl->answer(m_impl->http->Post(path, jsonBody, "application/json"), baseUrl());
+    if (method == "PUT")
+        return m_impl->answer(m_impl->http->Put(path, jsonBody, "application/json"), baseUrl());
+    return Status::invalidArgument("ApiClient sends POST or PUT, not " + method);
+}
+
+Result<std::string> ApiClient::Impl::answer(httplib::Result result, const std::string &baseUrl)
+{
     if (!result) {
         const httplib::Error error = result.error();
         if (error == httplib::Error::SSLServerVerification) {
-            const long verify = static_cast<httplib::SSLClient &>(*m_impl->http).get_openssl_verify_result();
+            const long verify = static_cast<httplib::SSLClient &>(*http).get_openssl_verify_result();
             return Status::failedPrecondition(
-                "cannot verify kappad's certificate at " + baseUrl() + ": "
+                "cannot verify kappad's certificate at " + baseUrl + ": "
                 + (verify != X509_V_OK ? X509_verify_cert_error_string(verify)
                                        : "the name does not match the certificate")
-                + (m_impl->options.caFile.empty() ? " (give the CA that signed it as a CA file)" : ""));
+                + (options.caFile.empty() ? " (give the CA that signed it as a CA file)" : ""));
         }
         if (error == httplib::Error::SSLLoadingCerts)
-            return Status::invalidArgument("cannot load the CA certificates"
-                                           + (m_impl->options.caFile.empty() ? std::string(" of the system")
-                                                                             : " in " + m_impl->options.caFile)
-                                           + " (PEM expected)");
-        return Status::unavailable("cannot reach kappad at " + baseUrl() + ": "
-                                   + describeTransportError(error, m_impl->options));
+            return Status::invalidArgument(
+                "cannot load the CA certificates"
+                + (options.caFile.empty() ? std::string(" of the system") : " in " + options.caFile)
+                + " (PEM expected)");
+        return Status::unavailable("cannot reach kappad at " + baseUrl + ": "
+                                   + describeTransportError(error, options));
     }
     if (result->status >= 200 && result->status < 300)
         return std::move(result->body);

@@ -53,6 +53,8 @@ public:
 
     // GET `pathAndQuery` (starting with "/", query values already encoded).
     Result<std::string> get(const std::string &pathAndQuery);
+    // POST or PUT a JSON body; the same answers as get().
+    Result<std::string> send(const std::string &method, const std::string &path, const std::string &jsonBody);
 
     // The normalised base URL ("https://host:port"), for messages.
     const std::string &baseUrl() const;
