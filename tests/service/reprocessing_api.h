@@ -13,6 +13,19 @@
 #include <string>
 #include <thread>
 
+// Polls `probe` every 100 ms until it is true (true) or `timeout` passes (false).
+template<typename Probe>
+bool waitFor(Probe probe, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (probe())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
 struct Answer
 {
     int status = 0; // 0: no answer (connection failed)

@@ -32,9 +32,11 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    // A tenth of a second of tokens: enough for a batch at any useful rate,
-    // little enough that a burst stays within the rate over a second.
-    static constexpr double kBurstSeconds = 0.1;
+    // Half a second of tokens: a worker steps several tasks in turn, and a
+    // round can take longer than a tenth of a second (with 0.1 s the tokens
+    // that accrued meanwhile were lost and a replay ran 15 % under its rate),
+    // yet a burst stays within the rate over a few seconds.
+    static constexpr double kBurstSeconds = 0.5;
     static constexpr double kMinBurst = 256;
     static constexpr std::int64_t kUnlimited = std::int64_t{1} << 40;
     void refill(Clock::time_point now);
