@@ -16,6 +16,15 @@ Status SourceReader::read()
     return read(m_batchBytes);
 }
 
+Status SourceReader::refreshEnd()
+{
+    Result<PartitionInfo> info = m_log.partitionInfo(m_topic, m_partition);
+    if (!info.isOk())
+        return info.status().withContext(m_topic + "/" + std::to_string(m_partition.value()));
+    m_end = info->endOffset;
+    return Status::ok();
+}
+
 Status SourceReader::read(std::size_t maxBytes)
 {
     const std::string where = m_topic + "/" + std::to_string(m_partition.value());

@@ -30,6 +30,8 @@ public:
     Status read();
     // The same with a smaller byte budget (at least one record is read).
     Status read(std::size_t maxBytes);
+    // Learns the partition's end offset without reading.
+    Status refreshEnd();
     // Decodes the batch read last into events(); undecodable records are left out and counted.
     void decode(const EventCodec &codec);
 

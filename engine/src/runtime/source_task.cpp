@@ -97,6 +97,9 @@ Status SourceTask::open()
     } else {
         m_reader.seek(m_startOffset);
     }
+    // The restored position is visible at once, also for a throttled task that has not read yet.
+    KAPPA_RETURN_IF_ERROR(m_reader.refreshEnd());
+    mutableMetrics().recordRead(now(), 0, m_reader.position(), m_reader.endOffset(), std::nullopt);
     return restoreState(blob);
 }
 
