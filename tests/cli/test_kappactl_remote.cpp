@@ -210,8 +210,9 @@ private slots:
                                 << QByteArray("no path");
         QTest::newRow("token file without --url")
             << QStringList{"--token-file", "x", "status"} << QByteArray("--url");
-        QTest::newRow("offline-only command") << QStringList{"--url", "http://127.0.0.1:1", "log", "info"}
-                                              << QByteArray("--url applies to status, jobs, get and the reprocessing commands");
+        QTest::newRow("offline-only command")
+            << QStringList{"--url", "http://127.0.0.1:1", "log", "info"}
+            << QByteArray("--url applies to status, jobs, get and the reprocessing commands");
         QTest::newRow("--url with --data-dir")
             << QStringList{"--url", "http://127.0.0.1:1", "--data-dir", "/tmp", "status"}
             << QByteArray("excludes");

@@ -1,9 +1,13 @@
 // The routes kappad's source declares (the add("METHOD", "pattern", role, ...)
-// calls in http_routes.cpp and http_stream.cpp), with their path and query
-// parameters, for comparing them with the OpenAPI document. Used by test_openapi.
+// calls in http_routes.cpp, http_stream.cpp and http_reprocessing_routes.cpp),
+// with their path and query parameters, for comparing them with the OpenAPI
+// document. Used by test_openapi.
 #pragma once
 
+#include <algorithm>
+#include <map>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +47,8 @@ inline std::string templateOf(const std::string &pattern, std::vector<std::strin
     return out;
 }
 
+// The query parameters a handler reads: through integerParam/stringParam, or
+// directly (req.get_param_value("name"), an integer if it goes to parseInteger).
 inline void collectParams(const std::string &text, ServerRoute &route)
 {
     static const std::regex kParam("(integerParam|stringParam)\\(\\w+, \"(\\w+)\"\\)");
@@ -52,6 +58,38 @@ inline void collectParams(const std::string &text, ServerRoute &route)
     for (auto it = std::sregex_iterator(text.begin(), text.end(), kInteger); it != std::sregex_iterator();
          ++it)
         route.integerNames.push_back((*it)[1]);
+    static const std::regex kDirect("(?:has_param|get_param_value)\\(\"(\\w+)\"\\)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kDirect); it != std::sregex_iterator();
+         ++it) {
+        const std::string name = (*it)[1];
+        const bool integer = std::find(route.integerNames.begin(), route.integerNames.end(), name)
+                             != route.integerNames.end();
+        route.query[name] = integer ? "integer" : "string";
+    }
+}
+
+// A group that only chooses between literal words, like (pause|resume|cancel),
+// names several paths: one route per word, with the word in the path.
+inline std::vector<ServerRoute> expandAlternatives(const ServerRoute &route)
+{
+    static const std::regex kWords("[A-Za-z_]+(\\|[A-Za-z_]+)*");
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < route.groups.size(); ++i, at += 2) {
+        at = route.path.find("{}", at);
+        if (!std::regex_match(route.groups[i], kWords))
+            continue;
+        std::vector<ServerRoute> out;
+        std::stringstream words(route.groups[i]);
+        for (std::string word; std::getline(words, word, '|');) {
+            ServerRoute one = route;
+            one.path.replace(at, 2, word);
+            one.groups.erase(one.groups.begin() + static_cast<std::ptrdiff_t>(i));
+            for (ServerRoute &expanded : expandAlternatives(one))
+                out.push_back(std::move(expanded));
+        }
+        return out;
+    }
+    return {route};
 }
 
 // The routes of one source file: each add("METHOD", "pattern" or R"(pattern)", role, handler)
@@ -76,14 +114,17 @@ inline std::vector<ServerRoute> routesIn(const std::string &source)
         routes.push_back(route);
         starts.push_back(static_cast<std::size_t>(m.position(0)));
     }
+    std::vector<ServerRoute> expanded;
     for (std::size_t i = 0; i < routes.size(); ++i) {
         const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : source.size();
         const std::string handler = source.substr(starts[i], end - starts[i]);
         collectParams(handler, routes[i]);
         if (handler.find("maxStaleness(") != std::string::npos)
             collectParams(maxStaleness, routes[i]);
+        for (ServerRoute &route : expandAlternatives(routes[i]))
+            expanded.push_back(std::move(route));
     }
-    return routes;
+    return expanded;
 }
 
 // "/api/v1/jobs/{job}/versions/{version}/metrics" -> "/api/v1/jobs/{}/versions/{}/metrics" and the names.

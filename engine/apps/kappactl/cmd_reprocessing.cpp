@@ -32,6 +32,7 @@ struct ReplayArgs
     bool json = false;
     std::optional<std::int64_t> id;
     std::string reason;
+    std::string serveFrom; // rebuild: the version that answers reads meanwhile
 };
 
 // Calls `request`, prints the answer with `render` (or as JSON); the exit code.
@@ -108,6 +109,16 @@ int watchReplay(const RemoteOptions &remote, std::int64_t id)
     }
 }
 
+void addRates(Json &body, const ReplayArgs &args)
+{
+    if (args.rateMultiple)
+        body["rate_multiple"] = *args.rateMultiple;
+    if (args.maxRate)
+        body["max_rate"] = *args.maxRate;
+    if (args.minRate)
+        body["min_rate"] = *args.minRate;
+}
+
 Result<Json> launchBody(const ReplayArgs &args)
 {
     Json body = {{"from", args.from}, {"dry_run", args.dryRun}};
@@ -125,12 +136,7 @@ Result<Json> launchBody(const ReplayArgs &args)
         return Status::invalidArgument("replay start takes a spec file or JOB@VERSION, got '" + args.target
                                        + "'");
     }
-    if (args.rateMultiple)
-        body["rate_multiple"] = *args.rateMultiple;
-    if (args.maxRate)
-        body["max_rate"] = *args.maxRate;
-    if (args.minRate)
-        body["min_rate"] = *args.minRate;
+    addRates(body, args);
     return body;
 }
 
@@ -170,6 +176,29 @@ int replayStart(const RemoteOptions &remote, const ReplayArgs &args)
     return args.wait ? watchReplay(remote, id) : 0;
 }
 
+// Drops the version's views and state and replays the log into them from the start.
+int replayRebuild(const RemoteOptions &remote, const ReplayArgs &args)
+{
+    const std::size_t at = args.target.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == args.target.size())
+        return fail(Status::invalidArgument("replay rebuild takes JOB@VERSION, got '" + args.target + "'"));
+    Json body = {{"serve_from", args.serveFrom}};
+    addRates(body, args);
+    const std::string path = "/api/v1/jobs/" + args.target.substr(0, at) + "/versions/"
+                             + args.target.substr(at + 1) + "/rebuild";
+    Result<Json> started = sendJson(remote, "POST", path, body);
+    if (!started.isOk())
+        return fail(started.status());
+    if (args.json) {
+        std::cout << started->dump(2) << "\n";
+        return 0;
+    }
+    const std::int64_t id = (*started)["id"].get<std::int64_t>();
+    std::cout << "replay " << id << " rebuilds " << args.target << "; until it has caught up its reads "
+              << (args.serveFrom.empty() ? "answer 503" : "are served by version " + args.serveFrom) << "\n";
+    return args.wait ? watchReplay(remote, id) : 0;
+}
+
 int replayStatus(const RemoteOptions &remote, const ReplayArgs &args)
 {
     if (args.id && args.wait)
@@ -193,12 +222,7 @@ int replayControl(const RemoteOptions &remote, const ReplayArgs &args, const std
         [&] {
             if (action == "set-rate") {
                 Json body = Json::object();
-                if (args.rateMultiple)
-                    body["rate_multiple"] = *args.rateMultiple;
-                if (args.maxRate)
-                    body["max_rate"] = *args.maxRate;
-                if (args.minRate)
-                    body["min_rate"] = *args.minRate;
+                addRates(body, args);
                 return sendJson(remote, "PUT", path + "/rate", body);
             }
             return sendJson(remote, "POST", path + "/" + action, Json{{"reason", args.reason}});
@@ -235,6 +259,16 @@ void addReplayCommands(CLI::App &app, const RemoteOptions &remote, Action &actio
     start->add_flag("--wait", args->wait, "Show progress until the version is caught up");
     start->add_flag("--json", args->json, "kappad's JSON answer");
     start->callback([&remote, run, args] { run([&remote, args] { return replayStart(remote, *args); }); });
+
+    CLI::App *rebuild = replay->add_subcommand(
+        "rebuild", "Drop JOB@VERSION's views and state and replay the log into them from the start");
+    rebuild->add_option("job_version", args->target, "JOB@VERSION of a registered version")->required();
+    rebuild->add_option("--serve-from", args->serveFrom,
+                        "Another running version that answers the reads meanwhile (default: they get 503)");
+    rates(rebuild);
+    rebuild->add_flag("--wait", args->wait, "Show progress until the rebuilt version has caught up");
+    rebuild->add_flag("--json", args->json, "kappad's JSON answer");
+    rebuild->callback([&remote, run, args] { run([&remote, args] { return replayRebuild(remote, *args); }); });
 
     CLI::App *status = replay->add_subcommand("status", "Every replay, or one replay's progress");
     status->add_option("id", args->id, "The replay id");

@@ -93,6 +93,7 @@ struct ReplayRecord
     double maxRate = 0;                     // events/s cap; 0: none
     double minRate = 0;                     // events/s floor
     bool paused = false;
+    std::string serveFrom;         // rebuild: the version serving reads until it has caught up ("": none)
     std::string state = "running"; // running, caught_up, cancelled, failed, finished
     std::string reason;            // of the last change
     WallTime createdAt;

@@ -88,6 +88,7 @@ const std::vector<Migration> &migrations()
                 max_rate      REAL NOT NULL,
                 min_rate      REAL NOT NULL,
                 paused        INTEGER NOT NULL,
+                serve_from    TEXT NOT NULL,   -- rebuild: the version that serves reads meanwhile ('' = none: 503)
                 state         TEXT NOT NULL,   -- running, caught_up, cancelled, failed, finished
                 reason        TEXT NOT NULL,
                 created_ms    INTEGER NOT NULL,

@@ -51,7 +51,7 @@ std::string rateText(double rate, int decimals)
 constexpr const char *kSelectReplay
     = "SELECT id, job, version, kind, from_spec, start_offsets, rate_multiple, "
       "max_rate, min_rate, paused, state, reason, created_ms, created_by, "
-      "updated_ms FROM replays ";
+      "updated_ms, serve_from FROM replays ";
 
 Result<ReplayRecord> rowToReplay(const Statement &stmt)
 {
@@ -71,6 +71,7 @@ Result<ReplayRecord> rowToReplay(const Statement &stmt)
     record.createdAt = WallTime(stmt.columnInt(12));
     record.createdBy = stmt.columnText(13);
     record.updatedAt = WallTime(stmt.columnInt(14));
+    record.serveFrom = stmt.columnText(15);
     return record;
 }
 
@@ -144,8 +145,8 @@ Result<std::int64_t> ReprocessingStore::addReplay(ReplayRecord record)
                                m_db.prepare(
                                    "INSERT INTO replays(job, version, kind, from_spec, start_offsets, "
                                    "rate_multiple, max_rate, min_rate, paused, state, reason, "
-                                   "created_ms, created_by, updated_ms) VALUES (?, ?, ?, ?, ?, "
-                                   "?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                   "created_ms, created_by, updated_ms, serve_from) VALUES (?, ?, ?, ?, ?, "
+                                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const std::int64_t now = catalogNowMs();
         KAPPA_RETURN_IF_ERROR(insert.bind(1, record.job));
         KAPPA_RETURN_IF_ERROR(insert.bind(2, record.version));
@@ -161,6 +162,7 @@ Result<std::int64_t> ReprocessingStore::addReplay(ReplayRecord record)
         KAPPA_RETURN_IF_ERROR(insert.bind(12, now));
         KAPPA_RETURN_IF_ERROR(insert.bind(13, record.createdBy));
         KAPPA_RETURN_IF_ERROR(insert.bind(14, now));
+        KAPPA_RETURN_IF_ERROR(insert.bind(15, record.serveFrom));
         KAPPA_RETURN_IF_ERROR(insert.run());
         KAPPA_ASSIGN_OR_RETURN(id, lastInsertId(m_db));
         const std::string detail = record.kind + " of " + record.job + "@" + record.version + " from "

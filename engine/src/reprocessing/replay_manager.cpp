@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 
 namespace kappa::reprocessing {
 namespace {
@@ -73,11 +74,12 @@ PreflightCheck schemaCheck(const Catalog &catalog)
 
 } // namespace
 
-ReplayManager::ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, std::string sourceTopic,
-                             ReprocessingOptions options, LifecycleSink events)
+ReplayManager::ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, jobs::DataLayout layout,
+                             std::string sourceTopic, ReprocessingOptions options, LifecycleSink events)
     : m_log(log)
     , m_catalog(catalog)
     , m_fleet(fleet)
+    , m_layout(std::move(layout))
     , m_sourceTopic(std::move(sourceTopic))
     , m_options(std::move(options))
     , m_events(std::move(events))
@@ -211,7 +213,8 @@ Result<std::int64_t> ReplayManager::launch(const LaunchRequest &request, const s
 }
 
 Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::string &version,
-                                            const LaunchRequest &request, const std::string &actor)
+                                            const LaunchRequest &request, const std::string &serveFrom,
+                                            const std::string &actor)
 {
     KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, version));
     if (info.state == VersionState::Retired || info.state == VersionState::Failed
@@ -219,15 +222,23 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
         return Status::failedPrecondition(label(job, version) + " is "
                                           + std::string(versionStateName(info.state))
                                           + "; replay it under a new version instead");
-    if (m_fleet.find(job, version))
-        return Status::failedPrecondition(
-            label(job, version) + " is running; its views are rebuilt when it is not (stop it first)");
+    if (!serveFrom.empty() && (serveFrom == version || !m_fleet.find(job, serveFrom)))
+        return Status::invalidArgument("serve_from must name another running version of " + job + ", not '"
+                                       + serveFrom + "'");
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto &[id, active] : m_active)
+            if (active.record.job == job && active.record.version == version)
+                return Status::failedPrecondition(label(job, version) + " is being replayed (replay "
+                                                  + std::to_string(id) + "): cancel it first");
+    }
     KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
     ReplayRecord record;
     record.job = job;
     record.version = version;
     record.kind = "rebuild";
     record.from = "earliest";
+    record.serveFrom = serveFrom;
     KAPPA_ASSIGN_OR_RETURN(std::vector<Offset> offsets,
                            resolveStartOffsets(m_log, m_sourceTopic, StartPosition{}));
     for (Offset offset : offsets)
@@ -236,7 +247,52 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
     record.maxRate = request.maxRate.value_or(m_options.maxRate);
     record.minRate = request.minRate.value_or(m_options.minRate);
     record.createdBy = actor;
+    // Reads go elsewhere (or get Unavailable) before the views disappear.
+    setRebuilding(record, true);
+    if (m_fleet.find(job, version))
+        KAPPA_RETURN_IF_ERROR(m_fleet.stop(job, version));
+    // A reader may still hold the stopped engine's views for a moment.
+    Status dropped;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        dropped = jobs::dropViews(m_layout, m_catalog, m_log, {job, version}, true);
+        if (dropped.isOk())
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!dropped.isOk()) {
+        setRebuilding(record, false);
+        return dropped.withContext("deleting the views of " + label(job, version));
+    }
     return start(std::move(definition), std::move(record), actor);
+}
+
+void ReplayManager::setRebuilding(const ReplayRecord &record, bool active)
+{
+    std::unique_lock lock(m_rebuildsMutex);
+    if (active)
+        m_rebuilds[label(record.job, record.version)] = record.serveFrom;
+    else
+        m_rebuilds.erase(label(record.job, record.version));
+}
+
+std::optional<std::string> ReplayManager::rebuilding(const std::string &job, const std::string &version) const
+{
+    std::shared_lock lock(m_rebuildsMutex);
+    const auto found = m_rebuilds.find(label(job, version));
+    if (found == m_rebuilds.end())
+        return std::nullopt;
+    return found->second;
+}
+
+// A rebuilt version that serves (or stands by) reads at full speed again and keeps its state.
+void ReplayManager::finishRebuild(Active &active, const std::string &reason)
+{
+    active.throttle->setRate(std::numeric_limits<double>::infinity());
+    active.record.state = "finished";
+    active.record.reason = reason;
+    (void) update(active, "kappad", "rebuild.finished", reason);
+    setRebuilding(active.record, false);
+    m_events("rebuild.finished", label(active.record.job, active.record.version), reason);
 }
 
 Result<std::int64_t> ReplayManager::start(jobs::JobDefinition definition, ReplayRecord record,
@@ -267,6 +323,7 @@ Result<std::int64_t> ReplayManager::start(jobs::JobDefinition definition, Replay
         (void) m_catalog.updateReplay(active.record, actor, "replay.failed", started.message());
         (void) m_catalog.setVersionState(record.job, record.version, VersionState::Failed, actor,
                                          started.message());
+        setRebuilding(record, false);
         return started;
     }
     m_events("replay.started", label(record.job, record.version), "replay " + std::to_string(id));
@@ -294,13 +351,19 @@ Status ReplayManager::resumeActive()
         if (record.state != "running" && record.state != "caught_up")
             continue;
         KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(record.job, record.version));
+        const bool serving = info.state == VersionState::Live || info.state == VersionState::Validated;
         if (info.state != VersionState::Replaying && info.state != VersionState::CaughtUp
-            && info.state != VersionState::Validated)
+            && !(serving && record.kind == "rebuild"))
             continue;
+        // A serving version was started unthrottled with the service: its rebuild goes on throttled.
+        if (m_fleet.find(record.job, record.version))
+            KAPPA_RETURN_IF_ERROR(m_fleet.stop(record.job, record.version));
         KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
         Active active;
         active.record = record;
         const std::int64_t id = record.id;
+        if (record.kind == "rebuild")
+            setRebuilding(record, true);
         KAPPA_RETURN_IF_ERROR(startEngine(active, definition, record.createdBy)
                                   .withContext("resuming replay " + std::to_string(id)));
         m_events("replay.resumed", label(record.job, record.version), "replay " + std::to_string(id));
@@ -339,7 +402,13 @@ std::optional<LivePressure> ReplayManager::livePressure() const
     std::optional<LivePressure> worst;
     for (const RunningVersion &running : m_fleet.all()) {
         Result<std::optional<std::string>> live = m_catalog.alias(running.name.job);
-        if (!live.isOk() || *live != running.name.version)
+        if (!live.isOk() || !*live)
+            continue;
+        // A live version being rebuilt lags by design; the version standing in for it serves.
+        std::string serving = **live;
+        if (std::optional<std::string> servedBy = rebuilding(running.name.job, serving))
+            serving = *servedBy;
+        if (serving != running.name.version)
             continue;
         const auto slo = m_options.sloSeconds.find(running.name.job);
         if (slo == m_options.sloSeconds.end() || slo->second <= 0)
@@ -470,6 +539,12 @@ void ReplayManager::checkCaughtUp(Active &active, double now)
     if (now - *active.lowLagSince < hold)
         return;
     const std::string reason = "lag under " + number(threshold) + " records for " + number(hold) + " s";
+    if (active.record.kind == "rebuild") {
+        Result<JobVersionInfo> info = m_catalog.jobVersion(active.record.job, active.record.version);
+        if (info.isOk() && (info->state == VersionState::Live || info->state == VersionState::Validated))
+            return finishRebuild(active, "rebuilt: " + reason);
+        setRebuilding(active.record, false);
+    }
     if (!m_catalog
              .setVersionState(active.record.job, active.record.version, VersionState::CaughtUp, "kappad",
                               reason)
@@ -495,6 +570,7 @@ void ReplayManager::end(Active &active, const std::string &state, VersionState v
     active.record.state = state;
     active.record.reason = reason;
     active.status.running = false;
+    setRebuilding(active.record, false);
     (void) update(active, actor, "replay." + state, reason);
     (void) m_catalog.setVersionState(active.record.job, active.record.version, versionState, actor, reason);
     m_events("replay." + state, label(active.record.job, active.record.version), reason);

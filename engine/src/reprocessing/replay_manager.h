@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 
 namespace kappa::reprocessing {
 
@@ -89,8 +90,8 @@ using LifecycleSink
 class ReplayManager
 {
 public:
-    ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, std::string sourceTopic,
-                  ReprocessingOptions options, LifecycleSink events);
+    ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, jobs::DataLayout layout,
+                  std::string sourceTopic, ReprocessingOptions options, LifecycleSink events);
 
     // Restarts every replay the catalog lists as active (service start).
     Status resumeActive();
@@ -99,9 +100,17 @@ public:
     Result<Preflight> preflight(const LaunchRequest &request) const;
     // Preflight, then launch; FailedPrecondition with the failed checks' reasons.
     Result<std::int64_t> launch(const LaunchRequest &request, const std::string &actor);
-    // Replays an existing version (its views lost or deleted) from the start.
+    // Rebuilds an existing version's views (lost or deleted): stops it if it
+    // runs, deletes its views and state, and replays it from the log's start
+    // at the replay throttle. Until it has caught up, its reads are served by
+    // `serveFrom` (another running version of the job) or, without one,
+    // answered Unavailable (see rebuilding()). Then a live or validated
+    // version reads unthrottled again and keeps its state.
     Result<std::int64_t> rebuild(const std::string &job, const std::string &version,
-                                 const LaunchRequest &request, const std::string &actor);
+                                 const LaunchRequest &request, const std::string &serveFrom,
+                                 const std::string &actor);
+    // For a version being rebuilt: the version that serves its reads meanwhile ("" for none).
+    std::optional<std::string> rebuilding(const std::string &job, const std::string &version) const;
     Status pause(std::int64_t id, const std::string &actor);
     Status resume(std::int64_t id, const std::string &actor);
     Status cancel(std::int64_t id, const std::string &actor, const std::string &reason);
@@ -144,9 +153,13 @@ private:
     double secondsNow() const;
     double ingestRateLocked() const;
 
+    void setRebuilding(const ReplayRecord &record, bool active);
+    void finishRebuild(Active &active, const std::string &reason);
+
     EventLog &m_log;
     Catalog &m_catalog;
     Fleet &m_fleet;
+    const jobs::DataLayout m_layout;
     const std::string m_sourceTopic;
     const ReprocessingOptions m_options;
     LifecycleSink m_events;
@@ -156,6 +169,11 @@ private:
     std::map<std::int64_t, Active> m_active;              // running or caught up, by replay id
     std::deque<std::pair<double, std::int64_t>> m_ingest; // (seconds, total end offset), one minute
     double m_lastTick = 0;
+
+    // "job@version" -> the version serving its reads, for the read path
+    // (its own lock: a read must not wait for a control step).
+    mutable std::shared_mutex m_rebuildsMutex;
+    std::map<std::string, std::string> m_rebuilds;
 };
 
 } // namespace kappa::reprocessing

@@ -27,6 +27,7 @@ Json replayJson(const reprocessing::ReplayStatus &status)
             {"state", r.state},
             {"version_state", status.versionState},
             {"paused", r.paused},
+            {"serve_from", r.serveFrom},
             {"reason", r.reason},
             {"created_by", r.createdBy},
             {"created_ms", r.createdAt.value()},
@@ -212,7 +213,8 @@ void HttpRoutes::addReprocessingRoutes()
             request.maxRate = numberField(body, "max_rate");
             request.minRate = numberField(body, "min_rate");
             const std::int64_t id = valueOr(
-                m_service.replays().rebuild(req.matches[1], req.matches[2], request, who.name));
+                m_service.replays().rebuild(req.matches[1], req.matches[2], request,
+                                            stringField(body, "serve_from"), who.name));
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))), 201);
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/validate)", Role::Operator,

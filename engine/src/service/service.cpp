@@ -129,7 +129,7 @@ Status Service::openData()
     auto events = [this](const std::string &what, const std::string &subject, const std::string &detail) {
         lifecycle(what, subject, detail);
     };
-    m_replays = std::make_unique<reprocessing::ReplayManager>(*m_log, *m_catalog, *m_fleet,
+    m_replays = std::make_unique<reprocessing::ReplayManager>(*m_log, *m_catalog, *m_fleet, layout,
                                                               jobs::kEventsTopic, m_config.reprocessing,
                                                               events);
     m_switches = std::make_unique<reprocessing::SwitchCoordinator>(*m_log, *m_catalog, *m_fleet, *m_replays,

@@ -136,6 +136,17 @@ Result<std::string> Service::runningVersion(const std::string &job,
             return Status::notFound("job '" + job + "' has no live version");
         resolved = live->second;
     }
+    // Reads through the alias of a version being rebuilt go to the version the
+    // operator chose; without one, and for reads of that very version, none.
+    if (std::optional<std::string> servedBy = m_replays ? m_replays->rebuilding(job, resolved)
+                                                        : std::nullopt) {
+        if (servedBy->empty() || version)
+            return Status::unavailable(
+                job + "@" + resolved
+                + " is being rebuilt from the log; its reads resume once it has caught up "
+                  "(GET /api/v1/replays shows its progress)");
+        resolved = *servedBy;
+    }
     std::shared_lock lock(m_freshnessMutex);
     if (m_freshness.count(job + "@" + resolved))
         return resolved;
