@@ -769,6 +769,9 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
         R"({"job_version": "user_features@v2", "from": "last tuesday"})", 400, "InvalidArgument");
     row("replay rate not a number", post, "/api/v1/replays", launch, op,
         R"({"job_version": "user_features@v2", "rate_multiple": "fast"})", 400, "InvalidArgument");
+    row("replay at zero times ingest", post, "/api/v1/replays", launch, op,
+        R"({"job_version": "user_features@v2", "rate_multiple": 0, "dry_run": true})", 400,
+        "InvalidArgument");
     row("replay of an unknown version", post, "/api/v1/replays", launch, op,
         R"({"job_version": "user_features@v9"})", 404, "NotFound");
     row("replay without a token", post, "/api/v1/replays", launch, anon,

@@ -72,6 +72,16 @@ PreflightCheck schemaCheck(const Catalog &catalog)
     return check;
 }
 
+// Bad settings are the caller's mistake, refused before anything starts.
+Status checkRateSettings(const ThrottleSettings &settings)
+{
+    if (!(settings.rateMultiple > 0) || !(settings.minRate >= 0) || !(settings.maxRate >= 0)
+        || (settings.maxRate > 0 && settings.maxRate < settings.minRate))
+        return Status::invalidArgument(
+            "rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)");
+    return Status::ok();
+}
+
 } // namespace
 
 ReplayManager::ReplayManager(EventLog &log, Catalog &catalog, Fleet &fleet, jobs::DataLayout layout,
@@ -103,8 +113,19 @@ Result<jobs::JobDefinition> ReplayManager::definitionFor(const LaunchRequest &re
     return jobs::resolveJobDefinition(m_catalog, name);
 }
 
+ThrottleSettings ReplayManager::settingsOf(const LaunchRequest &request) const
+{
+    ThrottleSettings settings;
+    settings.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
+    settings.maxRate = request.maxRate.value_or(m_options.maxRate);
+    settings.minRate = request.minRate.value_or(m_options.minRate);
+    return settings;
+}
+
 Result<Preflight> ReplayManager::preflight(const LaunchRequest &request) const
 {
+    const ThrottleSettings settings = settingsOf(request);
+    KAPPA_RETURN_IF_ERROR(checkRateSettings(settings));
     KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, definitionFor(request));
     Preflight out;
     out.job = definition.spec.job;
@@ -149,20 +170,12 @@ Result<Preflight> ReplayManager::preflight(const LaunchRequest &request) const
 
     add(schemaCheck(m_catalog));
 
-    ThrottleSettings settings;
-    settings.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
-    settings.maxRate = request.maxRate.value_or(m_options.maxRate);
-    settings.minRate = request.minRate.value_or(m_options.minRate);
     out.ingestRate = ingestRate();
     ThrottlePolicy policy;
     policy.update(out.ingestRate, settings, std::nullopt, 0);
     out.rate = policy.targetRate();
     PreflightCheck rate{"rate", true, ""};
-    if (settings.rateMultiple <= 0 || settings.minRate < 0 || settings.maxRate < 0
-        || (settings.maxRate > 0 && settings.maxRate < settings.minRate)) {
-        rate.ok = false;
-        rate.detail = "rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)";
-    } else if (out.rate <= out.ingestRate) {
+    if (out.rate <= out.ingestRate) {
         rate.ok = false;
         rate.detail = "at " + number(out.rate) + " events/s it would never catch up with ingest at "
                       + number(out.ingestRate) + " events/s";
@@ -205,9 +218,10 @@ Result<std::int64_t> ReplayManager::launch(const LaunchRequest &request, const s
     record.from = request.from.empty() ? "earliest" : request.from;
     for (Offset offset : checked.startOffsets)
         record.startOffsets.push_back(offset.value());
-    record.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
-    record.maxRate = request.maxRate.value_or(m_options.maxRate);
-    record.minRate = request.minRate.value_or(m_options.minRate);
+    const ThrottleSettings settings = settingsOf(request);
+    record.rateMultiple = settings.rateMultiple;
+    record.maxRate = settings.maxRate;
+    record.minRate = settings.minRate;
     record.createdBy = actor;
     return start(std::move(definition), std::move(record), actor);
 }
@@ -216,6 +230,7 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
                                             const LaunchRequest &request, const std::string &serveFrom,
                                             const std::string &actor)
 {
+    KAPPA_RETURN_IF_ERROR(checkRateSettings(settingsOf(request)));
     KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, version));
     if (info.state == VersionState::Retired || info.state == VersionState::Failed
         || info.state == VersionState::Cancelled)
@@ -243,9 +258,10 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
                            resolveStartOffsets(m_log, m_sourceTopic, StartPosition{}));
     for (Offset offset : offsets)
         record.startOffsets.push_back(offset.value());
-    record.rateMultiple = request.rateMultiple.value_or(m_options.rateMultiple);
-    record.maxRate = request.maxRate.value_or(m_options.maxRate);
-    record.minRate = request.minRate.value_or(m_options.minRate);
+    const ThrottleSettings settings = settingsOf(request);
+    record.rateMultiple = settings.rateMultiple;
+    record.maxRate = settings.maxRate;
+    record.minRate = settings.minRate;
     record.createdBy = actor;
     // Reads go elsewhere (or get Unavailable) before the views disappear.
     setRebuilding(record, true);
@@ -628,10 +644,7 @@ Status ReplayManager::setRate(std::int64_t id, std::optional<double> rateMultipl
     changed.rateMultiple = rateMultiple.value_or(changed.rateMultiple);
     changed.maxRate = maxRate.value_or(changed.maxRate);
     changed.minRate = minRate.value_or(changed.minRate);
-    if (!(changed.rateMultiple > 0) || !(changed.minRate >= 0) || !(changed.maxRate >= 0)
-        || (changed.maxRate > 0 && changed.maxRate < changed.minRate))
-        return Status::invalidArgument(
-            "rate settings must be k > 0, 0 <= min_rate <= max_rate (max_rate 0: no cap)");
+    KAPPA_RETURN_IF_ERROR(checkRateSettings(settingsOf(changed)));
     it->second.record = changed;
     const std::string detail = "k=" + std::to_string(changed.rateMultiple) + " max_rate="
                                + number(changed.maxRate) + " min_rate=" + number(changed.minRate);

@@ -140,6 +140,7 @@ private:
     Status startEngine(Active &active, const jobs::JobDefinition &definition, const std::string &actor);
     Result<jobs::JobDefinition> definitionFor(const LaunchRequest &request) const;
     ThrottleSettings settingsOf(const ReplayRecord &record) const;
+    ThrottleSettings settingsOf(const LaunchRequest &request) const; // the defaults where it is silent
     void measureIngest(double now);
     void refresh(Active &active, double now, double elapsed, const std::optional<LivePressure> &pressure);
     void progress(Active &active, const RunningVersion &running, double now);
