@@ -29,9 +29,10 @@ private slots:
     void rebuildServedByAnotherVersion();
     void rebuildRejectsBadRequests();
     void replacedVersionRetiresThenIsDeleted();
+    void kappactlWorkflow();
 
 private:
-    Run remoteCtl(const QStringList &args);
+    Run remoteCtl(const QStringList &args, const QString &token = "demo-operator.token");
     json versionEntry(const std::string &job, const std::string &version);
     std::string versionState(const std::string &job, const std::string &version);
     bool waitReplayState(std::int64_t id, const std::string &state);
@@ -82,13 +83,13 @@ void TestReprocessingLifecycle::initTestCase()
         std::chrono::seconds(60)));
 }
 
-// `kappactl --url ... --token-file <operator> args...`.
-Run TestReprocessingLifecycle::remoteCtl(const QStringList &args)
+// `kappactl --url ... --token-file <data dir>/<token> args...`.
+Run TestReprocessingLifecycle::remoteCtl(const QStringList &args, const QString &token)
 {
     QProcess process;
     const QString url = QStringLiteral("http://127.0.0.1:%1").arg(m_kappad->port());
     process.start(QStringLiteral(KAPPACTL_PATH),
-                  QStringList{"--url", url, "--token-file", m_data + "/demo-operator.token"} + args);
+                  QStringList{"--url", url, "--token-file", m_data + "/" + token} + args);
     if (!process.waitForFinished(120'000))
         qFatal("kappactl did not finish");
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
@@ -218,6 +219,47 @@ void TestReprocessingLifecycle::replacedVersionRetiresThenIsDeleted()
     const Answer rollback = m_api->post("/api/v1/jobs/fraud/rollback", {{"reason", "test"}},
                                         m_api->approverToken());
     QVERIFY2(rollback.status == 409 || rollback.status == 404, rollback.body.dump().c_str());
+}
+
+// The operator's whole path with kappactl: pre-flight, replay, validation,
+// a four-eyes switch and a rollback, the audit chain.
+void TestReprocessingLifecycle::kappactlWorkflow()
+{
+    const Run dryRun = remoteCtl({"replay", "start", "user_features@v2", "--dry-run"});
+    QVERIFY2(dryRun.exitCode == 0, dryRun.err.constData());
+    QVERIFY2(dryRun.out.startsWith("pre-flight passed for user_features@v2"), dryRun.out.constData());
+    const Run taken = remoteCtl({"replay", "start", "user_features@v1", "--dry-run"});
+    QCOMPARE(taken.exitCode, 4);
+    QVERIFY2(taken.out.contains("FAIL version"), taken.out.constData());
+
+    const Run started = remoteCtl({"replay", "start", "user_features@v2", "--rate-multiple", "50", "--wait"});
+    QVERIFY2(started.exitCode == 0, started.err.constData());
+    QVERIFY2(started.out.startsWith("replay "), started.out.constData());
+    QVERIFY2(lines(started.out).last().contains("caught_up"), started.out.constData());
+    const QByteArray id = started.out.split(' ').value(1);
+    const Run status = remoteCtl({"replay", "status", QString::fromUtf8(id)});
+    QVERIFY2(status.exitCode == 0 && status.out.contains("from earliest, k=50.00"), status.out.constData());
+
+    const Run validated = remoteCtl({"validate", "user_features@v2"});
+    QVERIFY2(validated.exitCode == 0, validated.err.constData());
+    QVERIFY2(validated.out.contains("PASSED"), validated.out.constData());
+    const Run requested = remoteCtl({"switch", "request", "user_features@v2"});
+    QVERIFY2(requested.exitCode == 0, requested.err.constData());
+    const QString request = QString::fromUtf8(requested.out.split(' ').value(2).chopped(1));
+    const Run own = remoteCtl({"switch", "approve", request});
+    QCOMPARE(own.exitCode, 4);
+    QVERIFY2(own.err.contains("PermissionDenied"), own.err.constData());
+    const Run approved = remoteCtl({"switch", "approve", request}, "demo-approver.token");
+    QVERIFY2(approved.exitCode == 0 && approved.out.contains("switched"), approved.err.constData());
+    QCOMPARE(versionState("user_features", "v2"), std::string("live"));
+    const Run rolledBack = remoteCtl({"rollback", "user_features", "--reason", "drill"},
+                                     "demo-approver.token");
+    QVERIFY2(rolledBack.exitCode == 0, rolledBack.err.constData());
+    QVERIFY2(rolledBack.out.contains("serves from v1 again"), rolledBack.out.constData());
+    QCOMPARE(remoteCtl({"replay", "pause", "999"}).exitCode, 3);
+
+    const Run verified = remoteCtl({"audit", "verify"});
+    QVERIFY2(verified.exitCode == 0 && verified.out.contains("chain intact"), verified.out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestReprocessingLifecycle)

@@ -68,9 +68,14 @@ std::string eta(const Json &value)
 void printReplayLine(const Json &r, std::ostream &out)
 {
     out << "replay " << r["id"].get<std::int64_t>() << "  " << text(r["job"]) << "@" << text(r["version"])
-        << "  " << text(r["state"]) << (r["paused"].get<bool>() ? " (paused)" : "") << "  "
-        << fixed(r["percent"].get<double>()) << " %  rate " << rate(r["measured_rate"]) << " of target "
-        << rate(r["target_rate"]) << " (ingest " << rate(r["ingest_rate"]) << ")  ETA "
+        << "  " << text(r["state"]) << (r["paused"].get<bool>() ? " (paused)" : "");
+    // An ended replay has no progress or rates any more, only why it ended.
+    if (text(r["state"]) != "running" && text(r["state"]) != "caught_up") {
+        out << "  (" << text(r["reason"]) << "; version " << text(r["version_state"]) << ")";
+        return;
+    }
+    out << "  " << fixed(r["percent"].get<double>()) << " %  rate " << rate(r["measured_rate"])
+        << " of target " << rate(r["target_rate"]) << " (ingest " << rate(r["ingest_rate"]) << ")  ETA "
         << eta(r["eta_seconds"]);
     if (!text(r["slowdown_reason"]).empty() && text(r["slowdown_reason"]) != "-")
         out << "  [" << text(r["slowdown_reason"]) << "]";
