@@ -16,6 +16,7 @@ using nlohmann::json;
 namespace {
 
 constexpr qint64 kHourMs = 3'600'000;
+constexpr int kHistoryEvents = 400'000;
 
 } // namespace
 
@@ -51,8 +52,8 @@ void TestReprocessingLifecycle::initTestCase()
     QVERIFY(m_dir.isValid());
     m_data = m_dir.filePath("data");
     m_dayAgo = QDateTime::currentMSecsSinceEpoch() - 24 * kHourMs;
-    const Run gen = kappactl(m_data, {"gen", "--events", "400000", "--days", "1", "--partitions", "8",
-                                      "--start", QString::number(m_dayAgo)});
+    const Run gen = kappactl(m_data, {"gen", "--events", QString::number(kHistoryEvents), "--days", "1",
+                                      "--partitions", "8", "--start", QString::number(m_dayAgo)});
     QVERIFY2(gen.exitCode == 0, gen.err.constData());
     const QString config = m_dir.filePath("kappad.toml");
     QFile file(config);
@@ -69,18 +70,27 @@ void TestReprocessingLifecycle::initTestCase()
         QVERIFY2(waitFor(
                      [&] {
                          const json v = versionEntry(job, "v1");
-                         return v.contains("figures") && v["figures"]["lag_records"].get<double>() < 20000;
+                         // Lag is 0 before a task's first read: the events processed say more.
+                         return v.contains("figures")
+                                && v["figures"]["events"].get<double>() >= kHistoryEvents
+                                && v["figures"]["lag_records"].get<double>() < 20000;
                      },
                      std::chrono::seconds(120)),
                  job.c_str());
-    QVERIFY(waitFor(
-        [&] {
-            for (int card = 1; card < 2000 && m_card.empty(); ++card)
-                if (m_api->get("/api/v1/views/fraud/cards/" + std::to_string(card)).status == 200)
-                    m_card = std::to_string(card);
-            return !m_card.empty();
-        },
-        std::chrono::seconds(60)));
+    // A card that paid in the history, from the log itself.
+    const Run dump = kappactl(m_data,
+                              {"log", "dump", "--partition", "0", "--limit", "20000", "--format", "jsonl"});
+    QVERIFY2(dump.exitCode == 0, dump.err.constData());
+    for (const QByteArray &line : lines(dump.out)) {
+        const json event = json::parse(line.toStdString(), nullptr, false);
+        if (event.value("type", "") == "purchase") {
+            m_card = std::to_string(event["card_id"].get<std::int64_t>());
+            break;
+        }
+    }
+    QVERIFY(!m_card.empty());
+    QVERIFY(waitFor([&] { return m_api->get("/api/v1/views/fraud/cards/" + m_card).status == 200; },
+                    std::chrono::seconds(60)));
 }
 
 // `kappactl --url ... --token-file <data dir>/<token> args...`.
@@ -177,6 +187,19 @@ void TestReprocessingLifecycle::rebuildServedByAnotherVersion()
     const Answer after = m_api->get(card);
     QVERIFY2(after.status == 200, after.body.dump().c_str());
     QCOMPARE(after.body["view"]["version"].get<std::string>(), std::string("v1"));
+
+    // A validated version being rebuilt cannot take the traffic until it has caught up.
+    const Answer validation = m_api->validate("fraud", "v1-copy");
+    QVERIFY2(validation.status == 201 && validation.body["passed"].get<bool>(),
+             validation.body.dump().c_str());
+    const Answer rebuilt = m_api->post("/api/v1/jobs/fraud/versions/v1-copy/rebuild", {{"max_rate", 40000}});
+    QVERIFY2(rebuilt.status == 201, rebuilt.body.dump().c_str());
+    const Answer request = m_api->post("/api/v1/switches", {{"job", "fraud"}, {"version", "v1-copy"}});
+    QCOMPARE(request.status, 409);
+    QVERIFY2(request.body.dump().find("being rebuilt") != std::string::npos, request.body.dump().c_str());
+    const std::int64_t copyRebuild = rebuilt.body["id"].get<std::int64_t>();
+    QVERIFY2(waitReplayState(copyRebuild, "finished"), m_api->replay(copyRebuild).dump().c_str());
+    QCOMPARE(versionState("fraud", "v1-copy"), std::string("validated"));
 }
 
 void TestReprocessingLifecycle::rebuildRejectsBadRequests()

@@ -240,13 +240,7 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
     if (!serveFrom.empty() && (serveFrom == version || !m_fleet.find(job, serveFrom)))
         return Status::invalidArgument("serve_from must name another running version of " + job + ", not '"
                                        + serveFrom + "'");
-    {
-        std::lock_guard lock(m_mutex);
-        for (const auto &[id, active] : m_active)
-            if (active.record.job == job && active.record.version == version)
-                return Status::failedPrecondition(label(job, version) + " is being replayed (replay "
-                                                  + std::to_string(id) + "): cancel it first");
-    }
+    KAPPA_RETURN_IF_ERROR(supersedeReplay(job, version, actor));
     KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
     ReplayRecord record;
     record.job = job;
@@ -280,6 +274,29 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
         return dropped.withContext("deleting the views of " + label(job, version));
     }
     return start(std::move(definition), std::move(record), actor);
+}
+
+// A caught-up version's replay ends where its rebuild begins; a running one
+// is still building the views (wait for it, or cancel it).
+Status ReplayManager::supersedeReplay(const std::string &job, const std::string &version,
+                                      const std::string &actor)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_active.begin(); it != m_active.end(); ++it) {
+        Active &active = it->second;
+        if (active.record.job != job || active.record.version != version)
+            continue;
+        if (active.record.state != "caught_up" || active.record.kind == "rebuild")
+            return Status::failedPrecondition(label(job, version) + " is being replayed (replay "
+                                              + std::to_string(it->first)
+                                              + "): rebuild it once it has caught up, or cancel it");
+        active.record.state = "finished";
+        active.record.reason = "superseded by a rebuild";
+        (void) update(active, actor, "replay.finished", "superseded by a rebuild");
+        m_active.erase(it);
+        return Status::ok();
+    }
+    return Status::ok();
 }
 
 void ReplayManager::setRebuilding(const ReplayRecord &record, bool active)
@@ -367,9 +384,11 @@ Status ReplayManager::resumeActive()
         if (record.state != "running" && record.state != "caught_up")
             continue;
         KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(record.job, record.version));
-        const bool serving = info.state == VersionState::Live || info.state == VersionState::Validated;
-        if (info.state != VersionState::Replaying && info.state != VersionState::CaughtUp
-            && !(serving && record.kind == "rebuild"))
+        // A validated shadow goes on tailing; a live version only when it is being rebuilt.
+        const bool resumable = info.state == VersionState::Replaying || info.state == VersionState::CaughtUp
+                               || info.state == VersionState::Validated
+                               || (info.state == VersionState::Live && record.kind == "rebuild");
+        if (!resumable)
             continue;
         // A serving version was started unthrottled with the service: its rebuild goes on throttled.
         if (m_fleet.find(record.job, record.version))

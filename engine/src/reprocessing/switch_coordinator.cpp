@@ -47,6 +47,15 @@ Result<std::string> SwitchCoordinator::fingerprint(const std::string &job, const
            + "/validation " + std::to_string(latest);
 }
 
+// A version whose views are being rebuilt cannot take the traffic until it has caught up.
+Status SwitchCoordinator::notRebuilding(const std::string &job, const std::string &version) const
+{
+    if (m_replays.rebuilding(job, version))
+        return Status::failedPrecondition(label(job, version)
+                                          + " is being rebuilt: it can serve once it has caught up");
+    return Status::ok();
+}
+
 Result<SwitchRequest> SwitchCoordinator::request(const std::string &job, const std::string &version,
                                                  const Actor &actor, const std::string &overrideReason)
 {
@@ -59,6 +68,7 @@ Result<SwitchRequest> SwitchCoordinator::request(const std::string &job, const s
         return Status::failedPrecondition(label(job, version) + " is already live");
     if (!m_fleet.find(job, version))
         return Status::failedPrecondition(label(job, version) + " is not running: it cannot serve");
+    KAPPA_RETURN_IF_ERROR(notRebuilding(job, version));
     SwitchRequest request;
     request.job = job;
     request.fromVersion = *live;
@@ -108,8 +118,10 @@ Result<SwitchRequest> SwitchCoordinator::approve(std::int64_t requestId, const A
                                             "must approve");
     KAPPA_ASSIGN_OR_RETURN(std::string current, fingerprint(request.job, request.toVersion));
     KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog.alias(request.job));
-    if (current != request.candidateFingerprint || live != request.fromVersion) {
-        const std::string why = "the candidate or the live version changed since the request";
+    const bool rebuilding = m_replays.rebuilding(request.job, request.toVersion).has_value();
+    if (current != request.candidateFingerprint || live != request.fromVersion || rebuilding) {
+        const std::string why = rebuilding ? "the candidate is being rebuilt"
+                                           : "the candidate or the live version changed since the request";
         (void) m_catalog.closeSwitchRequest(requestId, "void", actor.name, why);
         return Status::failedPrecondition(name + " is void: " + why);
     }
@@ -147,6 +159,7 @@ Status SwitchCoordinator::rollback(const std::string &job, const Actor &actor, c
     if (info.state != VersionState::Validated || !m_fleet.find(job, previous))
         return Status::failedPrecondition(label(job, previous) + " is not warm ("
                                           + std::string(versionStateName(info.state)) + ")");
+    KAPPA_RETURN_IF_ERROR(notRebuilding(job, previous));
     KAPPA_RETURN_IF_ERROR(m_catalog.switchAlias(job, previous, 0, actor.name, "alias.rollback",
                                                 reason.empty() ? "rollback" : reason));
     m_aliasChanged();

@@ -53,6 +53,7 @@ public:
 
 private:
     Result<std::string> fingerprint(const std::string &job, const std::string &version) const;
+    Status notRebuilding(const std::string &job, const std::string &version) const;
     void retireWarmVersions(std::int64_t nowMs);
     void dropExpiredVersions(std::int64_t nowMs);
 
