@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+
 using nlohmann::json;
 
 namespace {
@@ -31,6 +33,7 @@ private slots:
     void rebuildRejectsBadRequests();
     void replacedVersionRetiresThenIsDeleted();
     void kappactlWorkflow();
+    void lifecycleEventsOnTheStream();
 
 private:
     Run remoteCtl(const QStringList &args, const QString &token = "demo-operator.token");
@@ -283,6 +286,32 @@ void TestReprocessingLifecycle::kappactlWorkflow()
 
     const Run verified = remoteCtl({"audit", "verify"});
     QVERIFY2(verified.exitCode == 0 && verified.out.contains("chain intact"), verified.out.constData());
+}
+
+// What happened above reached the SSE stream as lifecycle events (replayed
+// from the start of kappad's event journal).
+void TestReprocessingLifecycle::lifecycleEventsOnTheStream()
+{
+    const std::vector<std::string> expected = {"replay.started",  "replay.caught_up", "rebuild.finished",
+                                               "validation.done", "switch.done",      "switch.rolled_back",
+                                               "version.retired", "version.deleted"};
+    const auto allSeen = [&](const std::string &text) {
+        return std::all_of(expected.begin(), expected.end(),
+                           [&](const std::string &what) { return text.find(what) != std::string::npos; });
+    };
+    std::string text;
+    auto client = m_kappad->client();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    (void) client->Get(
+        "/api/v1/stream", {{"Last-Event-ID", "0"}, {"Authorization", "Bearer " + m_api->operatorToken()}},
+        [&](const httplib::Response &response) { return response.status == 200; },
+        [&](const char *data, std::size_t length) {
+            text.append(data, length);
+            return !allSeen(text) && std::chrono::steady_clock::now() < deadline;
+        });
+    for (const std::string &what : expected)
+        QVERIFY2(text.find(what) != std::string::npos, (what + " is not on the stream").c_str());
+    QVERIFY(text.find("event: lifecycle") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestReprocessingLifecycle)
