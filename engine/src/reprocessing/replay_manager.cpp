@@ -259,21 +259,32 @@ Result<std::int64_t> ReplayManager::rebuild(const std::string &job, const std::s
     record.createdBy = actor;
     // Reads go elsewhere (or get Unavailable) before the views disappear.
     setRebuilding(record, true);
-    if (m_fleet.find(job, version))
-        KAPPA_RETURN_IF_ERROR(m_fleet.stop(job, version));
-    // A reader may still hold the stopped engine's views for a moment.
-    Status dropped;
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        dropped = jobs::dropViews(m_layout, m_catalog, m_log, {job, version}, true);
-        if (dropped.isOk())
-            break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (!dropped.isOk()) {
+    if (Status dropped = stopAndDrop(job, version); !dropped.isOk()) {
         setRebuilding(record, false);
         return dropped.withContext("deleting the views of " + label(job, version));
     }
     return start(std::move(definition), std::move(record), actor);
+}
+
+// Stops the version and deletes its views, state and rekey topics. The
+// stopped engine must be gone first: a reader may hold it for a moment, and
+// while it exists its tasks still refer to the topics and the state store
+// that are about to be deleted and created anew.
+Status ReplayManager::stopAndDrop(const std::string &job, const std::string &version)
+{
+    std::weak_ptr<jobs::Engine> stopped;
+    if (std::optional<RunningVersion> running = m_fleet.find(job, version)) {
+        stopped = running->engine;
+        running.reset();
+        KAPPA_RETURN_IF_ERROR(m_fleet.stop(job, version));
+    }
+    constexpr int kAttempts = 100; // 10 s
+    for (int attempt = 0; attempt < kAttempts && !stopped.expired(); ++attempt)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!stopped.expired())
+        return Status::unavailable("the stopped engine of " + label(job, version)
+                                   + " is still in use after 10 s; try again");
+    return jobs::dropViews(m_layout, m_catalog, m_log, {job, version}, true);
 }
 
 // A caught-up version's replay ends where its rebuild begins; a running one

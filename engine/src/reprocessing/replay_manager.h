@@ -154,6 +154,7 @@ private:
     double secondsNow() const;
     double ingestRateLocked() const;
 
+    Status stopAndDrop(const std::string &job, const std::string &version);
     Status supersedeReplay(const std::string &job, const std::string &version, const std::string &actor);
     void setRebuilding(const ReplayRecord &record, bool active);
     void finishRebuild(Active &active, const std::string &reason);
