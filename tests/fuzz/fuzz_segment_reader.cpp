@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 using namespace kappa;
 using namespace kappa::log;
@@ -43,6 +44,9 @@ private:
         } \
     } while (false)
 
+// The fuzzer bounds reads by bytes only.
+constexpr std::int64_t kNoEnd = std::numeric_limits<std::int64_t>::max();
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
@@ -60,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     RecordBatch batch;
     const std::int64_t end = scan->index.nextOffset();
     for (std::int64_t from : {std::int64_t(0), end / 2, end > 0 ? end - 1 : 0}) {
-        const Status s = readSegmentRecords(segment, 0, 0, size, from, 1 + from % 5000, batch);
+        const Status s = readSegmentRecords(segment, 0, 0, size, from, kNoEnd, 1 + from % 5000, batch);
         check(s.isOk() || s.code() == StatusCode::Corruption);
         for (const RecordView &r : batch) {
             check(r.offset.value() >= from);
@@ -74,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (end > 0) {
         std::int64_t next = 0;
         while (next < end) {
-            const Status s = readSegmentRecords(segment, 0, 0, scan->index.size(), next, 1 << 20, batch);
+            const Status s = readSegmentRecords(segment, 0, 0, scan->index.size(), next, kNoEnd, 1 << 20, batch);
             check(s.isOk() && !batch.empty() && batch[0].offset.value() == next);
             next = batch.nextOffset().value();
         }

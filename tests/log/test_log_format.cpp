@@ -2,6 +2,7 @@
 // corruption is detected, and the segment scanner tells a torn tail from
 // damage in the middle.
 #include "log/batch_format.h"
+#include "log/segment.h"
 #include "log/segment_index.h"
 #include "log/segment_scanner.h"
 #include "test_support.h"
@@ -182,6 +183,24 @@ private slots:
         QCOMPARE(s.index.nextOffset(), 510);
         QCOMPARE(s.index.size(), e.bytes.size());
         QVERIFY(scan("", 10).clean); // an empty segment is valid
+    }
+
+    // The bytes a reader may read can run ahead of the durable end it loaded
+    // (a writer publishes them first): the read must stop at that end, or the
+    // reader would hold a next offset past what partitionInfo() reports.
+    void readStopsAtTheEndOffset()
+    {
+        Encoded e = encode(200, 10, 256);
+        QVERIFY(e.batches.size() > 10);
+        const std::int64_t end = e.batches[5].second.baseOffset; // a batch boundary, as a durable end is
+        Segment segment("/memory", SegmentIndex(10, 256), std::make_unique<MemoryFile>(e.bytes));
+        RecordBatch batch;
+        KAPPA_VERIFY_OK(readSegmentRecords(segment, 0, 10, e.bytes.size(), 12, end, 1 << 20, batch));
+        QCOMPARE(batch[0].offset.value(), 12);
+        QCOMPARE(batch.size(), std::size_t(end - 12));
+        QCOMPARE(batch.nextOffset().value(), end);
+        KAPPA_VERIFY_OK(readSegmentRecords(segment, 0, 10, e.bytes.size(), 12, 210, 1 << 20, batch));
+        QCOMPARE(batch.nextOffset().value(), 210);
     }
 
     void scannerClassifiesDamage_data()

@@ -213,9 +213,12 @@ Status PartitionLog::read(std::int64_t from, std::size_t maxBytes, RecordBatch &
             return belowStart(from, m_startOffset.load(std::memory_order_acquire));
         entry = segment->index.floorForOffset(from);
     }
+    // durableSize is published before m_durableEnd, so it may already cover
+    // records past `end`; they are left for the next read, or a caller could
+    // hold a next offset beyond the end that partitionInfo() reports.
     const std::uint64_t bound = segment->durableSize.load(std::memory_order_acquire);
     return readSegmentRecords(*segment, entry.position, segment->baseOffset() + entry.relOffset, bound, from,
-                              maxBytes, batch)
+                              end, maxBytes, batch)
         .withContext(name());
 }
 

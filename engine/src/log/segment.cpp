@@ -77,7 +77,8 @@ Status Segment::removeFiles(FileSystem &fs) const
 }
 
 Status readSegmentRecords(const Segment &segment, std::uint64_t position, std::int64_t positionOffset,
-                          std::uint64_t bound, std::int64_t from, std::size_t maxBytes, RecordBatch &batch)
+                          std::uint64_t bound, std::int64_t from, std::int64_t end, std::size_t maxBytes,
+                          RecordBatch &batch)
 {
     std::string &buffer = batch.buffer();
     auto &records = batch.records();
@@ -90,7 +91,7 @@ Status readSegmentRecords(const Segment &segment, std::uint64_t position, std::i
     std::size_t payload = 0;
     std::int64_t expected = positionOffset;
     std::string why;
-    while (cursor < available && !(payload >= maxBytes && !records.empty())) {
+    while (cursor < available && expected < end && !(payload >= maxBytes && !records.empty())) {
         if (filled - cursor < kBatchHeaderSize) {
             if (!records.empty())
                 break;
@@ -118,7 +119,7 @@ Status readSegmentRecords(const Segment &segment, std::uint64_t position, std::i
             std::string_view(buffer.data() + cursor, header.size), header, &why,
             [&](std::uint32_t i, std::string_view key, std::string_view value) {
                 const std::int64_t offset = header.baseOffset + i;
-                if (offset < from || (payload >= maxBytes && !records.empty()))
+                if (offset < from || offset >= end || (payload >= maxBytes && !records.empty()))
                     return;
                 records.push_back(RecordView{Offset(offset), WallTime(header.appendTime), key, value});
                 payload += key.size() + value.size();

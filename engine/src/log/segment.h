@@ -55,10 +55,12 @@ private:
 
 // Refills `batch` (keeping its buffer's memory) with records from offset
 // `from` on, reading the segment from byte `position`, where the batch with
-// offset `positionOffset` starts, and never past byte `bound`. Verifies each
-// batch's CRC and offset continuity; Corruption names the file and position.
+// offset `positionOffset` starts, and never past byte `bound` nor offset
+// `end`. Verifies each batch's CRC and offset continuity; Corruption names
+// the file and position.
 Status readSegmentRecords(const Segment &segment, std::uint64_t position, std::int64_t positionOffset,
-                          std::uint64_t bound, std::int64_t from, std::size_t maxBytes, RecordBatch &batch);
+                          std::uint64_t bound, std::int64_t from, std::int64_t end, std::size_t maxBytes,
+                          RecordBatch &batch);
 
 // The base offset of the first batch at or after byte `position` (offset
 // `positionOffset`) and before `bound` whose append time is >= t; nullopt if none.
