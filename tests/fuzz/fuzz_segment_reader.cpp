@@ -78,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (end > 0) {
         std::int64_t next = 0;
         while (next < end) {
-            const Status s = readSegmentRecords(segment, 0, 0, scan->index.size(), next, kNoEnd, 1 << 20, batch);
+            const Status s = readSegmentRecords(segment, 0, 0, scan->index.size(), next, kNoEnd, 1 << 20,
+                                                batch);
             check(s.isOk() && !batch.empty() && batch[0].offset.value() == next);
             next = batch.nextOffset().value();
         }
