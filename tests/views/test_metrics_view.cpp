@@ -163,6 +163,30 @@ private slots:
         QCOMPARE(count, 1);
     }
 
+    // What a reader racing with a rebuild's deletion must not do: create a
+    // database, or write to one (its connection is read-only in SQLite).
+    void readOnlyConnectionsNeverWrite()
+    {
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "m.db");
+        QVERIFY(!sqlite::SqliteDb::openReadOnly(path).isOk());
+        QVERIFY(!std::filesystem::exists(path));
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto writer, MetricsView::open(path));
+            const std::vector<MetricsPartial> batch = {partial(0, 0, 0, 1, 5)};
+            KAPPA_VERIFY_OK(writer->write(batch));
+        }
+        // The writer has closed (its WAL checkpointed and removed): kappactl's offline reads.
+        QVERIFY(!std::filesystem::exists(path + "-wal"));
+        KAPPA_ASSIGN_OR_FAIL(auto reader, MetricsView::openReadOnly(path));
+        KAPPA_ASSIGN_OR_FAIL(auto rows, reader->query(all()));
+        QCOMPARE(rows.size(), std::size_t(1));
+        KAPPA_ASSIGN_OR_FAIL(auto raw, sqlite::SqliteDb::openReadOnly(path));
+        QVERIFY(!raw->exec("DELETE FROM metrics_partials").isOk());
+        KAPPA_ASSIGN_OR_FAIL(rows, reader->query(all()));
+        QCOMPARE(rows.size(), std::size_t(1));
+    }
+
     void destroyRemovesTheDatabase()
     {
         QTemporaryDir dir;

@@ -117,6 +117,19 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string &path)
     return db;
 }
 
+Result<std::unique_ptr<SqliteDb>> SqliteDb::openReadOnly(const std::string &path)
+{
+    sqlite3 *handle = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX,
+                                   nullptr);
+    std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
+    if (rc != SQLITE_OK)
+        return db->error(rc, "opening " + path + " read-only");
+    sqlite3_extended_result_codes(handle, 1);
+    sqlite3_busy_timeout(handle, kBusyTimeoutMs);
+    return db;
+}
+
 Status SqliteDb::exec(const std::string &sql)
 {
     char *message = nullptr;

@@ -54,6 +54,10 @@ class SqliteDb
 public:
     // Opens or creates the database, in WAL mode with synchronous=FULL and a busy timeout.
     static Result<std::unique_ptr<SqliteDb>> open(const std::string &path);
+    // Opens an existing database for reading only (an error if it is missing):
+    // such a connection never creates the file and never writes to it, not
+    // even a WAL checkpoint when it closes.
+    static Result<std::unique_ptr<SqliteDb>> openReadOnly(const std::string &path);
     ~SqliteDb();
     SqliteDb(const SqliteDb &) = delete;
     SqliteDb &operator=(const SqliteDb &) = delete;

@@ -85,12 +85,12 @@ Result<std::unique_ptr<MetricsView>> MetricsView::open(const std::string &path)
 
 Result<std::unique_ptr<MetricsView>> MetricsView::openReadOnly(const std::string &path)
 {
-    // Checked first because SqliteDb::open would create a missing database.
+    // Read-only at the SQLite level, not just query_only: a reader racing with
+    // a rebuild that deletes the files must neither create an empty database
+    // beside the old WAL nor checkpoint that WAL into the new one on close.
     if (!FileSystem::posix().exists(path))
         return Status::notFound("metrics view " + path + " does not exist");
-    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::open(path));
-    // SQLite itself then refuses every change through this connection.
-    KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA query_only=ON"));
+    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::openReadOnly(path));
     KAPPA_ASSIGN_OR_RETURN(Statement stmt,
                            db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'business_metrics'"));
     KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());
