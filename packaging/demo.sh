@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's first command: installs missing Debian packages, builds kappad
-# and kappactl, and starts `kappad --demo`: an embedded log in ./kappa-demo,
+# The README's first command: installs missing Debian packages, builds kappad,
+# kappactl and kappa-console, and starts `kappad --demo`: an embedded log in ./kappa-demo,
 # the sample-event generator appending live events (20K events/s), the three
 # v1 pipelines processing them, and the HTTP API on http://127.0.0.1:8470.
 # It shows some results through the API, prints how to look further, and
@@ -18,6 +18,7 @@ cmake --build --preset demo
 
 kappad=build/default/engine/apps/kappad/kappad
 kappactl=build/default/engine/apps/kappactl/kappactl
+console=build/default/console/src/app/kappa-console
 data_dir=${KAPPA_DATA_DIR:-./kappa-demo}
 listen=${KAPPA_LISTEN:-127.0.0.1:8470}
 url="http://$listen"
@@ -68,6 +69,7 @@ cat <<EOT
    curl -N $url/api/v1/stream                                  # live metrics, one snapshot per second
    curl $url/metrics                                           # Prometheus exposition
    $kappactl --url $url jobs
+   $console --url $url --token-file $data_dir/demo-operator.token   # the console (needs a display)
    curl -X PUT -H "Authorization: Bearer \$(cat $data_dir/demo-operator.token)" \\
         -d '{"events_per_second": 50000}' $url/api/v1/demo/rate   # operators change the demo rate
 EOT

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails if an engine module includes a module it may not depend on.
+"""Fails if an engine or console module includes a module it may not depend on.
 
 Modules depend one way (DESIGN.md): base < log, codec < state < runtime <
 pipelines < views < control < jobs < reprocessing < service; metrics and the sqlite adapter sit low. Each public header in
@@ -45,6 +45,17 @@ PUBLIC_HEADER_OWNER = {
     "sample_generator.h": "samples",
 }
 
+# The console talks to kappad only over HTTP: it includes none of the engine.
+# console module -> console modules it may include (besides itself)
+CONSOLE_ALLOWED = {
+    "client": set(),
+    "models": {"client"},
+    "charts": {"client", "models"},
+    "views": {"client", "models", "charts"},
+    "wizards": {"client", "models", "charts", "views"},
+    "app": {"client", "models", "charts", "views", "wizards"},
+}
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 
 
@@ -75,6 +86,19 @@ def main():
                 continue
             if target not in ALLOWED[module]:
                 problems.append(f"{path}: module '{module}' may not include \"{include}\" (module '{target}')")
+    console = [(s, s.relative_to(root / "console/src").parts[0])
+               for s in list((root / "console/src").rglob("*.h")) + list((root / "console/src").rglob("*.cpp"))]
+    for path, module in console:
+        if module not in CONSOLE_ALLOWED:
+            problems.append(f"{path}: console module '{module}' is not declared in {__file__}")
+            continue
+        for include in INCLUDE.findall(path.read_text(encoding="utf-8")):
+            target = include.split("/", 1)[0] if "/" in include else None
+            if include.startswith("kappa/") or (target and target not in CONSOLE_ALLOWED):
+                problems.append(f"{path}: the console may not include the engine's \"{include}\"")
+            elif target and target != module and target not in CONSOLE_ALLOWED[module]:
+                problems.append(f"{path}: console module '{module}' may not include \"{include}\"")
+    files += console
     for problem in problems:
         print(problem)
     print(f"checked {len(files)} files: {len(problems)} layering violations")

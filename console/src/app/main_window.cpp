@@ -1,0 +1,128 @@
+#include "app/main_window.h"
+
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace kappa::console {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_url(new QLineEdit(QStringLiteral("http://127.0.0.1:8470")))
+    , m_tokenFile(new QLineEdit)
+    , m_banner(new QLabel)
+    , m_status(new QLabel)
+    , m_table(new QTableView)
+    , m_refresh(new QTimer(this))
+    , m_overview(new OverviewModel(this))
+{
+    setWindowTitle(tr("Kappa console"));
+    m_tokenFile->setPlaceholderText(tr("token file (empty: anonymous viewer)"));
+    auto *connectButton = new QPushButton(tr("&Connect"));
+    connect(connectButton, &QPushButton::clicked, this, &MainWindow::connectClicked);
+    connect(m_url, &QLineEdit::returnPressed, this, &MainWindow::connectClicked);
+
+    auto *connection = new QHBoxLayout;
+    connection->addWidget(new QLabel(tr("kappad:")));
+    connection->addWidget(m_url, 2);
+    connection->addWidget(m_tokenFile, 2);
+    connection->addWidget(connectButton);
+
+    // Shown only while kappad cannot be reached or refuses the console.
+    m_banner->setStyleSheet(QStringLiteral("background: #fdecea; color: #611a15; padding: 6px;"));
+    m_banner->setWordWrap(true);
+    m_banner->hide();
+
+    auto *sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_overview);
+    sorted->setSortRole(OverviewModel::SortRole);
+    m_table->setModel(sorted);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(OverviewModel::Job, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->addLayout(connection);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_table);
+    setCentralWidget(central);
+    statusBar()->addWidget(m_status);
+
+    m_refresh->setInterval(1000);
+    connect(m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
+}
+
+void MainWindow::connectClicked()
+{
+    connectTo(QUrl(m_url->text().trimmed()), m_tokenFile->text().trimmed());
+}
+
+void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
+{
+    m_url->setText(url.toString());
+    m_tokenFile->setText(tokenFile);
+    QString token;
+    if (!tokenFile.isEmpty()) {
+        QFile file(tokenFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            showFailure(tr("token"), ApiError{QStringLiteral("NotFound"),
+                                              tr("cannot read %1: %2").arg(tokenFile, file.errorString()), 0});
+            return;
+        }
+        token = QString::fromUtf8(file.readAll()).trimmed();
+    }
+    delete m_client;
+    m_client = new KappadClient(url, token, this);
+    connect(m_client, &KappadClient::jobsReceived, this, [this](const JobsSnapshot &snapshot) {
+        m_banner->hide();
+        m_overview->setSnapshot(snapshot);
+    });
+    connect(m_client, &KappadClient::statusReceived, this, &MainWindow::showStatus);
+    connect(m_client, &KappadClient::failed, this, &MainWindow::showFailure);
+    refresh();
+    m_refresh->start();
+}
+
+void MainWindow::refresh()
+{
+    if (!m_client)
+        return;
+    m_client->fetchJobs();
+    m_client->fetchStatus();
+}
+
+void MainWindow::showFailure(const QString &what, const ApiError &error)
+{
+    const QString text = error.httpStatus == 0 && error.code == QLatin1String("Unreachable")
+                             ? tr("kappad at %1 cannot be reached (%2); retrying every second.")
+                                   .arg(m_url->text(), error.message)
+                             : tr("%1: %2 (%3)").arg(what, error.message, error.code);
+    m_banner->setText(text);
+    m_banner->show();
+}
+
+void MainWindow::showStatus(const ServiceStatus &status)
+{
+    QString text = tr("%1 · up %2 s · %3 events in %4 partitions")
+                       .arg(status.ready ? tr("ready") : tr("not ready"))
+                       .arg(qint64(status.uptimeSeconds))
+                       .arg(status.eventsAppended)
+                       .arg(status.partitions);
+    if (status.demoRate)
+        text += tr(" · demo at %1 events/s").arg(*status.demoRate, 0, 'f', 0);
+    m_status->setText(text);
+}
+
+} // namespace kappa::console

@@ -1,0 +1,164 @@
+#include "client/api_decode.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace kappa::console {
+
+namespace {
+
+// Reads fields of one JSON object and remembers the first one that is
+// missing or of the wrong type, by its path ("jobs[1].versions[0].state").
+class FieldReader
+{
+public:
+    FieldReader(const QJsonObject &object, QString path, QString *firstError)
+        : m_object(object)
+        , m_path(std::move(path))
+        , m_error(firstError)
+    {}
+
+    QString string(const char *name) { return value(name, QJsonValue::String).toString(); }
+    bool boolean(const char *name) { return value(name, QJsonValue::Bool).toBool(); }
+    double number(const char *name) { return value(name, QJsonValue::Double).toDouble(); }
+    qint64 integer(const char *name) { return static_cast<qint64>(number(name)); }
+    QJsonObject object(const char *name) { return value(name, QJsonValue::Object).toObject(); }
+    QJsonArray array(const char *name) { return value(name, QJsonValue::Array).toArray(); }
+    bool isNull(const char *name) const { return !m_object.contains(name) || m_object.value(name).isNull(); }
+    QString path(const char *name) const { return m_path.isEmpty() ? QString(name) : m_path + "." + name; }
+
+private:
+    QJsonValue value(const char *name, QJsonValue::Type type)
+    {
+        const QJsonValue found = m_object.value(QLatin1String(name));
+        if (found.type() != type && m_error->isEmpty())
+            *m_error = found.isUndefined() ? path(name) + " is missing" : path(name) + " has the wrong type";
+        return found;
+    }
+
+    QJsonObject m_object;
+    QString m_path;
+    QString *m_error;
+};
+
+ApiError badAnswer(const QString &what)
+{
+    return ApiError{QStringLiteral("BadAnswer"), QStringLiteral("kappad's answer: %1").arg(what), 0};
+}
+
+std::optional<QJsonObject> parseObject(const QByteArray &body, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("not JSON (%1)").arg(parseError.errorString());
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *error = QStringLiteral("not a JSON object");
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+VersionFigures decodeFigures(FieldReader &&in, QString *error)
+{
+    VersionFigures f;
+    f.events = in.integer("events");
+    f.lagRecords = in.integer("lag_records");
+    f.lagSeconds = in.number("lag_seconds");
+    f.inputRate = in.number("input_rate");
+    f.processingRate = in.number("processing_rate");
+    f.checkpoints = in.integer("checkpoints");
+    FieldReader checkpoint(in.object("checkpoint_ms"), in.path("checkpoint_ms"), error);
+    f.checkpointMeanMs = checkpoint.number("mean");
+    f.checkpointP99Ms = checkpoint.number("p99");
+    FieldReader latency(in.object("latency_ms"), in.path("latency_ms"), error);
+    f.latencyMs.count = latency.integer("count");
+    f.latencyMs.p50 = latency.number("p50");
+    f.latencyMs.p99 = latency.number("p99");
+    f.lateDropped = in.integer("late_dropped");
+    f.stateBytes = in.integer("state_bytes");
+    f.stateKeys = in.integer("state_keys");
+    return f;
+}
+
+JobVersionInfo decodeVersion(FieldReader &&in, QString *error)
+{
+    JobVersionInfo v;
+    v.version = in.string("version");
+    v.state = in.string("state");
+    v.live = in.boolean("live");
+    v.running = in.boolean("running");
+    v.createdMs = in.integer("created_ms");
+    v.createdBy = in.string("created_by");
+    if (!in.isNull("figures"))
+        v.figures = decodeFigures(FieldReader(in.object("figures"), in.path("figures"), error), error);
+    return v;
+}
+
+} // namespace
+
+Decoded<JobsSnapshot> decodeJobs(const QByteArray &body)
+{
+    QString error;
+    const std::optional<QJsonObject> root = parseObject(body, &error);
+    if (!root)
+        return badAnswer(error);
+    FieldReader in(*root, QString(), &error);
+    JobsSnapshot snapshot;
+    const QJsonArray jobs = in.array("jobs");
+    for (qsizetype j = 0; j < jobs.size() && error.isEmpty(); ++j) {
+        FieldReader job(jobs[j].toObject(), QStringLiteral("jobs[%1]").arg(j), &error);
+        JobInfo info;
+        info.job = job.string("job");
+        if (!job.isNull("live_version"))
+            info.liveVersion = job.string("live_version");
+        const QJsonArray versions = job.array("versions");
+        for (qsizetype v = 0; v < versions.size() && error.isEmpty(); ++v)
+            info.versions.append(
+                decodeVersion(FieldReader(versions[v].toObject(),
+                                          job.path("versions") + QStringLiteral("[%1]").arg(v), &error),
+                              &error));
+        snapshot.jobs.append(std::move(info));
+    }
+    if (!error.isEmpty())
+        return badAnswer(error);
+    return snapshot;
+}
+
+Decoded<ServiceStatus> decodeStatus(const QByteArray &body)
+{
+    QString error;
+    const std::optional<QJsonObject> root = parseObject(body, &error);
+    if (!root)
+        return badAnswer(error);
+    FieldReader in(*root, QString(), &error);
+    ServiceStatus status;
+    status.ready = in.boolean("ready");
+    status.health = in.string("health");
+    status.uptimeSeconds = in.number("uptime_seconds");
+    status.dataDir = in.string("data_dir");
+    FieldReader topic(in.object("events_topic"), in.path("events_topic"), &error);
+    status.partitions = static_cast<int>(topic.integer("partitions"));
+    status.eventsAppended = topic.integer("end_offsets_total");
+    if (!in.isNull("demo"))
+        status.demoRate = FieldReader(in.object("demo"), in.path("demo"), &error).number("rate");
+    if (!error.isEmpty())
+        return badAnswer(error);
+    return status;
+}
+
+ApiError decodeError(int httpStatus, const QByteArray &body)
+{
+    QString error;
+    const std::optional<QJsonObject> root = parseObject(body, &error);
+    if (root && root->value("code").isString() && root->value("message").isString())
+        return ApiError{root->value("code").toString(), root->value("message").toString(), httpStatus};
+    const QString text = QString::fromUtf8(body.left(200)).trimmed();
+    return ApiError{QStringLiteral("HTTP %1").arg(httpStatus),
+                    text.isEmpty() ? QStringLiteral("no error message") : text, httpStatus};
+}
+
+} // namespace kappa::console

@@ -1,0 +1,89 @@
+// OverviewModel under QAbstractItemModelTester: rows per job version, a
+// refresh of the same versions changes data in place, a new version resets.
+#include "models/overview_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace kappa::console;
+
+namespace {
+
+JobVersionInfo version(const QString &name, const QString &state, bool live, std::optional<qint64> lag)
+{
+    JobVersionInfo v;
+    v.version = name;
+    v.state = state;
+    v.live = live;
+    v.running = lag.has_value();
+    if (lag) {
+        v.figures = VersionFigures{};
+        v.figures->lagRecords = *lag;
+        v.figures->lagSeconds = double(*lag) / 1000;
+        v.figures->processingRate = 5000;
+    }
+    return v;
+}
+
+JobsSnapshot snapshot(qint64 lag, bool withV2)
+{
+    JobsSnapshot s;
+    JobInfo fraud{QStringLiteral("fraud"), QStringLiteral("v1"), {version("v1", "live", true, lag)}};
+    if (withV2)
+        fraud.versions.append(version("v2", "caught_up", false, 3));
+    s.jobs.append(fraud);
+    s.jobs.append(JobInfo{QStringLiteral("user_features"),
+                          QStringLiteral("v1"),
+                          {version("v1", "live", true, std::nullopt)}});
+    return s;
+}
+
+} // namespace
+
+class TestOverviewModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rowsPerVersion()
+    {
+        OverviewModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 0);
+        model.setSnapshot(snapshot(42, true));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.columnCount(), int(OverviewModel::ColumnCount));
+        QCOMPARE(model.index(0, OverviewModel::Job).data().toString(), QStringLiteral("fraud"));
+        QCOMPARE(model.index(0, OverviewModel::Version).data().toString(), QStringLiteral("v1 (live)"));
+        QVERIFY(model.index(0, OverviewModel::Version).data(Qt::FontRole).value<QFont>().bold());
+        QCOMPARE(model.index(0, OverviewModel::LagRecords).data(OverviewModel::SortRole).toLongLong(), 42);
+        QCOMPARE(model.index(1, OverviewModel::State).data().toString(), QStringLiteral("caught up"));
+        // A version this kappad does not run has no figures: empty cells, not zeros.
+        QVERIFY(model.index(2, OverviewModel::LagRecords).data().toString().isEmpty());
+        QVERIFY(!model.index(2, OverviewModel::LagRecords).data(OverviewModel::SortRole).isValid());
+        QCOMPARE(model.headerData(OverviewModel::LagSeconds, Qt::Horizontal).toString(),
+                 QStringLiteral("Lag (s)"));
+    }
+
+    void refreshKeepsRowsOrResets()
+    {
+        OverviewModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(snapshot(1, false));
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setSnapshot(snapshot(99, false));
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.index(0, OverviewModel::LagRecords).data(OverviewModel::SortRole).toLongLong(), 99);
+        model.setSnapshot(snapshot(99, true)); // a new version appeared
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(model.rowCount(), 3);
+        model.setSnapshot(JobsSnapshot{});
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestOverviewModel)
+#include "test_overview_model.moc"
