@@ -96,6 +96,58 @@ private slots:
         QVERIFY(!error.message.isEmpty());
     }
 
+    void replaysAreListedAndControlled()
+    {
+        // Launched over plain HTTP: the client only lists and controls replays so far.
+        const std::string launch
+            = R"({"spec":{"job":"fraud","version":"v1-copy","params":{}},"max_rate":2000})";
+        httplib::Headers headers{{"Authorization", "Bearer " + operatorToken().toStdString()}};
+        const httplib::Result launched = m_kappad->client()->Post("/api/v1/replays", headers, launch,
+                                                                  "application/json");
+        QVERIFY(launched && launched->status == 201);
+        const qint64 id = QJsonDocument::fromJson(QByteArray::fromStdString(launched->body))["id"].toInteger();
+        QVERIFY(id > 0);
+
+        KappadClient client(m_url, operatorToken());
+        QSignalSpy listed(&client, &KappadClient::replaysReceived);
+        QSignalSpy changed(&client, &KappadClient::replayChanged);
+        QSignalSpy failed(&client, &KappadClient::failed);
+        client.fetchReplays();
+        QVERIFY(listed.wait(10000));
+        const QList<ReplayInfo> replays = listed.at(0).at(0).value<QList<ReplayInfo>>();
+        QCOMPARE(replays.size(), 1);
+        QCOMPARE(replays[0].id, id);
+        QCOMPARE(replays[0].version, QStringLiteral("v1-copy"));
+        QCOMPARE(replays[0].maxRate, 2000.0);
+
+        client.controlReplay(id, ReplayAction::Pause);
+        QVERIFY(changed.wait(10000));
+        QVERIFY(changed.takeFirst().at(0).value<ReplayInfo>().paused);
+        client.controlReplay(id, ReplayAction::Resume);
+        QVERIFY(changed.wait(10000));
+        QVERIFY(!changed.takeFirst().at(0).value<ReplayInfo>().paused);
+
+        // A viewer may look but not control.
+        KappadClient viewer(m_url, QString());
+        QSignalSpy refused(&viewer, &KappadClient::failed);
+        viewer.controlReplay(id, ReplayAction::Cancel);
+        QVERIFY(refused.wait(10000));
+        QCOMPARE(refused.at(0).at(0).toString(), QStringLiteral("cancel replay %1").arg(id));
+        QCOMPARE(refused.at(0).at(1).value<ApiError>().httpStatus, 401);
+
+        client.controlReplay(id, ReplayAction::Cancel, QStringLiteral("tried from the console test"));
+        QVERIFY(changed.wait(10000));
+        const ReplayInfo cancelled = changed.takeFirst().at(0).value<ReplayInfo>();
+        QCOMPARE(cancelled.state, QStringLiteral("cancelled"));
+        QVERIFY2(cancelled.reason.contains("tried from the console test"), qPrintable(cancelled.reason));
+        QCOMPARE(failed.count(), 0);
+
+        // Controlling an ended replay is kappad's error, passed on as it is.
+        client.controlReplay(id, ReplayAction::Pause);
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.at(0).at(1).value<ApiError>().httpStatus, 404);
+    }
+
     void cleanupTestCase()
     {
         if (m_kappad)

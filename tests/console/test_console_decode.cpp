@@ -97,6 +97,35 @@ private slots:
         QVERIFY(!std::get<ServiceStatus>(decodeStatus(noDemo)).demoRate.has_value());
     }
 
+    void replays()
+    {
+        const QByteArray one
+            = R"({"id":4,"job":"fraud","version":"v2","kind":"replay","from":"earliest",)"
+              R"("state":"running","version_state":"replaying","paused":false,"serve_from":"",)"
+              R"("reason":"","created_by":"ops","created_ms":5,"rate_multiple":5,"max_rate":0,)"
+              R"("min_rate":1000,"running":true,"ingest_rate":100,"target_rate":500,)"
+              R"("current_rate":480,"measured_rate":470,"slowdown_reason":"live lag",)"
+              R"("percent":42.5,"eta_seconds":null,"lag_records":900,"partitions":[]})";
+        const Decoded<ReplayInfo> decoded = decodeReplay(one);
+        QVERIFY(std::holds_alternative<ReplayInfo>(decoded));
+        const ReplayInfo &replay = std::get<ReplayInfo>(decoded);
+        QCOMPARE(replay.id, 4);
+        QCOMPARE(replay.from, QStringLiteral("earliest"));
+        QCOMPARE(replay.slowdownReason, QStringLiteral("live lag"));
+        QCOMPARE(replay.percent, 42.5);
+        QVERIFY(!replay.etaSeconds.has_value()); // null: it does not gain on ingest
+        QVERIFY(replay.active());
+
+        const Decoded<QList<ReplayInfo>> list = decodeReplays("{\"replays\":[" + one + "]}");
+        QVERIFY(std::holds_alternative<QList<ReplayInfo>>(list));
+        QCOMPARE(std::get<QList<ReplayInfo>>(list).size(), 1);
+        QByteArray noPercent = one;
+        noPercent.replace(R"("percent":42.5,)", "");
+        const Decoded<QList<ReplayInfo>> broken = decodeReplays("{\"replays\":[" + noPercent + "]}");
+        QVERIFY(std::holds_alternative<ApiError>(broken));
+        QVERIFY(std::get<ApiError>(broken).message.contains("replays[0].percent is missing"));
+    }
+
     void errors()
     {
         const ApiError error = decodeError(401, R"({"code":"Unauthenticated","message":"no token"})");

@@ -29,6 +29,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
                                              QApplication::translate("main", "Delay before --screenshot."),
                                              QStringLiteral("MS"), QStringLiteral("3000"));
+    const QCommandLineOption page(QStringLiteral("page"),
+                                  QApplication::translate("main",
+                                                          "The page to show first: overview or replays."),
+                                  QStringLiteral("PAGE"), QStringLiteral("overview"));
+    parser.addOption(page);
     parser.addOption(url);
     parser.addOption(tokenFile);
     parser.addOption(screenshot);
@@ -36,6 +41,10 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     kappa::console::MainWindow window;
+    if (!window.showPage(parser.value(page))) {
+        qCritical("kappa-console: no page '%s' (overview, replays)", qPrintable(parser.value(page)));
+        return 2;
+    }
     window.resize(1100, 600);
     window.show();
     if (parser.isSet(url))

@@ -1,5 +1,7 @@
 #include "app/main_window.h"
 
+#include "views/replays_panel.h"
+
 #include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -8,6 +10,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -21,8 +24,10 @@ MainWindow::MainWindow(QWidget *parent)
     , m_banner(new QLabel)
     , m_status(new QLabel)
     , m_table(new QTableView)
+    , m_tabs(new QTabWidget)
     , m_refresh(new QTimer(this))
     , m_overview(new OverviewModel(this))
+    , m_replays(new ReplaysModel(this))
 {
     setWindowTitle(tr("Kappa console"));
     m_tokenFile->setPlaceholderText(tr("token file (empty: anonymous viewer)"));
@@ -56,7 +61,17 @@ MainWindow::MainWindow(QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->addLayout(connection);
     layout->addWidget(m_banner);
-    layout->addWidget(m_table);
+    m_tabs->addTab(m_table, tr("&Overview"));
+    m_tabs->widget(0)->setObjectName(QStringLiteral("overview"));
+    auto *replays = new ReplaysPanel(m_replays);
+    replays->setObjectName(QStringLiteral("replays"));
+    m_tabs->addTab(replays, tr("&Replays"));
+    connect(replays, &ReplaysPanel::controlRequested, this,
+            [this](qint64 id, ReplayAction action, const QString &reason) {
+                if (m_client)
+                    m_client->controlReplay(id, action, reason);
+            });
+    layout->addWidget(m_tabs);
     setCentralWidget(central);
     statusBar()->addWidget(m_status);
 
@@ -90,9 +105,22 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
         m_overview->setSnapshot(snapshot);
     });
     connect(m_client, &KappadClient::statusReceived, this, &MainWindow::showStatus);
+    connect(m_client, &KappadClient::replaysReceived, m_replays, &ReplaysModel::setReplays);
+    connect(m_client, &KappadClient::replayChanged, m_replays, &ReplaysModel::updateReplay);
     connect(m_client, &KappadClient::failed, this, &MainWindow::showFailure);
     refresh();
     m_refresh->start();
+}
+
+bool MainWindow::showPage(const QString &page)
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->widget(i)->objectName() == page) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 void MainWindow::refresh()
@@ -101,6 +129,7 @@ void MainWindow::refresh()
         return;
     m_client->fetchJobs();
     m_client->fetchStatus();
+    m_client->fetchReplays();
 }
 
 void MainWindow::showFailure(const QString &what, const ApiError &error)

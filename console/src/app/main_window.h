@@ -1,14 +1,16 @@
-// The console's main window: where it is connected, and the overview of
-// every job version, refreshed every second.
+// The console's main window: where it is connected, the overview of every
+// job version and the replays, refreshed every second.
 #pragma once
 
 #include "client/kappad_client.h"
 #include "models/overview_model.h"
+#include "models/replays_model.h"
 
 #include <QMainWindow>
 
 class QLabel;
 class QLineEdit;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -23,6 +25,8 @@ public:
 
     // Connects to kappad at `url`, with the token in `tokenFile` (none: anonymous).
     void connectTo(const QUrl &url, const QString &tokenFile);
+    // Shows the tab named `page` ("overview", "replays"); false if there is none.
+    bool showPage(const QString &page);
 
 private:
     void connectClicked();
@@ -35,8 +39,10 @@ private:
     QLabel *m_banner;
     QLabel *m_status;
     QTableView *m_table;
+    QTabWidget *m_tabs;
     QTimer *m_refresh;
     OverviewModel *m_overview;
+    ReplaysModel *m_replays;
     KappadClient *m_client = nullptr;
 };
 

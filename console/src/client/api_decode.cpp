@@ -98,6 +98,36 @@ JobVersionInfo decodeVersion(FieldReader &&in, QString *error)
     return v;
 }
 
+ReplayInfo decodeReplayObject(FieldReader &&in)
+{
+    ReplayInfo r;
+    r.id = in.integer("id");
+    r.job = in.string("job");
+    r.version = in.string("version");
+    r.kind = in.string("kind");
+    r.from = in.string("from");
+    r.state = in.string("state");
+    r.versionState = in.string("version_state");
+    r.paused = in.boolean("paused");
+    r.running = in.boolean("running");
+    r.serveFrom = in.string("serve_from");
+    r.reason = in.string("reason");
+    r.createdBy = in.string("created_by");
+    r.rateMultiple = in.number("rate_multiple");
+    r.maxRate = in.number("max_rate");
+    r.minRate = in.number("min_rate");
+    r.ingestRate = in.number("ingest_rate");
+    r.targetRate = in.number("target_rate");
+    r.currentRate = in.number("current_rate");
+    r.measuredRate = in.number("measured_rate");
+    r.slowdownReason = in.string("slowdown_reason");
+    r.percent = in.number("percent");
+    if (!in.isNull("eta_seconds"))
+        r.etaSeconds = in.number("eta_seconds");
+    r.lagRecords = in.integer("lag_records");
+    return r;
+}
+
 } // namespace
 
 Decoded<JobsSnapshot> decodeJobs(const QByteArray &body)
@@ -148,6 +178,35 @@ Decoded<ServiceStatus> decodeStatus(const QByteArray &body)
     if (!error.isEmpty())
         return badAnswer(error);
     return status;
+}
+
+Decoded<QList<ReplayInfo>> decodeReplays(const QByteArray &body)
+{
+    QString error;
+    const std::optional<QJsonObject> root = parseObject(body, &error);
+    if (!root)
+        return badAnswer(error);
+    FieldReader in(*root, QString(), &error);
+    QList<ReplayInfo> replays;
+    const QJsonArray list = in.array("replays");
+    for (qsizetype i = 0; i < list.size() && error.isEmpty(); ++i)
+        replays.append(decodeReplayObject(
+            FieldReader(list[i].toObject(), QStringLiteral("replays[%1]").arg(i), &error)));
+    if (!error.isEmpty())
+        return badAnswer(error);
+    return replays;
+}
+
+Decoded<ReplayInfo> decodeReplay(const QByteArray &body)
+{
+    QString error;
+    const std::optional<QJsonObject> root = parseObject(body, &error);
+    if (!root)
+        return badAnswer(error);
+    ReplayInfo replay = decodeReplayObject(FieldReader(*root, QString(), &error));
+    if (!error.isEmpty())
+        return badAnswer(error);
+    return replay;
 }
 
 ApiError decodeError(int httpStatus, const QByteArray &body)

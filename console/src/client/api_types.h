@@ -77,9 +77,44 @@ struct ServiceStatus
     std::optional<double> demoRate; // set when kappad runs --demo
 };
 
+// A replay (or rebuild) with its settings and, while active, its progress.
+struct ReplayInfo
+{
+    qint64 id = 0;
+    QString job;
+    QString version;
+    QString kind;  // replay, rebuild
+    QString from;  // the start position as requested
+    QString state; // running, caught_up, finished, cancelled, failed
+    QString versionState;
+    bool paused = false;
+    bool running = false; // kappad runs it now: the rates below are measured
+    QString serveFrom;
+    QString reason;
+    QString createdBy;
+    double rateMultiple = 0;
+    double maxRate = 0;
+    double minRate = 0;
+    double ingestRate = 0;
+    double targetRate = 0;
+    double currentRate = 0;
+    double measuredRate = 0;
+    QString slowdownReason;
+    double percent = 0;
+    std::optional<double> etaSeconds; // none: it does not gain on ingest, or it has ended
+    qint64 lagRecords = 0;
+
+    // Only running and caught-up replays can be paused, resumed or cancelled.
+    bool active() const { return state == QLatin1String("running") || state == QLatin1String("caught_up"); }
+};
+
+enum class ReplayAction { Pause, Resume, Cancel };
+
 } // namespace kappa::console
 
 // For signal arguments and QVariant (QSignalSpy in tests).
 Q_DECLARE_METATYPE(kappa::console::ApiError)
 Q_DECLARE_METATYPE(kappa::console::JobsSnapshot)
 Q_DECLARE_METATYPE(kappa::console::ServiceStatus)
+Q_DECLARE_METATYPE(kappa::console::ReplayInfo)
+Q_DECLARE_METATYPE(QList<kappa::console::ReplayInfo>)

@@ -1,5 +1,7 @@
 #include "client/kappad_client.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -15,7 +17,7 @@ KappadClient::KappadClient(QUrl baseUrl, QString token, QObject *parent)
         m_authorization = "Bearer " + token.trimmed().toUtf8();
 }
 
-QNetworkReply *KappadClient::get(const QString &path)
+QNetworkRequest KappadClient::request(const QString &path) const
 {
     QUrl url = m_baseUrl;
     url.setPath(path);
@@ -24,7 +26,19 @@ QNetworkReply *KappadClient::get(const QString &path)
     request.setRawHeader("Accept", "application/json");
     if (!m_authorization.isEmpty())
         request.setRawHeader("Authorization", m_authorization);
-    return m_network->get(request);
+    return request;
+}
+
+QNetworkReply *KappadClient::get(const QString &path)
+{
+    return m_network->get(request(path));
+}
+
+QNetworkReply *KappadClient::post(const QString &path, const QByteArray &json)
+{
+    QNetworkRequest r = request(path);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    return m_network->post(r, json);
 }
 
 std::optional<ApiError> KappadClient::errorOf(QNetworkReply &reply, const QByteArray &body)
@@ -39,9 +53,8 @@ std::optional<ApiError> KappadClient::errorOf(QNetworkReply &reply, const QByteA
 }
 
 template<typename T, typename Decode, typename Signal>
-void KappadClient::fetch(const QString &what, const QString &path, Decode decode, Signal received)
+void KappadClient::answer(QNetworkReply *reply, const QString &what, Decode decode, Signal received)
 {
-    QNetworkReply *reply = get(path);
     connect(reply, &QNetworkReply::finished, this, [this, reply, what, decode, received] {
         reply->deleteLater();
         const QByteArray body = reply->readAll();
@@ -59,14 +72,34 @@ void KappadClient::fetch(const QString &what, const QString &path, Decode decode
 
 void KappadClient::fetchJobs()
 {
-    fetch<JobsSnapshot>(QStringLiteral("jobs"), QStringLiteral("/api/v1/jobs"), decodeJobs,
-                        &KappadClient::jobsReceived);
+    answer<JobsSnapshot>(get(QStringLiteral("/api/v1/jobs")), QStringLiteral("jobs"), decodeJobs,
+                         &KappadClient::jobsReceived);
 }
 
 void KappadClient::fetchStatus()
 {
-    fetch<ServiceStatus>(QStringLiteral("status"), QStringLiteral("/api/v1/status"), decodeStatus,
-                         &KappadClient::statusReceived);
+    answer<ServiceStatus>(get(QStringLiteral("/api/v1/status")), QStringLiteral("status"), decodeStatus,
+                          &KappadClient::statusReceived);
+}
+
+void KappadClient::fetchReplays()
+{
+    answer<QList<ReplayInfo>>(get(QStringLiteral("/api/v1/replays")), QStringLiteral("replays"),
+                              decodeReplays, &KappadClient::replaysReceived);
+}
+
+void KappadClient::controlReplay(qint64 id, ReplayAction action, const QString &reason)
+{
+    const char *verb = action == ReplayAction::Pause    ? "pause"
+                       : action == ReplayAction::Resume ? "resume"
+                                                        : "cancel";
+    QJsonObject body;
+    if (action == ReplayAction::Cancel && !reason.isEmpty())
+        body.insert(QStringLiteral("reason"), reason);
+    const QString path = QStringLiteral("/api/v1/replays/%1/%2").arg(id).arg(QLatin1String(verb));
+    answer<ReplayInfo>(post(path, QJsonDocument(body).toJson(QJsonDocument::Compact)),
+                       QStringLiteral("%1 replay %2").arg(QLatin1String(verb)).arg(id), decodeReplay,
+                       &KappadClient::replayChanged);
 }
 
 } // namespace kappa::console

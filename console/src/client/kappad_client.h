@@ -10,6 +10,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QNetworkRequest;
 
 namespace kappa::console {
 
@@ -28,19 +29,28 @@ public:
 
     void fetchJobs();
     void fetchStatus();
+    void fetchReplays();
+    // Pauses, resumes or cancels replay `id`; `reason` goes to the audit log (cancel only).
+    void controlReplay(qint64 id, ReplayAction action, const QString &reason = QString());
 
 signals:
     void jobsReceived(const kappa::console::JobsSnapshot &snapshot);
     void statusReceived(const kappa::console::ServiceStatus &status);
+    void replaysReceived(const QList<kappa::console::ReplayInfo> &replays);
+    // The replay as it is after a control call.
+    void replayChanged(const kappa::console::ReplayInfo &replay);
     // `what` names the call ("jobs", "status"), for messages.
     void failed(const QString &what, const kappa::console::ApiError &error);
 
 private:
     QNetworkReply *get(const QString &path);
+    QNetworkReply *post(const QString &path, const QByteArray &json);
+    QNetworkRequest request(const QString &path) const;
     // The error of a finished reply, if it has one.
     static std::optional<ApiError> errorOf(QNetworkReply &reply, const QByteArray &body);
+    // Decodes the answer of `reply` with `decode` and emits `received` with it, or `failed`.
     template<typename T, typename Decode, typename Signal>
-    void fetch(const QString &what, const QString &path, Decode decode, Signal received);
+    void answer(QNetworkReply *reply, const QString &what, Decode decode, Signal received);
 
     QUrl m_baseUrl;
     QByteArray m_authorization;
