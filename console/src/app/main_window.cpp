@@ -1,7 +1,10 @@
 #include "app/main_window.h"
 
+#include "app/recent_connections.h"
 #include "views/replays_panel.h"
 
+#include <QCloseEvent>
+#include <QComboBox>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,7 +22,7 @@ namespace kappa::console {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_url(new QLineEdit(QStringLiteral("http://127.0.0.1:8470")))
+    , m_url(new QComboBox)
     , m_tokenFile(new QLineEdit)
     , m_banner(new QLabel)
     , m_status(new QLabel)
@@ -30,10 +33,15 @@ MainWindow::MainWindow(QWidget *parent)
     , m_replays(new ReplaysModel(this))
 {
     setWindowTitle(tr("Kappa console"));
+    m_url->setEditable(true);
+    m_url->setInsertPolicy(QComboBox::NoInsert);
+    m_url->setToolTip(tr("kappad's URL; the list holds the connections that worked"));
+    fillRecentConnections();
+    connect(m_url, &QComboBox::activated, this, &MainWindow::recentConnectionPicked);
     m_tokenFile->setPlaceholderText(tr("token file (empty: anonymous viewer)"));
     auto *connectButton = new QPushButton(tr("&Connect"));
     connect(connectButton, &QPushButton::clicked, this, &MainWindow::connectClicked);
-    connect(m_url, &QLineEdit::returnPressed, this, &MainWindow::connectClicked);
+    connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectClicked);
 
     auto *connection = new QHBoxLayout;
     connection->addWidget(new QLabel(tr("kappad:")));
@@ -75,19 +83,48 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(central);
     statusBar()->addWidget(m_status);
 
+    restoreGeometry(m_settings.value("window/geometry").toByteArray());
+    restoreState(m_settings.value("window/state").toByteArray());
     m_refresh->setInterval(1000);
     connect(m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
 }
 
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings.setValue("window/geometry", saveGeometry());
+    m_settings.setValue("window/state", saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::fillRecentConnections()
+{
+    const QString current = m_url->currentText();
+    m_url->clear();
+    for (const Connection &connection : RecentConnections(m_settings).list())
+        m_url->addItem(connection.url.toString(), connection.tokenFile);
+    if (m_url->count() == 0)
+        m_url->addItem(QStringLiteral("http://127.0.0.1:8470"), QString());
+    if (current.isEmpty())
+        m_tokenFile->setText(m_url->itemData(0).toString()); // the last connection that worked
+    else
+        m_url->setCurrentText(current);
+}
+
+void MainWindow::recentConnectionPicked(int index)
+{
+    m_tokenFile->setText(m_url->itemData(index).toString());
+}
+
 void MainWindow::connectClicked()
 {
-    connectTo(QUrl(m_url->text().trimmed()), m_tokenFile->text().trimmed());
+    connectTo(QUrl(m_url->currentText().trimmed()), m_tokenFile->text().trimmed());
 }
 
 void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
 {
-    m_url->setText(url.toString());
+    m_url->setCurrentText(url.toString());
     m_tokenFile->setText(tokenFile);
+    m_remembered = false;
     QString token;
     if (!tokenFile.isEmpty()) {
         QFile file(tokenFile);
@@ -100,9 +137,14 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
     }
     delete m_client;
     m_client = new KappadClient(url, token, this);
-    connect(m_client, &KappadClient::jobsReceived, this, [this](const JobsSnapshot &snapshot) {
+    connect(m_client, &KappadClient::jobsReceived, this, [this, url, tokenFile](const JobsSnapshot &snapshot) {
         m_banner->hide();
         m_overview->setSnapshot(snapshot);
+        if (!m_remembered) { // it worked: offer it next time
+            RecentConnections(m_settings).remember(Connection{url, tokenFile});
+            m_remembered = true;
+            fillRecentConnections();
+        }
     });
     connect(m_client, &KappadClient::statusReceived, this, &MainWindow::showStatus);
     connect(m_client, &KappadClient::replaysReceived, m_replays, &ReplaysModel::setReplays);
@@ -136,7 +178,7 @@ void MainWindow::showFailure(const QString &what, const ApiError &error)
 {
     const QString text = error.httpStatus == 0 && error.code == QLatin1String("Unreachable")
                              ? tr("kappad at %1 cannot be reached (%2); retrying every second.")
-                                   .arg(m_url->text(), error.message)
+                                   .arg(m_url->currentText(), error.message)
                              : tr("%1: %2 (%3)").arg(what, error.message, error.code);
     m_banner->setText(text);
     m_banner->show();

@@ -7,7 +7,9 @@
 #include "models/replays_model.h"
 
 #include <QMainWindow>
+#include <QSettings>
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTabWidget;
@@ -28,13 +30,19 @@ public:
     // Shows the tab named `page` ("overview", "replays"); false if there is none.
     bool showPage(const QString &page);
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void connectClicked();
+    void fillRecentConnections();
+    void recentConnectionPicked(int index);
     void refresh();
     void showFailure(const QString &what, const ApiError &error);
     void showStatus(const ServiceStatus &status);
 
-    QLineEdit *m_url;
+    QSettings m_settings;
+    QComboBox *m_url;
     QLineEdit *m_tokenFile;
     QLabel *m_banner;
     QLabel *m_status;
@@ -44,6 +52,7 @@ private:
     OverviewModel *m_overview;
     ReplaysModel *m_replays;
     KappadClient *m_client = nullptr;
+    bool m_remembered = false; // the current connection is in the recent list
 };
 
 } // namespace kappa::console
