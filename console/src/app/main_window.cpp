@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -33,27 +34,48 @@ MainWindow::MainWindow(QWidget *parent)
     , m_replays(new ReplaysModel(this))
 {
     setWindowTitle(tr("Kappa console"));
-    m_url->setEditable(true);
-    m_url->setInsertPolicy(QComboBox::NoInsert);
-    m_url->setToolTip(tr("kappad's URL; the list holds the connections that worked"));
-    fillRecentConnections();
-    connect(m_url, &QComboBox::activated, this, &MainWindow::recentConnectionPicked);
-    m_tokenFile->setPlaceholderText(tr("token file (empty: anonymous viewer)"));
-    auto *connectButton = new QPushButton(tr("&Connect"));
-    connect(connectButton, &QPushButton::clicked, this, &MainWindow::connectClicked);
-    connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectClicked);
-
-    auto *connection = new QHBoxLayout;
-    connection->addWidget(new QLabel(tr("kappad:")));
-    connection->addWidget(m_url, 2);
-    connection->addWidget(m_tokenFile, 2);
-    connection->addWidget(connectButton);
-
     // Shown only while kappad cannot be reached or refuses the console.
     m_banner->setStyleSheet(QStringLiteral("background: #fdecea; color: #611a15; padding: 6px;"));
     m_banner->setWordWrap(true);
     m_banner->hide();
 
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->addLayout(buildConnectionBar());
+    layout->addWidget(m_banner);
+    buildPages();
+    layout->addWidget(m_tabs);
+    setCentralWidget(central);
+    statusBar()->addWidget(m_status);
+
+    restoreGeometry(m_settings.value("window/geometry").toByteArray());
+    restoreState(m_settings.value("window/state").toByteArray());
+    m_refresh->setInterval(1000);
+    connect(m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
+}
+
+QLayout *MainWindow::buildConnectionBar()
+{
+    m_url->setEditable(true);
+    m_url->setInsertPolicy(QComboBox::NoInsert);
+    m_url->setToolTip(tr("kappad's URL; the list holds the connections that worked"));
+    fillRecentConnections();
+    connect(m_url, &QComboBox::activated, this, &MainWindow::recentConnectionPicked);
+    connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectClicked);
+    m_tokenFile->setPlaceholderText(tr("token file (empty: anonymous viewer)"));
+    auto *connectButton = new QPushButton(tr("&Connect"));
+    connect(connectButton, &QPushButton::clicked, this, &MainWindow::connectClicked);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("kappad:")));
+    bar->addWidget(m_url, 2);
+    bar->addWidget(m_tokenFile, 2);
+    bar->addWidget(connectButton);
+    return bar;
+}
+
+void MainWindow::buildPages()
+{
     auto *sorted = new QSortFilterProxyModel(this);
     sorted->setSourceModel(m_overview);
     sorted->setSortRole(OverviewModel::SortRole);
@@ -64,13 +86,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
-
-    auto *central = new QWidget;
-    auto *layout = new QVBoxLayout(central);
-    layout->addLayout(connection);
-    layout->addWidget(m_banner);
+    m_table->setObjectName(QStringLiteral("overview"));
     m_tabs->addTab(m_table, tr("&Overview"));
-    m_tabs->widget(0)->setObjectName(QStringLiteral("overview"));
+
     auto *replays = new ReplaysPanel(m_replays);
     replays->setObjectName(QStringLiteral("replays"));
     m_tabs->addTab(replays, tr("&Replays"));
@@ -79,14 +97,6 @@ MainWindow::MainWindow(QWidget *parent)
                 if (m_client)
                     m_client->controlReplay(id, action, reason);
             });
-    layout->addWidget(m_tabs);
-    setCentralWidget(central);
-    statusBar()->addWidget(m_status);
-
-    restoreGeometry(m_settings.value("window/geometry").toByteArray());
-    restoreState(m_settings.value("window/state").toByteArray());
-    m_refresh->setInterval(1000);
-    connect(m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -125,6 +135,9 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
     m_url->setCurrentText(url.toString());
     m_tokenFile->setText(tokenFile);
     m_remembered = false;
+    m_refresh->stop();
+    delete m_client; // its calls in flight are dropped with it
+    m_client = nullptr;
     QString token;
     if (!tokenFile.isEmpty()) {
         QFile file(tokenFile);
@@ -135,7 +148,6 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
         }
         token = QString::fromUtf8(file.readAll()).trimmed();
     }
-    delete m_client;
     m_client = new KappadClient(url, token, this);
     connect(m_client, &KappadClient::jobsReceived, this, [this, url, tokenFile](const JobsSnapshot &snapshot) {
         m_banner->hide();
@@ -176,6 +188,17 @@ void MainWindow::refresh()
 
 void MainWindow::showFailure(const QString &what, const ApiError &error)
 {
+    // What the operator asked for gets its own answer; the polls' failures
+    // go to the banner, which the next good poll hides.
+    const bool poll = what == QLatin1String("jobs") || what == QLatin1String("status")
+                      || what == QLatin1String("replays");
+    if (!poll && what != QLatin1String("token")) {
+        QMessageBox::warning(this, tr("kappad refused"),
+                             tr("%1: %2 (%3, HTTP %4)")
+                                 .arg(what, error.message, error.code)
+                                 .arg(error.httpStatus));
+        return;
+    }
     const QString text = error.httpStatus == 0 && error.code == QLatin1String("Unreachable")
                              ? tr("kappad at %1 cannot be reached (%2); retrying every second.")
                                    .arg(m_url->currentText(), error.message)

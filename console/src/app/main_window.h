@@ -10,6 +10,7 @@
 #include <QSettings>
 
 class QComboBox;
+class QLayout;
 class QLabel;
 class QLineEdit;
 class QTabWidget;
@@ -34,6 +35,8 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    QLayout *buildConnectionBar();
+    void buildPages();
     void connectClicked();
     void fillRecentConnections();
     void recentConnectionPicked(int index);
