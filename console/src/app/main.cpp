@@ -3,13 +3,31 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLocale>
 #include <QTimer>
+#include <QTranslator>
 
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("kappa-console"));
     QApplication::setOrganizationName(QStringLiteral("Kappa"));
+
+    // The language is chosen before any window exists: --language wins over the system's.
+    QString language = QLocale::system().name().section(QLatin1Char('_'), 0, 0);
+    for (int i = 1; i < argc; ++i) {
+        const QString arg = QString::fromLocal8Bit(argv[i]);
+        if (arg == QLatin1String("--language") && i + 1 < argc)
+            language = QString::fromLocal8Bit(argv[i + 1]);
+        else if (arg.startsWith(QLatin1String("--language=")))
+            language = arg.section(QLatin1Char('='), 1);
+    }
+    QTranslator translator;
+    if (language != QLatin1String("en")
+        && translator.load(QStringLiteral(":/i18n/kappa_%1.qm").arg(language))) {
+        QApplication::installTranslator(&translator);
+        QLocale::setDefault(QLocale(language)); // numbers as the language writes them
+    }
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "The Kappa operations console."));
@@ -33,12 +51,23 @@ int main(int argc, char *argv[])
                                   QApplication::translate("main",
                                                           "The page to show first: overview or replays."),
                                   QStringLiteral("PAGE"), QStringLiteral("overview"));
+    const QCommandLineOption
+        languageOption(QStringLiteral("language"),
+                       QApplication::translate("main", "The language: en or de (default: the system's)."),
+                       QStringLiteral("LANG"));
     parser.addOption(page);
+    parser.addOption(languageOption);
     parser.addOption(url);
     parser.addOption(tokenFile);
     parser.addOption(screenshot);
     parser.addOption(screenshotAfter);
     parser.process(app);
+
+    const QStringList languages{QStringLiteral("en"), QStringLiteral("de")};
+    if (parser.isSet(languageOption) && !languages.contains(parser.value(languageOption))) {
+        qCritical("kappa-console: no language '%s' (en, de)", qPrintable(parser.value(languageOption)));
+        return 2;
+    }
 
     kappa::console::MainWindow window;
     if (!window.showPage(parser.value(page))) {

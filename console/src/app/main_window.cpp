@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -142,8 +143,8 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
     if (!tokenFile.isEmpty()) {
         QFile file(tokenFile);
         if (!file.open(QIODevice::ReadOnly)) {
-            showFailure(tr("token"), ApiError{QStringLiteral("NotFound"),
-                                              tr("cannot read %1: %2").arg(tokenFile, file.errorString()), 0});
+            m_banner->setText(tr("Cannot read the token file %1: %2").arg(tokenFile, file.errorString()));
+            m_banner->show();
             return;
         }
         token = QString::fromUtf8(file.readAll()).trimmed();
@@ -192,7 +193,7 @@ void MainWindow::showFailure(const QString &what, const ApiError &error)
     // go to the banner, which the next good poll hides.
     const bool poll = what == QLatin1String("jobs") || what == QLatin1String("status")
                       || what == QLatin1String("replays");
-    if (!poll && what != QLatin1String("token")) {
+    if (!poll) {
         QMessageBox::warning(this, tr("kappad refused"),
                              tr("%1: %2 (%3, HTTP %4)")
                                  .arg(what, error.message, error.code)
@@ -209,13 +210,14 @@ void MainWindow::showFailure(const QString &what, const ApiError &error)
 
 void MainWindow::showStatus(const ServiceStatus &status)
 {
+    const QLocale locale;
     QString text = tr("%1 · up %2 s · %3 events in %4 partitions")
                        .arg(status.ready ? tr("ready") : tr("not ready"))
-                       .arg(qint64(status.uptimeSeconds))
-                       .arg(status.eventsAppended)
+                       .arg(locale.toString(qint64(status.uptimeSeconds)))
+                       .arg(locale.toString(status.eventsAppended))
                        .arg(status.partitions);
     if (status.demoRate)
-        text += tr(" · demo at %1 events/s").arg(*status.demoRate, 0, 'f', 0);
+        text += tr(" · demo at %1 events/s").arg(locale.toString(*status.demoRate, 'f', 0));
     m_status->setText(text);
 }
 

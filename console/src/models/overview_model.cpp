@@ -1,20 +1,27 @@
 #include "models/overview_model.h"
 
 #include <QFont>
+#include <QHash>
 #include <QLocale>
 
 namespace kappa::console {
 
-namespace {
-
 QString stateText(const QString &state)
 {
-    if (state == QLatin1String("caught_up"))
-        return OverviewModel::tr("caught up");
-    return state;
+    static const QHash<QString, const char *> kTexts{
+        {QStringLiteral("replaying"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "replaying")},
+        {QStringLiteral("caught_up"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "caught up")},
+        {QStringLiteral("validated"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "validated")},
+        {QStringLiteral("live"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "live")},
+        {QStringLiteral("retired"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "retired")},
+        {QStringLiteral("failed"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "failed")},
+        {QStringLiteral("cancelled"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "cancelled")},
+        {QStringLiteral("running"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "running")},
+        {QStringLiteral("finished"), QT_TRANSLATE_NOOP("kappa::console::OverviewModel", "finished")},
+    };
+    const auto found = kTexts.constFind(state);
+    return found == kTexts.constEnd() ? state : OverviewModel::tr(*found);
 }
-
-} // namespace
 
 OverviewModel::OverviewModel(QObject *parent)
     : QAbstractTableModel(parent)

@@ -9,6 +9,10 @@
 
 namespace kappa::console {
 
+// A lifecycle or replay state as the operator reads it ("caught_up" →
+// "caught up"), translated; an unknown state is shown as it is.
+QString stateText(const QString &state);
+
 class OverviewModel : public QAbstractTableModel
 {
     Q_OBJECT

@@ -1,5 +1,7 @@
 #include "models/replays_model.h"
 
+#include "models/overview_model.h"
+
 #include <QLocale>
 
 #include <cmath>
@@ -89,11 +91,14 @@ QVariant ReplaysModel::display(const ReplayInfo &replay, int column) const
     switch (column) {
     case Id: return replay.id;
     case Target: return replay.job + QLatin1Char('@') + replay.version;
-    case Kind: return replay.kind;
+    case Kind:
+        if (replay.kind == QLatin1String("rebuild"))
+            return tr("rebuild");
+        return replay.kind == QLatin1String("replay") ? tr("replay") : replay.kind;
     case State:
         if (replay.paused)
             return tr("paused");
-        return replay.state == QLatin1String("caught_up") ? tr("caught up") : replay.state;
+        return stateText(replay.state);
     case Progress: return tr("%1 %").arg(locale.toString(replay.percent, 'f', 1));
     case Rate:
         if (!replay.running)
