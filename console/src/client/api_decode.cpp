@@ -128,85 +128,81 @@ ReplayInfo decodeReplayObject(FieldReader &&in)
     return r;
 }
 
+// Parses `body` as a JSON object and reads it with `read(reader, error)`; the
+// first missing or mistyped field (recorded in `error`) makes it a BadAnswer.
+template<typename T, typename Read>
+Decoded<T> decodeObject(const QByteArray &body, Read read)
+{
+    QString error;
+    const std::optional<QJsonObject> root = parseObject(body, &error);
+    if (!root)
+        return badAnswer(error);
+    FieldReader in(*root, QString(), &error);
+    T value = read(in, &error);
+    if (!error.isEmpty())
+        return badAnswer(error);
+    return value;
+}
+
 } // namespace
 
 Decoded<JobsSnapshot> decodeJobs(const QByteArray &body)
 {
-    QString error;
-    const std::optional<QJsonObject> root = parseObject(body, &error);
-    if (!root)
-        return badAnswer(error);
-    FieldReader in(*root, QString(), &error);
-    JobsSnapshot snapshot;
-    const QJsonArray jobs = in.array("jobs");
-    for (qsizetype j = 0; j < jobs.size() && error.isEmpty(); ++j) {
-        FieldReader job(jobs[j].toObject(), QStringLiteral("jobs[%1]").arg(j), &error);
-        JobInfo info;
-        info.job = job.string("job");
-        if (!job.isNull("live_version"))
-            info.liveVersion = job.string("live_version");
-        const QJsonArray versions = job.array("versions");
-        for (qsizetype v = 0; v < versions.size() && error.isEmpty(); ++v)
-            info.versions.append(
-                decodeVersion(FieldReader(versions[v].toObject(),
-                                          job.path("versions") + QStringLiteral("[%1]").arg(v), &error),
-                              &error));
-        snapshot.jobs.append(std::move(info));
-    }
-    if (!error.isEmpty())
-        return badAnswer(error);
-    return snapshot;
+    return decodeObject<JobsSnapshot>(body, [](FieldReader &in, QString *error) {
+        JobsSnapshot snapshot;
+        const QJsonArray jobs = in.array("jobs");
+        for (qsizetype j = 0; j < jobs.size() && error->isEmpty(); ++j) {
+            FieldReader job(jobs[j].toObject(), QStringLiteral("jobs[%1]").arg(j), error);
+            JobInfo info;
+            info.job = job.string("job");
+            if (!job.isNull("live_version"))
+                info.liveVersion = job.string("live_version");
+            const QJsonArray versions = job.array("versions");
+            for (qsizetype v = 0; v < versions.size() && error->isEmpty(); ++v)
+                info.versions.append(
+                    decodeVersion(FieldReader(versions[v].toObject(),
+                                              job.path("versions") + QStringLiteral("[%1]").arg(v), error),
+                                  error));
+            snapshot.jobs.append(std::move(info));
+        }
+        return snapshot;
+    });
 }
 
 Decoded<ServiceStatus> decodeStatus(const QByteArray &body)
 {
-    QString error;
-    const std::optional<QJsonObject> root = parseObject(body, &error);
-    if (!root)
-        return badAnswer(error);
-    FieldReader in(*root, QString(), &error);
-    ServiceStatus status;
-    status.ready = in.boolean("ready");
-    status.health = in.string("health");
-    status.uptimeSeconds = in.number("uptime_seconds");
-    status.dataDir = in.string("data_dir");
-    FieldReader topic(in.object("events_topic"), in.path("events_topic"), &error);
-    status.partitions = static_cast<int>(topic.integer("partitions"));
-    status.eventsAppended = topic.integer("end_offsets_total");
-    if (!in.isNull("demo"))
-        status.demoRate = FieldReader(in.object("demo"), in.path("demo"), &error).number("rate");
-    if (!error.isEmpty())
-        return badAnswer(error);
-    return status;
+    return decodeObject<ServiceStatus>(body, [](FieldReader &in, QString *error) {
+        ServiceStatus status;
+        status.ready = in.boolean("ready");
+        status.health = in.string("health");
+        status.uptimeSeconds = in.number("uptime_seconds");
+        status.dataDir = in.string("data_dir");
+        FieldReader topic(in.object("events_topic"), in.path("events_topic"), error);
+        status.partitions = static_cast<int>(topic.integer("partitions"));
+        status.eventsAppended = topic.integer("end_offsets_total");
+        if (!in.isNull("demo"))
+            status.demoRate = FieldReader(in.object("demo"), in.path("demo"), error).number("rate");
+        return status;
+    });
 }
 
 Decoded<QList<ReplayInfo>> decodeReplays(const QByteArray &body)
 {
-    QString error;
-    const std::optional<QJsonObject> root = parseObject(body, &error);
-    if (!root)
-        return badAnswer(error);
-    FieldReader in(*root, QString(), &error);
-    QList<ReplayInfo> replays;
-    const QJsonArray list = in.array("replays");
-    for (qsizetype i = 0; i < list.size() && error.isEmpty(); ++i)
-        replays.append(decodeReplayObject(
-            FieldReader(list[i].toObject(), QStringLiteral("replays[%1]").arg(i), &error)));
-    if (!error.isEmpty())
-        return badAnswer(error);
-    return replays;
+    return decodeObject<QList<ReplayInfo>>(body, [](FieldReader &in, QString *error) {
+        QList<ReplayInfo> replays;
+        const QJsonArray list = in.array("replays");
+        for (qsizetype i = 0; i < list.size() && error->isEmpty(); ++i)
+            replays.append(decodeReplayObject(
+                FieldReader(list[i].toObject(), QStringLiteral("replays[%1]").arg(i), error)));
+        return replays;
+    });
 }
 
 Decoded<ReplayInfo> decodeReplay(const QByteArray &body)
 {
-    QString error;
-    const std::optional<QJsonObject> root = parseObject(body, &error);
-    if (!root)
-        return badAnswer(error);
-    ReplayInfo replay = decodeReplayObject(FieldReader(*root, QString(), &error));
-    if (!error.isEmpty())
-        return badAnswer(error);
-    return replay;
+    return decodeObject<ReplayInfo>(body, [](FieldReader &in, QString *) {
+        return decodeReplayObject(std::move(in));
+    });
 }
 
 ApiError decodeError(int httpStatus, const QByteArray &body)
