@@ -111,7 +111,7 @@ private slots:
         KappadClient client(m_url, operatorToken());
         QSignalSpy listed(&client, &KappadClient::replaysReceived);
         QSignalSpy changed(&client, &KappadClient::replayChanged);
-        QSignalSpy failed(&client, &KappadClient::failed);
+        QSignalSpy failed(&client, &KappadClient::actionFailed);
         client.fetchReplays();
         QVERIFY(listed.wait(10000));
         const QList<ReplayInfo> replays = listed.at(0).at(0).value<QList<ReplayInfo>>();
@@ -129,7 +129,7 @@ private slots:
 
         // A viewer may look but not control.
         KappadClient viewer(m_url, QString());
-        QSignalSpy refused(&viewer, &KappadClient::failed);
+        QSignalSpy refused(&viewer, &KappadClient::actionFailed);
         viewer.controlReplay(id, ReplayAction::Cancel);
         QVERIFY(refused.wait(10000));
         QCOMPARE(refused.at(0).at(0).toString(), QStringLiteral("cancel replay %1").arg(id));

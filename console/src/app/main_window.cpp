@@ -163,6 +163,7 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
     connect(m_client, &KappadClient::replaysReceived, m_replays, &ReplaysModel::setReplays);
     connect(m_client, &KappadClient::replayChanged, m_replays, &ReplaysModel::updateReplay);
     connect(m_client, &KappadClient::failed, this, &MainWindow::showFailure);
+    connect(m_client, &KappadClient::actionFailed, this, &MainWindow::showRefusal);
     refresh();
     m_refresh->start();
 }
@@ -187,19 +188,16 @@ void MainWindow::refresh()
     m_client->fetchReplays();
 }
 
-void MainWindow::showFailure(const QString &what, const ApiError &error)
+void MainWindow::showRefusal(const QString &what, const ApiError &error)
 {
     // What the operator asked for gets its own answer; the polls' failures
     // go to the banner, which the next good poll hides.
-    const bool poll = what == QLatin1String("jobs") || what == QLatin1String("status")
-                      || what == QLatin1String("replays");
-    if (!poll) {
-        QMessageBox::warning(this, tr("kappad refused"),
-                             tr("%1: %2 (%3, HTTP %4)")
-                                 .arg(what, error.message, error.code)
-                                 .arg(error.httpStatus));
-        return;
-    }
+    QMessageBox::warning(this, tr("kappad refused"),
+                         tr("%1: %2 (%3, HTTP %4)").arg(what, error.message, error.code).arg(error.httpStatus));
+}
+
+void MainWindow::showFailure(const QString &what, const ApiError &error)
+{
     const QString text = error.httpStatus == 0 && error.code == QLatin1String("Unreachable")
                              ? tr("kappad at %1 cannot be reached (%2); retrying every second.")
                                    .arg(m_url->currentText(), error.message)

@@ -42,6 +42,7 @@ private:
     void recentConnectionPicked(int index);
     void refresh();
     void showFailure(const QString &what, const ApiError &error);
+    void showRefusal(const QString &what, const ApiError &error);
     void showStatus(const ServiceStatus &status);
 
     QSettings m_settings;

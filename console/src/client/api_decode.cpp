@@ -157,6 +157,11 @@ Decoded<JobsSnapshot> decodeJobs(const QByteArray &body)
             info.job = job.string("job");
             if (!job.isNull("live_version"))
                 info.liveVersion = job.string("live_version");
+            if (!job.isNull("slo")) { // an older kappad does not tell its SLOs
+                FieldReader slo(job.object("slo"), job.path("slo"), error);
+                info.slo.lagSeconds = slo.number("lag_seconds");
+                info.slo.latencyP99Ms = slo.number("latency_p99_ms");
+            }
             const QJsonArray versions = job.array("versions");
             for (qsizetype v = 0; v < versions.size() && error->isEmpty(); ++v)
                 info.versions.append(

@@ -54,10 +54,18 @@ struct JobVersionInfo
     std::optional<VersionFigures> figures; // only while kappad runs the version
 };
 
+// A job's service-level objectives, as kappad is configured with them.
+struct JobSlo
+{
+    double lagSeconds = 0;   // live lag; replays back off at half of it
+    double latencyP99Ms = 0; // append to view-visible, p99
+};
+
 struct JobInfo
 {
     QString job;
     QString liveVersion; // empty if the alias names no version
+    JobSlo slo;
     QList<JobVersionInfo> versions;
 };
 

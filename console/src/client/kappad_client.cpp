@@ -41,6 +41,21 @@ QNetworkReply *KappadClient::post(const QString &path, const QByteArray &json)
     return m_network->post(r, json);
 }
 
+QNetworkReply *KappadClient::put(const QString &path, const QByteArray &json)
+{
+    QNetworkRequest r = request(path);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    return m_network->put(r, json);
+}
+
+void KappadClient::fail(QNetworkReply &reply, const QString &what, const ApiError &error)
+{
+    if (reply.operation() == QNetworkAccessManager::GetOperation)
+        emit failed(what, error);
+    else
+        emit actionFailed(what, error);
+}
+
 std::optional<ApiError> KappadClient::errorOf(QNetworkReply &reply, const QByteArray &body)
 {
     const QVariant status = reply.attribute(QNetworkRequest::HttpStatusCodeAttribute);
@@ -50,24 +65,6 @@ std::optional<ApiError> KappadClient::errorOf(QNetworkReply &reply, const QByteA
     if (code < 200 || code >= 300)
         return decodeError(code, body);
     return std::nullopt;
-}
-
-template<typename T, typename Decode, typename Signal>
-void KappadClient::answer(QNetworkReply *reply, const QString &what, Decode decode, Signal received)
-{
-    connect(reply, &QNetworkReply::finished, this, [this, reply, what, decode, received] {
-        reply->deleteLater();
-        const QByteArray body = reply->readAll();
-        if (std::optional<ApiError> error = errorOf(*reply, body)) {
-            emit failed(what, *error);
-            return;
-        }
-        Decoded<T> decoded = decode(body);
-        if (const ApiError *error = std::get_if<ApiError>(&decoded))
-            emit failed(what, *error);
-        else
-            emit(this->*received)(std::get<T>(decoded));
-    });
 }
 
 void KappadClient::fetchJobs()
