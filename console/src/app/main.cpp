@@ -48,9 +48,14 @@ int main(int argc, char *argv[])
                                              QApplication::translate("main", "Delay before --screenshot."),
                                              QStringLiteral("MS"), QStringLiteral("3000"));
     const QCommandLineOption page(QStringLiteral("page"),
-                                  QApplication::translate("main",
-                                                          "The page to show first: overview or replays."),
+                                  QApplication::translate("main", "The page to show first: %1.")
+                                      .arg(
+                                          kappa::console::MainWindow::pageNames().join(QStringLiteral(", "))),
                                   QStringLiteral("PAGE"), QStringLiteral("overview"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QApplication::translate("main",
+                                                          "Start kappad --demo on a temporary directory and "
+                                                          "connect to it (instead of --url)."));
     const QCommandLineOption
         languageOption(QStringLiteral("language"),
                        QApplication::translate("main", "The language: en or de (default: the system's)."),
@@ -58,6 +63,7 @@ int main(int argc, char *argv[])
     parser.addOption(page);
     parser.addOption(languageOption);
     parser.addOption(url);
+    parser.addOption(demo);
     parser.addOption(tokenFile);
     parser.addOption(screenshot);
     parser.addOption(screenshotAfter);
@@ -71,12 +77,19 @@ int main(int argc, char *argv[])
 
     kappa::console::MainWindow window;
     if (!window.showPage(parser.value(page))) {
-        qCritical("kappa-console: no page '%s' (overview, replays)", qPrintable(parser.value(page)));
+        qCritical("kappa-console: no page '%s' (%s)", qPrintable(parser.value(page)),
+                  qPrintable(kappa::console::MainWindow::pageNames().join(QStringLiteral(", "))));
         return 2;
     }
     window.resize(1100, 600);
     window.show();
-    if (parser.isSet(url))
+    if (parser.isSet(demo) && parser.isSet(url)) {
+        qCritical("kappa-console: --demo and --url exclude each other");
+        return 2;
+    }
+    if (parser.isSet(demo))
+        window.startLocalDemo();
+    else if (parser.isSet(url))
         window.connectTo(QUrl(parser.value(url)), parser.value(tokenFile));
     if (parser.isSet(screenshot)) {
         QTimer::singleShot(parser.value(screenshotAfter).toInt(), &window, [&] {

@@ -1,18 +1,17 @@
 #include "app/main_window.h"
 
-#include "app/recent_connections.h"
+#include "app/connection_bar.h"
+#include "client/local_demo.h"
 #include "views/replays_panel.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
-#include <QFile>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QLocale>
+#include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -22,10 +21,14 @@
 
 namespace kappa::console {
 
+namespace {
+constexpr int kPollMs = 1000;
+constexpr int kMaxPollMs = 15000;
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_url(new QComboBox)
-    , m_tokenFile(new QLineEdit)
+    , m_connection(new ConnectionBar(m_settings))
     , m_banner(new QLabel)
     , m_status(new QLabel)
     , m_table(new QTableView)
@@ -36,44 +39,31 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setWindowTitle(tr("Kappa console"));
     // Shown only while kappad cannot be reached or refuses the console.
+    m_banner->setObjectName(QStringLiteral("banner"));
     m_banner->setStyleSheet(QStringLiteral("background: #fdecea; color: #611a15; padding: 6px;"));
     m_banner->setWordWrap(true);
     m_banner->hide();
+    connect(m_connection, &ConnectionBar::connectRequested, this, &MainWindow::connectToBar);
+    connect(m_connection, &ConnectionBar::demoRequested, this, &MainWindow::startLocalDemo);
+    connect(m_connection, &ConnectionBar::problem, this, &MainWindow::showProblem);
 
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
-    layout->addLayout(buildConnectionBar());
+    layout->addWidget(m_connection);
     layout->addWidget(m_banner);
     buildPages();
     layout->addWidget(m_tabs);
     setCentralWidget(central);
+    buildActions();
     statusBar()->addWidget(m_status);
 
     restoreGeometry(m_settings.value("window/geometry").toByteArray());
     restoreState(m_settings.value("window/state").toByteArray());
-    m_refresh->setInterval(1000);
+    m_refresh->setSingleShot(true); // rearmed after each poll, with the backoff
     connect(m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
 }
 
-QLayout *MainWindow::buildConnectionBar()
-{
-    m_url->setEditable(true);
-    m_url->setInsertPolicy(QComboBox::NoInsert);
-    m_url->setToolTip(tr("kappad's URL; the list holds the connections that worked"));
-    fillRecentConnections();
-    connect(m_url, &QComboBox::activated, this, &MainWindow::recentConnectionPicked);
-    connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectClicked);
-    m_tokenFile->setPlaceholderText(tr("token file (empty: anonymous viewer)"));
-    auto *connectButton = new QPushButton(tr("&Connect"));
-    connect(connectButton, &QPushButton::clicked, this, &MainWindow::connectClicked);
-
-    auto *bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("kappad:")));
-    bar->addWidget(m_url, 2);
-    bar->addWidget(m_tokenFile, 2);
-    bar->addWidget(connectButton);
-    return bar;
-}
+MainWindow::~MainWindow() = default;
 
 void MainWindow::buildPages()
 {
@@ -100,6 +90,26 @@ void MainWindow::buildPages()
             });
 }
 
+void MainWindow::buildActions()
+{
+    QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    QAction *connectAction = connection->addAction(tr("&Connect"), this, &MainWindow::connectToBar);
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    QAction *demo = connection->addAction(tr("Start local &demo"), this, &MainWindow::startLocalDemo);
+    demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    QAction *reload = connection->addAction(tr("&Refresh now"), this, &MainWindow::refresh);
+    reload->setShortcut(QKeySequence::Refresh);
+    connection->addSeparator();
+    QAction *quit = connection->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction *page = go->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        page->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings.setValue("window/geometry", saveGeometry());
@@ -107,57 +117,34 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::fillRecentConnections()
-{
-    const QString current = m_url->currentText();
-    m_url->clear();
-    for (const Connection &connection : RecentConnections(m_settings).list())
-        m_url->addItem(connection.url.toString(), connection.tokenFile);
-    if (m_url->count() == 0)
-        m_url->addItem(QStringLiteral("http://127.0.0.1:8470"), QString());
-    if (current.isEmpty())
-        m_tokenFile->setText(m_url->itemData(0).toString()); // the last connection that worked
-    else
-        m_url->setCurrentText(current);
-}
-
-void MainWindow::recentConnectionPicked(int index)
-{
-    m_tokenFile->setText(m_url->itemData(index).toString());
-}
-
-void MainWindow::connectClicked()
-{
-    connectTo(QUrl(m_url->currentText().trimmed()), m_tokenFile->text().trimmed());
-}
-
 void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
 {
-    m_url->setCurrentText(url.toString());
-    m_tokenFile->setText(tokenFile);
-    m_remembered = false;
-    m_refresh->stop();
-    delete m_client; // its calls in flight are dropped with it
-    m_client = nullptr;
-    QString token;
-    if (!tokenFile.isEmpty()) {
-        QFile file(tokenFile);
-        if (!file.open(QIODevice::ReadOnly)) {
-            m_banner->setText(tr("Cannot read the token file %1: %2").arg(tokenFile, file.errorString()));
-            m_banner->show();
-            return;
-        }
-        token = QString::fromUtf8(file.readAll()).trimmed();
+    m_connection->showConnection(Connection{url, tokenFile, QString()});
+    connectToBar();
+}
+
+void MainWindow::connectToBar()
+{
+    const Connection connection = m_connection->current();
+    const QUrl url = connection.url;
+    if (!url.isValid() || url.host().isEmpty()
+        || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+        disconnectClient();
+        showProblem(tr("%1 is not a kappad URL: give http:// or https://, the host and the port.")
+                        .arg(url.toString()));
+        return;
     }
+    m_remembered = m_demo && m_demo->url() == url; // the demo's port is new each time: not worth keeping
+    connectClient(url, m_connection->token());
+}
+
+void MainWindow::connectClient(const QUrl &url, const QString &token)
+{
+    disconnectClient();
     m_client = new KappadClient(url, token, this);
-    connect(m_client, &KappadClient::jobsReceived, this, [this, url, tokenFile](const JobsSnapshot &snapshot) {
-        m_banner->hide();
+    connect(m_client, &KappadClient::jobsReceived, this, [this](const JobsSnapshot &snapshot) {
         m_overview->setSnapshot(snapshot);
-        if (!m_remembered) { // it worked: offer it next time
-            RecentConnections(m_settings).remember(Connection{url, tokenFile});
-            m_remembered = true;
-            fillRecentConnections();
-        }
+        pollSucceeded();
     });
     connect(m_client, &KappadClient::statusReceived, this, &MainWindow::showStatus);
     connect(m_client, &KappadClient::replaysReceived, m_replays, &ReplaysModel::setReplays);
@@ -165,7 +152,33 @@ void MainWindow::connectTo(const QUrl &url, const QString &tokenFile)
     connect(m_client, &KappadClient::failed, this, &MainWindow::showFailure);
     connect(m_client, &KappadClient::actionFailed, this, &MainWindow::showRefusal);
     refresh();
-    m_refresh->start();
+}
+
+void MainWindow::disconnectClient()
+{
+    m_refresh->stop();
+    delete m_client; // its calls in flight are dropped with it
+    m_client = nullptr;
+    m_failedPolls = 0;
+}
+
+void MainWindow::startLocalDemo()
+{
+    if (m_demo && m_demo->running())
+        return;
+    delete m_demo;
+    m_demo = new LocalDemo(this);
+    m_connection->setDemoRunning(true);
+    m_status->setText(tr("Starting a local kappad --demo…"));
+    connect(m_demo, &LocalDemo::started, this, [this](const QUrl &url) {
+        m_connection->showConnection(Connection{url, m_demo->operatorTokenFile(), QString()});
+        connectToBar();
+    });
+    connect(m_demo, &LocalDemo::failed, this, [this](const QString &message) {
+        m_connection->setDemoRunning(false);
+        showProblem(message);
+    });
+    m_demo->start();
 }
 
 bool MainWindow::showPage(const QString &page)
@@ -179,6 +192,11 @@ bool MainWindow::showPage(const QString &page)
     return false;
 }
 
+QStringList MainWindow::pageNames()
+{
+    return {QStringLiteral("overview"), QStringLiteral("replays")};
+}
+
 void MainWindow::refresh()
 {
     if (!m_client)
@@ -186,6 +204,28 @@ void MainWindow::refresh()
     m_client->fetchJobs();
     m_client->fetchStatus();
     m_client->fetchReplays();
+    m_refresh->start(pollIntervalMs());
+}
+
+int MainWindow::pollIntervalMs() const
+{
+    // 1, 2, 4, 8 s ... while the polls fail, so that a kappad that is down is not hammered.
+    return m_failedPolls == 0 ? kPollMs : std::min(kMaxPollMs, kPollMs << std::min(m_failedPolls, 4));
+}
+
+void MainWindow::pollSucceeded()
+{
+    m_banner->hide();
+    m_failedPolls = 0;
+    if (!m_remembered) { // it worked: offer it next time
+        m_connection->remember();
+        m_remembered = true;
+    }
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_banner->text();
 }
 
 void MainWindow::showRefusal(const QString &what, const ApiError &error)
@@ -198,10 +238,20 @@ void MainWindow::showRefusal(const QString &what, const ApiError &error)
 
 void MainWindow::showFailure(const QString &what, const ApiError &error)
 {
+    if (what == QLatin1String("jobs")) { // the main poll sets the pace of the next ones
+        ++m_failedPolls;
+        m_refresh->start(pollIntervalMs());
+    }
+    const QString retry = tr("retrying in %1 s").arg(pollIntervalMs() / 1000);
     const QString text = error.httpStatus == 0 && error.code == QLatin1String("Unreachable")
-                             ? tr("kappad at %1 cannot be reached (%2); retrying every second.")
-                                   .arg(m_url->currentText(), error.message)
-                             : tr("%1: %2 (%3)").arg(what, error.message, error.code);
+                             ? tr("kappad at %1 cannot be reached (%2); %3.")
+                                   .arg(m_client->baseUrl().toString(), error.message, retry)
+                             : tr("%1: %2 (%3); %4.").arg(what, error.message, error.code, retry);
+    showProblem(text);
+}
+
+void MainWindow::showProblem(const QString &text)
+{
     m_banner->setText(text);
     m_banner->show();
 }

@@ -1,5 +1,6 @@
-// The console's main window: where it is connected, the overview of every
-// job version and the replays, refreshed every second.
+// The console's main window: where it is connected (or the local demo it
+// runs), the pages (overview, replays, views, audit) and the workflow's
+// actions. Polls kappad every second, backing off while it cannot be reached.
 #pragma once
 
 #include "client/kappad_client.h"
@@ -9,15 +10,15 @@
 #include <QMainWindow>
 #include <QSettings>
 
-class QComboBox;
-class QLayout;
 class QLabel;
-class QLineEdit;
 class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace kappa::console {
+
+class ConnectionBar;
+class LocalDemo;
 
 class MainWindow : public QMainWindow
 {
@@ -25,29 +26,40 @@ class MainWindow : public QMainWindow
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     // Connects to kappad at `url`, with the token in `tokenFile` (none: anonymous).
     void connectTo(const QUrl &url, const QString &tokenFile);
-    // Shows the tab named `page` ("overview", "replays"); false if there is none.
+    // Starts kappad --demo on a temporary directory and connects to it as its operator.
+    void startLocalDemo();
+    // Shows the page named `page` ("overview", "replays", ...); false if there is none.
     bool showPage(const QString &page);
+    static QStringList pageNames();
+
+    // The current connection's client; null while disconnected. For tests.
+    KappadClient *client() const { return m_client; }
+    // The poll interval now: one second, longer while kappad cannot be reached.
+    int pollIntervalMs() const;
+    QString bannerText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    QLayout *buildConnectionBar();
     void buildPages();
-    void connectClicked();
-    void fillRecentConnections();
-    void recentConnectionPicked(int index);
+    void buildActions();
+    void connectToBar();
+    void connectClient(const QUrl &url, const QString &token);
+    void disconnectClient();
     void refresh();
+    void pollSucceeded();
     void showFailure(const QString &what, const ApiError &error);
     void showRefusal(const QString &what, const ApiError &error);
+    void showProblem(const QString &text);
     void showStatus(const ServiceStatus &status);
 
     QSettings m_settings;
-    QComboBox *m_url;
-    QLineEdit *m_tokenFile;
+    ConnectionBar *m_connection;
     QLabel *m_banner;
     QLabel *m_status;
     QTableView *m_table;
@@ -56,7 +68,9 @@ private:
     OverviewModel *m_overview;
     ReplaysModel *m_replays;
     KappadClient *m_client = nullptr;
-    bool m_remembered = false; // the current connection is in the recent list
+    LocalDemo *m_demo = nullptr;
+    bool m_remembered = false; // the current connection is in the recent list (or is the demo's)
+    int m_failedPolls = 0;     // in a row; sets the backoff
 };
 
 } // namespace kappa::console

@@ -20,7 +20,8 @@ QList<Connection> RecentConnections::list() const
         m_settings.setArrayIndex(i);
         const QUrl url(m_settings.value("url").toString());
         if (url.isValid() && !url.isEmpty())
-            out.append(Connection{url, m_settings.value("tokenFile").toString()});
+            out.append(Connection{url, m_settings.value("tokenFile").toString(),
+                                  m_settings.value("token").toString()});
     }
     m_settings.endArray();
     return out;
@@ -44,6 +45,8 @@ void RecentConnections::store(const QList<Connection> &connections)
         m_settings.setArrayIndex(i);
         m_settings.setValue("url", connections[i].url.toString());
         m_settings.setValue("tokenFile", connections[i].tokenFile);
+        if (!connections[i].token.isEmpty())
+            m_settings.setValue("token", connections[i].token);
     }
     m_settings.endArray();
 }

@@ -1,6 +1,7 @@
 // RecentConnections: the kappad connections that worked, newest first, kept
 // in QSettings between runs. A connection is a URL and the path of a token
-// file, never a token itself.
+// file; the token itself only when the operator asked to remember it (it is
+// then in the settings file in plain text, readable by the user's account).
 #pragma once
 
 #include <QList>
@@ -14,7 +15,8 @@ namespace kappa::console {
 struct Connection
 {
     QUrl url;
-    QString tokenFile; // empty: anonymous
+    QString tokenFile; // where the token was read from; empty: typed in, or anonymous
+    QString token;     // kept only when the operator asked for it
 
     bool operator==(const Connection &) const = default;
 };

@@ -61,7 +61,15 @@ struct VersionMetricsInfo
 };
 
 // The history series kappad keeps per task (the `series` query parameter).
-enum class HistorySeries { LagRecords, LagSeconds, InputRate, ProcessingRate, CheckpointMs, LatencyP99Ms, StateBytes };
+enum class HistorySeries {
+    LagRecords,
+    LagSeconds,
+    InputRate,
+    ProcessingRate,
+    CheckpointMs,
+    LatencyP99Ms,
+    StateBytes
+};
 
 struct TaskHistory
 {
