@@ -1,15 +1,15 @@
 # Debian packages, built with CPack from a configured and built tree:
 #
-#   cmake --build build/default --target kappad kappactl
-#   cd build/default && cpack -G DEB          # kappad_<v>-1_<arch>.deb, kappactl_<v>-1_<arch>.deb
+#   cmake --build build/default --target kappad kappactl kappa-console
+#   cd build/default && cpack -G DEB          # kappad_, kappactl_ and kappa-console_<v>-1_<arch>.deb
 #
 # One package per install component (CPACK_DEB_COMPONENT_INSTALL):
 #   kappad    /usr/sbin/kappad, /lib/systemd/system/kappad.service,
 #             /etc/kappa/kappad.toml (conffile), maintainer scripts that create
 #             the system user "kappa" and /var/lib/kappa
 #   kappactl  /usr/bin/kappactl
-# A further package (kappa-console) is one more component added to
-# CPACK_COMPONENTS_ALL plus its CPACK_DEBIAN_<COMPONENT>_* settings.
+#   kappa-console  /usr/bin/kappa-console, its .desktop file and SVG icon
+#             (built with KAPPA_BUILD_CONSOLE, the default)
 #
 # The unit and the config have absolute destinations and are EXCLUDE_FROM_ALL,
 # so that a plain `cmake --install` of a development build (prefix /usr/local)
@@ -26,7 +26,11 @@ install(FILES ${_kappa_pkg_dir}/systemd/kappad.service
         DESTINATION /lib/systemd/system COMPONENT kappad EXCLUDE_FROM_ALL)
 install(FILES ${_kappa_pkg_dir}/kappad.toml
         DESTINATION /etc/kappa COMPONENT kappad EXCLUDE_FROM_ALL)
-foreach(_kappa_component IN ITEMS kappad kappactl)
+set(_kappa_components kappad kappactl)
+if(KAPPA_BUILD_CONSOLE)
+    list(APPEND _kappa_components kappa-console)
+endif()
+foreach(_kappa_component IN LISTS _kappa_components)
     install(FILES ${CMAKE_SOURCE_DIR}/LICENSES/Apache-2.0.txt
             DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${_kappa_component} RENAME copyright
             COMPONENT ${_kappa_component} EXCLUDE_FROM_ALL)
@@ -92,7 +96,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
-set(CPACK_COMPONENTS_ALL kappad kappactl)
+set(CPACK_COMPONENTS_ALL ${_kappa_components})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${KAPPA_PACKAGE_MAINTAINER}")
@@ -122,5 +126,17 @@ set(CPACK_COMPONENT_KAPPACTL_DESCRIPTION "Kappa streaming engine command-line to
 kappactl works on a Kappa data directory: it generates sample events,
 inspects and verifies the event log, manages schemas, runs and drops job
 versions, reads views and manages the service's bearer tokens.")
+
+set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_NAME kappa-console)
+set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_SECTION admin)
+# Qt loads the SVG icons and the platform integration as plugins, which
+# dpkg-shlibdeps cannot see; kappad makes "Start local demo" work.
+set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_DEPENDS "libqt6svg6, qt6-qpa-plugins")
+set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_RECOMMENDS "kappad")
+set(CPACK_COMPONENT_KAPPA-CONSOLE_DESCRIPTION "Kappa streaming engine operations console
+kappa-console is a Qt desktop console for kappad: an overview of every job
+version with lag, rates and SLO status, live dashboards, replays, views and
+the audit log, and wizards that guide a throttled replay, its validation,
+the approved traffic switch and a rollback. It can start a local demo.")
 
 include(CPack)

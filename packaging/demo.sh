@@ -3,8 +3,9 @@
 # kappactl and kappa-console, and starts `kappad --demo`: an embedded log in ./kappa-demo,
 # the sample-event generator appending live events (20K events/s), the three
 # v1 pipelines processing them, and the HTTP API on http://127.0.0.1:8470.
-# It shows some results through the API, prints how to look further, and
-# keeps kappad running until Ctrl-C (a graceful stop with final checkpoints).
+# It shows some results through the API, prints how to look further, opens
+# kappa-console on the demo when there is a display (KAPPA_DEMO_CONSOLE=0: never),
+# and keeps kappad running until Ctrl-C (a graceful stop with final checkpoints).
 #
 #   packaging/demo.sh                 # run until Ctrl-C
 #   KAPPA_DEMO_SECONDS=20 packaging/demo.sh   # stop by itself after 20 s (scripts, CI)
@@ -25,7 +26,12 @@ url="http://$listen"
 
 "$kappad" --demo --data-dir "$data_dir" --listen "$listen" 2>"$data_dir.log" &
 pid=$!
-stop() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" || true; }
+console_pid=
+stop() {
+    [ -z "$console_pid" ] || kill -TERM "$console_pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" || true
+}
 trap stop EXIT INT TERM
 
 # Ready once /readyz says so (kappad exits on a bad start: show its log then).
@@ -73,6 +79,13 @@ cat <<EOT
    curl -X PUT -H "Authorization: Bearer \$(cat $data_dir/demo-operator.token)" \\
         -d '{"events_per_second": 50000}' $url/api/v1/demo/rate   # operators change the demo rate
 EOT
+if [ "${KAPPA_DEMO_CONSOLE:-1}" != 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "== opening kappa-console on the demo (as its operator)"
+    "$console" --url "$url" --token-file "$data_dir/demo-operator.token" 2>"$data_dir.console.log" &
+    console_pid=$!
+else
+    echo "== no display: kappa-console not opened (the command above opens it where there is one)"
+fi
 if [ -n "${KAPPA_DEMO_SECONDS:-}" ]; then
     sleep "$KAPPA_DEMO_SECONDS"
     echo "== stopping kappad after ${KAPPA_DEMO_SECONDS} s"

@@ -16,7 +16,7 @@ packages=(
     libcpp-httplib-dev nlohmann-json3-dev libcli11-dev prometheus-cpp-dev
     libsystemd-dev libtomlplusplus-dev libssl-dev zlib1g-dev
     # tests, demo and benchmarks
-    xvfb python3 dpkg-dev
+    xvfb python3 dpkg-dev desktop-file-utils
     # promtool (checks the /metrics exposition in the service tests) and curl (README examples)
     prometheus curl openssl
 )

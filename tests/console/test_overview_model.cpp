@@ -3,6 +3,7 @@
 #include "models/overview_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -29,12 +30,16 @@ JobVersionInfo version(const QString &name, const QString &state, bool live, std
 JobsSnapshot snapshot(qint64 lag, bool withV2)
 {
     JobsSnapshot s;
-    JobInfo fraud{QStringLiteral("fraud"), QStringLiteral("v1"), {version("v1", "live", true, lag)}};
+    JobInfo fraud{QStringLiteral("fraud"),
+                  QStringLiteral("v1"),
+                  JobSlo{5, 100},
+                  {version("v1", "live", true, lag)}};
     if (withV2)
         fraud.versions.append(version("v2", "caught_up", false, 3));
     s.jobs.append(fraud);
     s.jobs.append(JobInfo{QStringLiteral("user_features"),
                           QStringLiteral("v1"),
+                          JobSlo{5, 100},
                           {version("v1", "live", true, std::nullopt)}});
     return s;
 }
@@ -82,6 +87,58 @@ private slots:
         QCOMPARE(model.rowCount(), 3);
         model.setSnapshot(JobsSnapshot{});
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    void sloStatusOfALiveVersion_data()
+    {
+        QTest::addColumn<double>("lagSeconds");
+        QTest::addColumn<double>("p99");
+        QTest::addColumn<bool>("live");
+        QTest::addColumn<int>("status");
+        QTest::newRow("well within") << 0.2 << 40.0 << true << int(SloStatus::Met);
+        QTest::newRow("lag past half") << 3.0 << 40.0 << true << int(SloStatus::AtRisk);
+        QTest::newRow("p99 past 80 %") << 0.2 << 90.0 << true << int(SloStatus::AtRisk);
+        QTest::newRow("lag over") << 6.0 << 40.0 << true << int(SloStatus::Breached);
+        QTest::newRow("p99 over") << 0.2 << 150.0 << true << int(SloStatus::Breached);
+        QTest::newRow("not live") << 60.0 << 900.0 << false << int(SloStatus::Unknown);
+    }
+
+    void sloStatusOfALiveVersion()
+    {
+        QFETCH(double, lagSeconds);
+        QFETCH(double, p99);
+        QFETCH(bool, live);
+        QFETCH(int, status);
+        JobVersionInfo v = version("v1", live ? "live" : "caught_up", live, 0);
+        v.figures->lagSeconds = lagSeconds;
+        v.figures->latencyMs = Latency{1000, p99 / 2, p99};
+        QCOMPARE(int(sloStatus(v, JobSlo{5, 100})), status);
+        QCOMPARE(int(sloStatus(v, JobSlo{})), int(SloStatus::Unknown)); // kappad told no SLOs
+    }
+
+    void sloAndLagTrendColumns()
+    {
+        OverviewModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(snapshot(8000, false)); // fraud v1 lags 8 s: over its 5 s SLO
+        QCOMPARE(model.index(0, OverviewModel::Slo).data().toString(), QStringLiteral("breached"));
+        QVERIFY(model.index(0, OverviewModel::Slo).data(Qt::BackgroundRole).value<QColor>().red() > 200);
+        QCOMPARE(model.index(1, OverviewModel::Slo).data().toString(), QStringLiteral("—")); // no figures
+        QVERIFY(!model.index(1, OverviewModel::Slo).data(Qt::BackgroundRole).isValid());
+
+        QCOMPARE(model.index(0, OverviewModel::LagHealth).data().toString(),
+                 lagStatusText(LagStatus::Unknown));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        VersionLagEvaluation stalled;
+        stalled.status = LagStatus::Err;
+        stalled.ok = 6;
+        stalled.stalled = 2;
+        model.setLagEvaluations({{QStringLiteral("fraud@v1"), stalled}});
+        QCOMPARE(changed.count(), 1);
+        QVERIFY2(model.index(0, OverviewModel::LagHealth).data().toString().contains("2 stalled"),
+                 qPrintable(model.index(0, OverviewModel::LagHealth).data().toString()));
+        QCOMPARE(model.index(0, OverviewModel::LagHealth).data(OverviewModel::SortRole).toInt(),
+                 int(LagStatus::Err));
     }
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds the kappad and kappactl Debian packages with CPack from a build tree,
+"""Builds the kappad, kappactl and (with --console) kappa-console Debian packages with CPack from a build tree,
 unpacks each into a throwaway root (dpkg-deb -x, -e) and checks what they
 install: names, versions, dependencies, files, the conffile, the maintainer
 scripts, the hardened systemd unit, and that kappad accepts the default config.
@@ -46,7 +46,8 @@ def check_common(deb, name, version, arch, files, binary, root, synopsis):
     check(f"/usr/share/doc/{name}/copyright" in files, f"{name}: ships its copyright file")
     exe = root + binary
     check(os.access(exe, os.X_OK), f"{name}: {binary} is executable")
-    help_run = run(exe, "--help")
+    # The console needs a Qt platform even for --help; offscreen needs no display.
+    help_run = run(exe, "--help", env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     check(help_run.returncode == 0 and "--" in help_run.stdout, f"{name}: {binary} --help runs from the root")
     sections = run("readelf", "-S", exe).stdout if shutil.which("readelf") else ""
     check(".debug_info" not in sections, f"{name}: {binary} is stripped")
@@ -106,12 +107,35 @@ def check_config(root, work):
     check(rejected.returncode == 2, f"kappad rejects an unknown key with exit 2 (exit {rejected.returncode})")
 
 
+def check_console(deb, version, arch, work):
+    root, ctrl, files = unpack(deb, work, "kappa-console")
+    depends = check_common(deb, "kappa-console", version, arch, files, "/usr/bin/kappa-console", root,
+                           "Kappa streaming engine operations console")
+    check("libqt6widgets6" in depends and "libqt6svg6" in depends,
+          f"kappa-console: Depends on Qt Widgets and the SVG plugin ({depends})")
+    check("kappad" in field(deb, "Recommends"), "kappa-console: Recommends kappad (for the local demo)")
+    expected = ["/usr/bin/kappa-console", "/usr/share/applications/kappa-console.desktop",
+                "/usr/share/doc/kappa-console/copyright", "/usr/share/icons/hicolor/scalable/apps/kappa-console.svg"]
+    check(files == expected, f"kappa-console: files {files}")
+    desktop = open(os.path.join(root, "usr/share/applications/kappa-console.desktop")).read().splitlines()
+    for line in ("[Desktop Entry]", "Type=Application", "Exec=kappa-console", "Icon=kappa-console"):
+        check(line in desktop, f"kappa-console.desktop: {line}")
+    if shutil.which("desktop-file-validate"):
+        validated = run("desktop-file-validate", os.path.join(root, "usr/share/applications/kappa-console.desktop"))
+        check(validated.returncode == 0 and not validated.stdout.strip(),
+              "desktop-file-validate: " + (validated.stdout.strip() or "clean"))
+    svg = open(os.path.join(root, "usr/share/icons/hicolor/scalable/apps/kappa-console.svg")).read()
+    check(svg.lstrip().startswith("<svg"), "kappa-console: the icon is an SVG")
+
+
 def main():
     parser = argparse.ArgumentParser()
     for option in ("--cmake", "--cpack", "--build-dir", "--version"):
         parser.add_argument(option, required=True)
+    parser.add_argument("--console", action="store_true", help="the tree builds kappa-console too")
     args = parser.parse_args()
-    subprocess.run([args.cmake, "--build", args.build_dir, "--target", "kappad", "kappactl"], check=True)
+    targets = ["kappad", "kappactl"] + (["kappa-console"] if args.console else [])
+    subprocess.run([args.cmake, "--build", args.build_dir, "--target", *targets], check=True)
     arch = run("dpkg", "--print-architecture").stdout.strip()
     work = tempfile.mkdtemp(prefix="kappa-packaging-")
     try:
@@ -121,8 +145,8 @@ def main():
         if built.returncode != 0:
             sys.exit("cpack failed:\n" + built.stdout + built.stderr)
         debs = {os.path.basename(d).split("_")[0]: d for d in glob.glob(os.path.join(out, "*.deb"))}
-        check(sorted(debs) == ["kappactl", "kappad"], f"cpack built kappad and kappactl ({sorted(debs)})")
-        if sorted(debs) != ["kappactl", "kappad"]:
+        check(sorted(debs) == sorted(targets), f"cpack built {', '.join(targets)} ({sorted(debs)})")
+        if sorted(debs) != sorted(targets):
             sys.exit(1)
 
         root, ctrl, files = unpack(debs["kappad"], work, "kappad")
@@ -145,6 +169,8 @@ def main():
         check_common(debs["kappactl"], "kappactl", args.version, arch, files, "/usr/bin/kappactl", root,
                      "Kappa streaming engine command-line tool")
         check(files == ["/usr/bin/kappactl", "/usr/share/doc/kappactl/copyright"], f"kappactl: files {files}")
+        if args.console:
+            check_console(debs["kappa-console"], args.version, arch, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if failures:

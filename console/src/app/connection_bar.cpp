@@ -30,7 +30,10 @@ ConnectionBar::ConnectionBar(QSettings &settings, QWidget *parent)
 
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("token (empty: anonymous viewer)"));
-    connect(m_token, &QLineEdit::textEdited, this, [this] { m_tokenFile.clear(); }); // typed in
+    connect(m_token, &QLineEdit::textEdited, this, [this] { // typed in
+        m_tokenFile.clear();
+        m_tokenError.clear();
+    });
     connect(m_token, &QLineEdit::returnPressed, this, &ConnectionBar::connectRequested);
     auto *fromFile = new QToolButton;
     fromFile->setText(tr("From &file…"));
@@ -85,6 +88,7 @@ void ConnectionBar::showConnection(const Connection &connection)
     m_url->setCurrentText(connection.url.toString());
     m_remember->setChecked(!connection.token.isEmpty());
     m_tokenFile.clear();
+    m_tokenError.clear();
     m_token->setText(connection.token);
     if (connection.token.isEmpty() && !connection.tokenFile.isEmpty())
         readTokenFile(connection.tokenFile);
@@ -100,13 +104,15 @@ void ConnectionBar::chooseTokenFile()
 void ConnectionBar::readTokenFile(const QString &path)
 {
     QFile file(path);
+    m_tokenFile = path;
     if (!file.open(QIODevice::ReadOnly)) {
         m_token->clear();
-        emit problem(tr("Cannot read the token file %1: %2").arg(path, file.errorString()));
+        m_tokenError = tr("Cannot read the token file %1: %2").arg(path, file.errorString());
+        emit problem(m_tokenError);
         return;
     }
     m_token->setText(QString::fromUtf8(file.readAll()).trimmed());
-    m_tokenFile = path;
+    m_tokenError.clear();
 }
 
 QString ConnectionBar::token() const

@@ -27,6 +27,8 @@ public:
     // The connection as the fields describe it now; the token only if it is to be remembered.
     Connection current() const;
     QString token() const;
+    // Why the token file could not be read; empty when the token is fine.
+    QString tokenError() const { return m_tokenError; }
     bool rememberToken() const;
     // Remembers current() as a connection that worked and offers it next time.
     void remember();
@@ -48,6 +50,7 @@ private:
     QComboBox *m_url;
     QLineEdit *m_token;
     QString m_tokenFile; // where the token in m_token came from; empty: typed in
+    QString m_tokenError;
     QCheckBox *m_remember;
     QPushButton *m_demo;
 };

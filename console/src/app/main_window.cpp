@@ -2,7 +2,10 @@
 
 #include "app/connection_bar.h"
 #include "client/local_demo.h"
+#include "client/workflow_decode.h"
+#include "views/audit_panel.h"
 #include "views/replays_panel.h"
+#include "views/views_panel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -24,6 +27,7 @@ namespace kappa::console {
 namespace {
 constexpr int kPollMs = 1000;
 constexpr int kMaxPollMs = 15000;
+constexpr int kAuditPage = 1000;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -31,11 +35,14 @@ MainWindow::MainWindow(QWidget *parent)
     , m_connection(new ConnectionBar(m_settings))
     , m_banner(new QLabel)
     , m_status(new QLabel)
+    , m_live(new QLabel)
     , m_table(new QTableView)
     , m_tabs(new QTabWidget)
     , m_refresh(new QTimer(this))
     , m_overview(new OverviewModel(this))
     , m_replays(new ReplaysModel(this))
+    , m_versions(new VersionsModel(this))
+    , m_audit(new AuditModel(this))
 {
     setWindowTitle(tr("Kappa console"));
     // Shown only while kappad cannot be reached or refuses the console.
@@ -55,7 +62,8 @@ MainWindow::MainWindow(QWidget *parent)
     layout->addWidget(m_tabs);
     setCentralWidget(central);
     buildActions();
-    statusBar()->addWidget(m_status);
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_live);
 
     restoreGeometry(m_settings.value("window/geometry").toByteArray());
     restoreState(m_settings.value("window/state").toByteArray());
@@ -88,6 +96,20 @@ void MainWindow::buildPages()
                 if (m_client)
                     m_client->controlReplay(id, action, reason);
             });
+
+    auto *views = new ViewsPanel(m_versions, m_audit);
+    views->setObjectName(QStringLiteral("views"));
+    m_tabs->addTab(views, tr("&Views"));
+
+    m_auditPanel = new AuditPanel(m_audit);
+    m_auditPanel->setObjectName(QStringLiteral("audit"));
+    m_tabs->addTab(m_auditPanel, tr("&Audit"));
+    connect(m_auditPanel, &AuditPanel::verifyRequested, this, [this] {
+        if (m_client)
+            m_client->verifyAudit();
+        else
+            m_auditPanel->showVerificationFailed(tr("not connected"));
+    });
 }
 
 void MainWindow::buildActions()
@@ -134,6 +156,11 @@ void MainWindow::connectToBar()
                         .arg(url.toString()));
         return;
     }
+    if (!m_connection->tokenError().isEmpty()) { // never fall back to anonymous silently
+        disconnectClient();
+        showProblem(m_connection->tokenError());
+        return;
+    }
     m_remembered = m_demo && m_demo->url() == url; // the demo's port is new each time: not worth keeping
     connectClient(url, m_connection->token());
 }
@@ -142,16 +169,71 @@ void MainWindow::connectClient(const QUrl &url, const QString &token)
 {
     disconnectClient();
     m_client = new KappadClient(url, token, this);
+    m_audit->clear(); // another kappad keeps another log
     connect(m_client, &KappadClient::jobsReceived, this, [this](const JobsSnapshot &snapshot) {
+        m_jobs = snapshot;
         m_overview->setSnapshot(snapshot);
+        m_versions->setSnapshot(snapshot);
         pollSucceeded();
     });
+    connect(m_client, &KappadClient::auditReceived, this, &MainWindow::auditReceived);
+    connect(m_client, &KappadClient::auditVerified, m_auditPanel, &AuditPanel::showVerification);
     connect(m_client, &KappadClient::statusReceived, this, &MainWindow::showStatus);
     connect(m_client, &KappadClient::replaysReceived, m_replays, &ReplaysModel::setReplays);
     connect(m_client, &KappadClient::replayChanged, m_replays, &ReplaysModel::updateReplay);
     connect(m_client, &KappadClient::failed, this, &MainWindow::showFailure);
     connect(m_client, &KappadClient::actionFailed, this, &MainWindow::showRefusal);
+
+    m_stream = new EventStream(url, token, this);
+    connect(m_stream, &EventStream::metricsReceived, this, &MainWindow::streamMetrics);
+    connect(m_stream, &EventStream::lifecycleReceived, this, &MainWindow::streamLifecycle);
+    connect(m_stream, &EventStream::stateChanged, this, &MainWindow::showStreamState);
+    connect(m_stream, &EventStream::reconnectScheduled, this, &MainWindow::showStreamState);
+    m_stream->start();
     refresh();
+}
+
+void MainWindow::streamMetrics(const MetricsSnapshot &snapshot)
+{
+    m_lag.add(snapshot);
+    QHash<QString, VersionLagEvaluation> evaluations;
+    for (const JobInfo &job : m_jobs.jobs)
+        for (const JobVersionInfo &version : job.versions)
+            evaluations.insert(job.job + QLatin1Char('@') + version.version,
+                               m_lag.evaluateVersion(job.job, version.version));
+    m_overview->setLagEvaluations(evaluations);
+}
+
+void MainWindow::streamLifecycle(const LifecycleEvent &event)
+{
+    // The workflow's steps (replay.caught_up, switch.done, ...) change what the
+    // pages show: poll now rather than within the second.
+    QString text = event.event;
+    if (!event.subject.isEmpty())
+        text += QStringLiteral(" · ") + event.subject;
+    if (!event.detail.isEmpty() || !event.error.isEmpty())
+        text += QStringLiteral(" · ") + (event.detail.isEmpty() ? event.error : event.detail);
+    statusBar()->showMessage(text, 15000);
+    if (m_failedPolls == 0)
+        refresh();
+}
+
+void MainWindow::showStreamState()
+{
+    if (!m_stream) {
+        m_live->clear();
+        return;
+    }
+    switch (m_stream->state()) {
+    case EventStream::State::Connected: m_live->setText(tr("● live")); break;
+    case EventStream::State::Waiting:
+        m_live->setText(tr("○ live stream lost, reconnecting in %1 s")
+                            .arg(QLocale().toString((m_stream->nextRetryInMs() + 999) / 1000)));
+        break;
+    case EventStream::State::Failed: m_live->setText(tr("○ live stream refused")); break;
+    case EventStream::State::Connecting: m_live->setText(tr("○ connecting the live stream…")); break;
+    case EventStream::State::Stopped: m_live->clear(); break;
+    }
 }
 
 void MainWindow::disconnectClient()
@@ -159,6 +241,10 @@ void MainWindow::disconnectClient()
     m_refresh->stop();
     delete m_client; // its calls in flight are dropped with it
     m_client = nullptr;
+    delete m_stream;
+    m_stream = nullptr;
+    m_lag.clear();
+    showStreamState();
     m_failedPolls = 0;
 }
 
@@ -194,7 +280,8 @@ bool MainWindow::showPage(const QString &page)
 
 QStringList MainWindow::pageNames()
 {
-    return {QStringLiteral("overview"), QStringLiteral("replays")};
+    return {QStringLiteral("overview"), QStringLiteral("replays"), QStringLiteral("views"),
+            QStringLiteral("audit")};
 }
 
 void MainWindow::refresh()
@@ -204,7 +291,15 @@ void MainWindow::refresh()
     m_client->fetchJobs();
     m_client->fetchStatus();
     m_client->fetchReplays();
+    m_client->fetchAudit(m_audit->lastSeq(), kAuditPage);
     m_refresh->start(pollIntervalMs());
+}
+
+void MainWindow::auditReceived(const QList<AuditEntry> &entries)
+{
+    m_audit->append(entries);
+    if (entries.size() == kAuditPage) // there is more: read on without waiting for the next poll
+        m_client->fetchAudit(m_audit->lastSeq(), kAuditPage);
 }
 
 int MainWindow::pollIntervalMs() const
@@ -238,6 +333,10 @@ void MainWindow::showRefusal(const QString &what, const ApiError &error)
 
 void MainWindow::showFailure(const QString &what, const ApiError &error)
 {
+    if (what == QLatin1String(workflow_call::kVerifyAudit)) {
+        m_auditPanel->showVerificationFailed(error.message);
+        return;
+    }
     if (what == QLatin1String("jobs")) { // the main poll sets the pace of the next ones
         ++m_failedPolls;
         m_refresh->start(pollIntervalMs());

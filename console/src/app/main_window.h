@@ -3,9 +3,13 @@
 // actions. Polls kappad every second, backing off while it cannot be reached.
 #pragma once
 
+#include "client/event_stream.h"
 #include "client/kappad_client.h"
+#include "models/audit_model.h"
+#include "models/lag_tracker.h"
 #include "models/overview_model.h"
 #include "models/replays_model.h"
+#include "models/versions_model.h"
 
 #include <QMainWindow>
 #include <QSettings>
@@ -17,6 +21,7 @@ class QTimer;
 
 namespace kappa::console {
 
+class AuditPanel;
 class ConnectionBar;
 class LocalDemo;
 
@@ -53,21 +58,32 @@ private:
     void disconnectClient();
     void refresh();
     void pollSucceeded();
+    void auditReceived(const QList<AuditEntry> &entries);
     void showFailure(const QString &what, const ApiError &error);
     void showRefusal(const QString &what, const ApiError &error);
     void showProblem(const QString &text);
     void showStatus(const ServiceStatus &status);
+    void streamMetrics(const MetricsSnapshot &snapshot);
+    void streamLifecycle(const LifecycleEvent &event);
+    void showStreamState();
 
     QSettings m_settings;
     ConnectionBar *m_connection;
     QLabel *m_banner;
     QLabel *m_status;
+    QLabel *m_live; // the live stream's state
     QTableView *m_table;
     QTabWidget *m_tabs;
     QTimer *m_refresh;
     OverviewModel *m_overview;
     ReplaysModel *m_replays;
+    VersionsModel *m_versions;
+    AuditModel *m_audit;
+    AuditPanel *m_auditPanel = nullptr;
     KappadClient *m_client = nullptr;
+    EventStream *m_stream = nullptr;
+    LagTracker m_lag;
+    JobsSnapshot m_jobs; // the latest
     LocalDemo *m_demo = nullptr;
     bool m_remembered = false; // the current connection is in the recent list (or is the demo's)
     int m_failedPolls = 0;     // in a row; sets the backoff

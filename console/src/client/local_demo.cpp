@@ -36,6 +36,9 @@ LocalDemo::~LocalDemo()
 
 QString LocalDemo::findKappad()
 {
+    const QString chosen = qEnvironmentVariable("KAPPA_KAPPAD"); // another build, or a test's
+    if (!chosen.isEmpty())
+        return chosen;
     const QString here = QCoreApplication::applicationDirPath();
     // Installed: both in /usr/bin. Built: build/<preset>/console/src/app and build/<preset>/engine/apps/kappad.
     for (const QString &candidate :

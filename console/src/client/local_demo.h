@@ -21,7 +21,8 @@ public:
     // Stops kappad (SIGTERM, then kill after 10 s) and removes its data directory.
     ~LocalDemo() override;
 
-    // kappad next to this program, then in the build tree, then on PATH; empty if none.
+    // $KAPPA_KAPPAD, else kappad next to this program, then in the build tree,
+    // then on PATH; empty if none.
     static QString findKappad();
 
     // Starts `kappad` (a path; empty: findKappad()) with --demo on a fresh

@@ -1,5 +1,6 @@
 #include "models/overview_model.h"
 
+#include <QColor>
 #include <QFont>
 #include <QHash>
 #include <QLocale>
@@ -23,6 +24,66 @@ QString stateText(const QString &state)
     return found == kTexts.constEnd() ? state : OverviewModel::tr(*found);
 }
 
+SloStatus sloStatus(const JobVersionInfo &version, const JobSlo &slo)
+{
+    if (!version.live || !version.figures || (slo.lagSeconds <= 0 && slo.latencyP99Ms <= 0))
+        return SloStatus::Unknown;
+    const VersionFigures &f = *version.figures;
+    const bool latencyKnown = f.latencyMs.count > 0 && slo.latencyP99Ms > 0;
+    const bool lagKnown = slo.lagSeconds > 0;
+    if ((lagKnown && f.lagSeconds > slo.lagSeconds) || (latencyKnown && f.latencyMs.p99 > slo.latencyP99Ms))
+        return SloStatus::Breached;
+    if ((lagKnown && f.lagSeconds > 0.5 * slo.lagSeconds)
+        || (latencyKnown && f.latencyMs.p99 > 0.8 * slo.latencyP99Ms))
+        return SloStatus::AtRisk;
+    return SloStatus::Met;
+}
+
+QString sloStatusText(SloStatus status)
+{
+    switch (status) {
+    case SloStatus::Met: return OverviewModel::tr("met");
+    case SloStatus::AtRisk: return OverviewModel::tr("at risk");
+    case SloStatus::Breached: return OverviewModel::tr("breached");
+    case SloStatus::Unknown: break;
+    }
+    return QStringLiteral("—");
+}
+
+namespace {
+
+// Light backgrounds that keep the dark text readable, in light and dark themes alike.
+QColor severityColour(int severity) // 0 good, 1 warning, 2 bad
+{
+    static const QColor kColours[] = {QColor(0xc8, 0xe6, 0xc9), QColor(0xff, 0xe0, 0xb2),
+                                      QColor(0xff, 0xcd, 0xd2)};
+    return kColours[severity];
+}
+
+std::optional<int> severityOf(SloStatus status)
+{
+    switch (status) {
+    case SloStatus::Met: return 0;
+    case SloStatus::AtRisk: return 1;
+    case SloStatus::Breached: return 2;
+    case SloStatus::Unknown: break;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> severityOf(LagStatus status)
+{
+    switch (status) {
+    case LagStatus::Ok: return 0;
+    case LagStatus::Warn: return 1;
+    case LagStatus::Err: return 2;
+    case LagStatus::Unknown: break;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 OverviewModel::OverviewModel(QObject *parent)
     : QAbstractTableModel(parent)
 {}
@@ -32,7 +93,7 @@ void OverviewModel::setSnapshot(const JobsSnapshot &snapshot)
     QList<Row> rows;
     for (const JobInfo &job : snapshot.jobs)
         for (const JobVersionInfo &version : job.versions)
-            rows.append(Row{job.job, version});
+            rows.append(Row{job.job, job.slo, version});
     auto keys = [](const QList<Row> &list) {
         QList<QString> out;
         for (const Row &row : list)
@@ -48,6 +109,18 @@ void OverviewModel::setSnapshot(const JobsSnapshot &snapshot)
     m_rows = std::move(rows);
     if (!m_rows.isEmpty())
         emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+void OverviewModel::setLagEvaluations(const QHash<QString, VersionLagEvaluation> &evaluations)
+{
+    m_lag = evaluations;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, LagHealth), index(rowCount() - 1, LagHealth));
+}
+
+VersionLagEvaluation OverviewModel::lagOf(const Row &row) const
+{
+    return m_lag.value(row.job + QLatin1Char('@') + row.version.version);
 }
 
 int OverviewModel::rowCount(const QModelIndex &parent) const
@@ -69,7 +142,9 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole: return display(row, index.column());
     case SortRole: return sortValue(row, index.column());
     case Qt::TextAlignmentRole:
-        return index.column() >= LagRecords ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return index.column() >= LagRecords && index.column() <= LatencyP99
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant();
     case Qt::FontRole:
         if (row.version.live) {
             QFont bold;
@@ -77,10 +152,46 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
             return bold;
         }
         return {};
-    case Qt::ToolTipRole:
-        if (index.column() == Version)
-            return tr("created by %1").arg(row.version.createdBy);
-        return {};
+    case Qt::ToolTipRole: return toolTip(row, index.column());
+    case Qt::BackgroundRole: return background(row, index.column());
+    case Qt::ForegroundRole: // dark on the light severity colours, whatever the theme
+        return background(row, index.column()).isValid() ? QVariant(QColor(Qt::black)) : QVariant();
+    default: return {};
+    }
+}
+
+QVariant OverviewModel::background(const Row &row, int column) const
+{
+    std::optional<int> severity;
+    if (column == Slo || column == LagSeconds || column == LatencyP99)
+        severity = severityOf(sloStatus(row.version, row.slo));
+    else if (column == LagHealth)
+        severity = severityOf(lagOf(row).status);
+    return severity ? QVariant(severityColour(*severity)) : QVariant();
+}
+
+QVariant OverviewModel::toolTip(const Row &row, int column) const
+{
+    const QLocale locale;
+    switch (column) {
+    case Version: return tr("created by %1").arg(row.version.createdBy);
+    case Slo:
+    case LagSeconds:
+    case LatencyP99:
+        if (!row.version.live)
+            return tr("Only the live version is held to the SLOs.");
+        return tr("SLOs: lag under %1 s, append-to-view p99 under %2 ms")
+            .arg(locale.toString(row.slo.lagSeconds), locale.toString(row.slo.latencyP99Ms));
+    case LagHealth: {
+        const VersionLagEvaluation lag = lagOf(row);
+        return tr("Partitions: %1 OK, %2 lagging, %3 stalled, %4 stopped, %5 unknown. Judged from the trend "
+                  "of position and lag over the last ten seconds, without thresholds.")
+            .arg(lag.ok)
+            .arg(lag.lagging)
+            .arg(lag.stalled)
+            .arg(lag.stopped)
+            .arg(lag.unknown);
+    }
     default: return {};
     }
 }
@@ -95,9 +206,20 @@ QVariant OverviewModel::display(const Row &row, int column) const
     case State: return stateText(row.version.state);
     case LagRecords: return f ? locale.toString(f->lagRecords) : QString();
     case LagSeconds: return f ? locale.toString(f->lagSeconds, 'f', 1) : QString();
+    case InputRate: return f ? locale.toString(f->inputRate, 'f', 0) : QString();
     case Rate: return f ? locale.toString(f->processingRate, 'f', 0) : QString();
     case LatencyP99:
         return f && f->latencyMs.count > 0 ? locale.toString(f->latencyMs.p99, 'f', 1) : QString();
+    case LagHealth: {
+        const VersionLagEvaluation lag = lagOf(row);
+        if (lag.stalled + lag.stopped == 0)
+            return lagStatusText(lag.status);
+        return tr("%1 (%2 stalled, %3 stopped)")
+            .arg(lagStatusText(lag.status))
+            .arg(lag.stalled)
+            .arg(lag.stopped);
+    }
+    case Slo: return sloStatusText(sloStatus(row.version, row.slo));
     default: return {};
     }
 }
@@ -111,8 +233,11 @@ QVariant OverviewModel::sortValue(const Row &row, int column) const
     case State: return row.version.state;
     case LagRecords: return f ? QVariant(f->lagRecords) : QVariant();
     case LagSeconds: return f ? QVariant(f->lagSeconds) : QVariant();
+    case InputRate: return f ? QVariant(f->inputRate) : QVariant();
     case Rate: return f ? QVariant(f->processingRate) : QVariant();
     case LatencyP99: return f ? QVariant(f->latencyMs.p99) : QVariant();
+    case LagHealth: return static_cast<int>(lagOf(row).status);
+    case Slo: return static_cast<int>(sloStatus(row.version, row.slo));
     default: return {};
     }
 }
@@ -127,8 +252,11 @@ QVariant OverviewModel::headerData(int section, Qt::Orientation orientation, int
     case State: return tr("State");
     case LagRecords: return tr("Lag (events)");
     case LagSeconds: return tr("Lag (s)");
-    case Rate: return tr("Rate (events/s)");
+    case InputRate: return tr("In (events/s)");
+    case Rate: return tr("Processed (events/s)");
     case LatencyP99: return tr("Latency p99 (ms)");
+    case LagHealth: return tr("Lag trend");
+    case Slo: return tr("SLO");
     default: return {};
     }
 }

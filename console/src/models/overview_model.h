@@ -4,10 +4,20 @@
 #pragma once
 
 #include "client/api_types.h"
+#include "models/lag_tracker.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 namespace kappa::console {
+
+// A live version against its job's SLOs: Breached when its lag or its
+// append-to-visible p99 is over the SLO; AtRisk from half the lag SLO (where
+// replays start to back off) or 80 % of the latency SLO; Unknown without
+// figures or SLOs. Versions that do not serve (replays, shadows) have no SLO.
+enum class SloStatus { Unknown, Met, AtRisk, Breached };
+SloStatus sloStatus(const JobVersionInfo &version, const JobSlo &slo);
+QString sloStatusText(SloStatus status);
 
 // A lifecycle or replay state as the operator reads it ("caught_up" →
 // "caught up"), translated; an unknown state is shown as it is.
@@ -18,13 +28,27 @@ class OverviewModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Job, Version, State, LagRecords, LagSeconds, Rate, LatencyP99, ColumnCount };
+    enum Column {
+        Job,
+        Version,
+        State,
+        LagRecords,
+        LagSeconds,
+        InputRate,
+        Rate,
+        LatencyP99,
+        LagHealth, // Burrow-style evaluation of the lag's trend
+        Slo,
+        ColumnCount
+    };
     // The raw value behind a cell, for sorting and tests (DisplayRole is formatted text).
     static constexpr int SortRole = Qt::UserRole + 1;
 
     explicit OverviewModel(QObject *parent = nullptr);
 
     void setSnapshot(const JobsSnapshot &snapshot);
+    // The lag evaluations by "job@version" (from a LagTracker fed by the stream).
+    void setLagEvaluations(const QHash<QString, VersionLagEvaluation> &evaluations);
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
@@ -35,12 +59,17 @@ private:
     struct Row
     {
         QString job;
+        JobSlo slo;
         JobVersionInfo version;
     };
     QVariant display(const Row &row, int column) const;
     QVariant sortValue(const Row &row, int column) const;
+    QVariant background(const Row &row, int column) const;
+    QVariant toolTip(const Row &row, int column) const;
+    VersionLagEvaluation lagOf(const Row &row) const;
 
     QList<Row> m_rows;
+    QHash<QString, VersionLagEvaluation> m_lag;
 };
 
 } // namespace kappa::console

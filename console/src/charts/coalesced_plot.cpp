@@ -1,0 +1,88 @@
+#include "charts/coalesced_plot.h"
+
+#include <QTimer>
+
+namespace kappa::console {
+
+CoalescedPlot::CoalescedPlot(QWidget *parent)
+    : QCustomPlot(parent)
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(kReplotIntervalMs);
+    connect(m_timer, &QTimer::timeout, this, &CoalescedPlot::onTimer);
+
+    for (QCPAxis *axis : axisRect()->axes()) {
+        axis->grid()->setPen(QPen(QColor(0, 0, 0, 28), 1, Qt::DotLine));
+        axis->setBasePen(QPen(palette().color(QPalette::Mid)));
+    }
+    legend->setBrush(QColor(255, 255, 255, 210));
+    legend->setBorderPen(QPen(QColor(0, 0, 0, 40)));
+    setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
+}
+
+void CoalescedPlot::setTitle(const QString &title)
+{
+    if (!m_title) {
+        plotLayout()->insertRow(0);
+        QFont bold = font();
+        bold.setBold(true);
+        m_title = new QCPTextElement(this, title, bold);
+        plotLayout()->addElement(0, 0, m_title);
+        plotLayout()->setRowSpacing(0);
+    }
+    m_title->setText(title);
+    requestReplot();
+}
+
+QString CoalescedPlot::title() const
+{
+    return m_title ? m_title->text() : QString();
+}
+
+void CoalescedPlot::requestReplot()
+{
+    m_dirty = true;
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void CoalescedPlot::flush()
+{
+    m_timer->stop();
+    m_dirty = false;
+    rebuild();
+    replot(rpImmediateRefresh);
+}
+
+void CoalescedPlot::onTimer()
+{
+    if (!m_dirty || !isVisible())
+        return; // a hidden chart stays dirty until shown
+    m_dirty = false;
+    rebuild();
+    replot(rpQueuedReplot);
+}
+
+void CoalescedPlot::showEvent(QShowEvent *event)
+{
+    QCustomPlot::showEvent(event);
+    if (m_dirty && !m_timer->isActive())
+        m_timer->start();
+}
+
+QPen CoalescedPlot::linePen(const QColor &color, qreal width, Qt::PenStyle style)
+{
+    return QPen(color, width, style);
+}
+
+void setUpTimeAxis(QCPAxis *axis)
+{
+    QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
+    ticker->setDateTimeFormat(QStringLiteral("HH:mm"));
+    ticker->setDateTimeSpec(Qt::LocalTime);
+    ticker->setTickCount(6);
+    axis->setTicker(ticker);
+}
+
+} // namespace kappa::console
