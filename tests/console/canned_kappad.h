@@ -39,7 +39,10 @@ public:
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
 
     // Answers `request` ("POST /api/v1/replays") with `status` and `body` from now on.
-    void answer(const QString &request, int status, const QByteArray &body) { m_answers[request] = {status, body}; }
+    void answer(const QString &request, int status, const QByteArray &body)
+    {
+        m_answers[request] = {status, body};
+    }
     // Leaves `request` unanswered (open) from now on.
     void hold(const QString &request) { m_answers.remove(request); }
 
@@ -100,8 +103,9 @@ private:
             const auto canned = m_answers.constFind(request.method + QLatin1Char(' ') + request.path);
             if (canned == m_answers.constEnd())
                 continue; // held open: the client waits until its timeout
-            socket->write("HTTP/1.1 " + QByteArray::number(canned->status) + " Canned\r\n"
-                          "Content-Type: application/json\r\nContent-Length: "
+            socket->write("HTTP/1.1 " + QByteArray::number(canned->status)
+                          + " Canned\r\n"
+                            "Content-Type: application/json\r\nContent-Length: "
                           + QByteArray::number(canned->body.size()) + "\r\n\r\n" + canned->body);
         }
     }

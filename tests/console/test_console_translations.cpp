@@ -19,6 +19,31 @@ struct Message
     QString type; // unfinished, vanished, obsolete; empty when done
 };
 
+// A translation is text, or (for a plural, %n) one <numerusform> per form:
+// each form is a message of its own, so that each is checked.
+void readTranslation(QXmlStreamReader &xml, Message message, QList<Message> &out)
+{
+    message.type = xml.attributes().value(QLatin1String("type")).toString();
+    QString text;
+    bool plural = false;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isEndElement() && xml.name() == QLatin1String("translation"))
+            break;
+        if (xml.isStartElement() && xml.name() == QLatin1String("numerusform")) {
+            plural = true;
+            message.translation = xml.readElementText();
+            out.append(message);
+        } else if (xml.isCharacters()) {
+            text += xml.text();
+        }
+    }
+    if (!plural) {
+        message.translation = text;
+        out.append(message);
+    }
+}
+
 QList<Message> readTs(const QString &path)
 {
     QList<Message> out;
@@ -36,11 +61,8 @@ QList<Message> readTs(const QString &path)
             context = xml.readElementText();
         else if (xml.name() == QLatin1String("source"))
             message = Message{context, xml.readElementText(), {}, {}};
-        else if (xml.name() == QLatin1String("translation")) {
-            message.type = xml.attributes().value(QLatin1String("type")).toString();
-            message.translation = xml.readElementText();
-            out.append(message);
-        }
+        else if (xml.name() == QLatin1String("translation"))
+            readTranslation(xml, message, out);
     }
     if (xml.hasError())
         qFatal("%s: %s", qPrintable(path), qPrintable(xml.errorString()));

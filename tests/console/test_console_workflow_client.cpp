@@ -279,8 +279,8 @@ void TestConsoleWorkflowClient::auditLog()
     QStringList actions;
     for (const AuditEntry &entry : entries)
         actions << entry.action;
-    for (const char *action : {"replay.start", "validation.run", "switch.request", "switch.rejected", "alias.switch",
-                               "alias.rollback"})
+    for (const char *action : {"replay.start", "validation.run", "switch.request", "switch.rejected",
+                               "alias.switch", "alias.rollback"})
         QVERIFY2(actions.contains(QLatin1String(action)), qPrintable(action + (": " + actions.join(", "))));
     QVERIFY(entries.size() > 4);
     m_operator->fetchAudit(entries[1].seq, 2); // paging: after_seq and limit reach kappad

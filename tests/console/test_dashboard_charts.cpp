@@ -87,6 +87,7 @@ private slots:
     void hiddenChartWaitsUntilShown()
     {
         LatencyHistogramChart chart;
+        QTest::qWait(CoalescedPlot::kReplotIntervalMs); // QCustomPlot's own first replot
         QSignalSpy replots(&chart, &QCustomPlot::afterReplot);
         chart.setHistogram(histogram());
         QTest::qWait(4 * CoalescedPlot::kReplotIntervalMs);
@@ -103,7 +104,7 @@ private slots:
         TimeSeriesChart chart;
         const int left = chart.addSeries(QStringLiteral("events"), Qt::blue);
         const int right = chart.addSeries(QStringLiteral("seconds"), Qt::red, TimeSeriesChart::Axis::Right);
-        chart.setSeries(left, TimeSeries{{kStart, 10}, {kStart + 60'000, 50}});
+        chart.setSeries(left, TimeSeries{{kStart, 10}, {kStart + 60'000, 50}, {kStart + 180'000, 20}});
         chart.setSeries(right, TimeSeries{{kStart, 1.5}, {kStart + 60'000, 0.5}});
         chart.setTimeWindow(120'000);
         chart.flush();
@@ -111,13 +112,27 @@ private slots:
         QCOMPARE(chart.seriesGraph(left)->valueAxis(), chart.yAxis);
         QCOMPARE(chart.seriesGraph(right)->valueAxis(), chart.yAxis2);
         QVERIFY(chart.yAxis2->visible());
-        QCOMPARE(chart.xAxis->range().upper, (kStart + 60'000) / 1000.0);
-        QCOMPARE(chart.xAxis->range().lower, (kStart - 60'000) / 1000.0);
         QCOMPARE(chart.seriesGraph(left)->data()->at(1)->key, (kStart + 60'000) / 1000.0);
+        QCOMPARE(chart.seriesGraph(right)->name(), QStringLiteral("seconds"));
+        // The window ends at the newest point.
+        QCOMPARE(chart.xAxis->range().upper, (kStart + 180'000) / 1000.0);
+        QCOMPARE(chart.xAxis->range().lower, (kStart + 60'000) / 1000.0);
+        // Each y axis from zero to above what the window shows (the 50 at its start included).
         QCOMPARE(chart.yAxis->range().lower, 0.0);
         QVERIFY(chart.yAxis->range().upper >= 50);
+        QVERIFY(chart.yAxis2->range().upper >= 0.5);
+
+        // A window longer than the data: the data's span.
+        chart.setTimeWindow(TimeSeriesChart::kDefaultWindowMs);
+        chart.flush();
+        QCOMPARE(chart.xAxis->range().lower, kStart / 1000.0);
         QVERIFY(chart.yAxis2->range().upper >= 1.5);
-        QCOMPARE(chart.seriesGraph(right)->name(), QStringLiteral("seconds"));
+        // But at least a minute.
+        chart.setSeries(left, TimeSeries{{kStart, 1}, {kStart + 10'000, 2}});
+        chart.setSeries(right, TimeSeries{});
+        chart.flush();
+        QCOMPARE(chart.xAxis->range().lower, (kStart + 10'000 - 60'000) / 1000.0);
+        QCOMPARE(chart.xAxis->range().upper, (kStart + 10'000) / 1000.0);
     }
 
     void bytesAxisLabels()

@@ -164,7 +164,9 @@ private slots:
         buffer.append(kStart + 10'000, 10);
         buffer.append(kStart + 11'000, 11);
         // History that overlaps the live points: only its older part is kept.
-        buffer.setHistory(TimeSeries{{kStart + 8'000, 8}, {kStart + 9'000, 9}, {kStart + 10'000, -1},
+        buffer.setHistory(TimeSeries{{kStart + 8'000, 8},
+                                     {kStart + 9'000, 9},
+                                     {kStart + 10'000, -1},
                                      {kStart + 11'000, -1}});
         QCOMPARE(buffer.points(), (TimeSeries{{kStart + 8'000, 8},
                                               {kStart + 9'000, 9},
@@ -172,7 +174,8 @@ private slots:
                                               {kStart + 11'000, 11}}));
         // Another history replaces the first.
         buffer.setHistory(TimeSeries{{kStart + 5'000, 5}});
-        QCOMPARE(buffer.points(), (TimeSeries{{kStart + 5'000, 5}, {kStart + 10'000, 10}, {kStart + 11'000, 11}}));
+        QCOMPARE(buffer.points(),
+                 (TimeSeries{{kStart + 5'000, 5}, {kStart + 10'000, 10}, {kStart + 11'000, 11}}));
         // History before any live point, then live points after it.
         SeriesBuffer fresh;
         fresh.setHistory(TimeSeries{{kStart, 1}, {kStart + 1000, 2}});
@@ -189,12 +192,18 @@ private slots:
         QTest::addColumn<bool>("sourceOnly");
         QTest::addColumn<TimeSeries>("expected");
         QTest::newRow("sum") << int(Aggregation::Sum) << false
-                             << TimeSeries{{kStart, 1}, {kStart + 1000, 11}, {kStart + 2000, 121}, {kStart + 3000, 123}};
+                             << TimeSeries{{kStart, 1},
+                                           {kStart + 1000, 11},
+                                           {kStart + 2000, 121},
+                                           {kStart + 3000, 123}};
         QTest::newRow("max") << int(Aggregation::Max) << false
-                             << TimeSeries{{kStart, 1}, {kStart + 1000, 10}, {kStart + 2000, 100}, {kStart + 3000, 100}};
-        QTest::newRow("source rows only") << int(Aggregation::Sum) << true
-                                          << TimeSeries{{kStart, 1}, {kStart + 1000, 11}, {kStart + 2000, 21},
-                                                        {kStart + 3000, 23}};
+                             << TimeSeries{{kStart, 1},
+                                           {kStart + 1000, 10},
+                                           {kStart + 2000, 100},
+                                           {kStart + 3000, 100}};
+        QTest::newRow("source rows only")
+            << int(Aggregation::Sum) << true
+            << TimeSeries{{kStart, 1}, {kStart + 1000, 11}, {kStart + 2000, 21}, {kStart + 3000, 23}};
     }
 
     void combineRows()
@@ -204,13 +213,13 @@ private slots:
         QFETCH(TimeSeries, expected);
         // Rows sampled at slightly different moments of the same seconds; the
         // card row starts late; a row's value carries forward until it changes.
-        const HistoryInfo h = history(HistorySeries::LagRecords,
-                                      {row("fraud@v1/route/0", "route", {{kStart + 10, 1}, {kStart + 3020, 3}}),
-                                       row("fraud@v1/route/1", "route",
-                                           {{kStart + 1500, 10}, {kStart + 2400, 20}}),
-                                       row("fraud@v1/card/0", "card", {{kStart + 2999, 100}})});
+        const HistoryInfo h
+            = history(HistorySeries::LagRecords,
+                      {row("fraud@v1/route/0", "route", {{kStart + 10, 1}, {kStart + 3020, 3}}),
+                       row("fraud@v1/route/1", "route", {{kStart + 1500, 10}, {kStart + 2400, 20}}),
+                       row("fraud@v1/card/0", "card", {{kStart + 2999, 100}})});
         const auto include = sourceOnly ? std::function<bool(const TaskHistory &)>(
-                                              [](const TaskHistory &r) { return isSourceStage(r.stage); })
+                                 [](const TaskHistory &r) { return isSourceStage(r.stage); })
                                         : std::function<bool(const TaskHistory &)>();
         QCOMPARE(kappa::console::combineRows(h, Aggregation(how), include), expected);
     }
@@ -225,10 +234,11 @@ private slots:
 
     void checkpointsFromHistoryRows()
     {
-        const HistoryInfo h = history(
-            HistorySeries::CheckpointMs,
-            {row("a@v/0", "source", {{kStart, 0}, {kStart + 1000, 4}, {kStart + 2000, 4}, {kStart + 3000, 6}}),
-             row("a@v/1", "source", {{kStart, 3}, {kStart + 1500, 5}})});
+        const HistoryInfo h
+            = history(HistorySeries::CheckpointMs,
+                      {row("a@v/0", "source",
+                           {{kStart, 0}, {kStart + 1000, 4}, {kStart + 2000, 4}, {kStart + 3000, 6}}),
+                       row("a@v/1", "source", {{kStart, 3}, {kStart + 1500, 5}})});
         const QList<CheckpointPoint> points = checkpointsFromHistory(h);
         QCOMPARE(points.size(), 3);
         QCOMPARE(points[0].timeMs, kStart + 1000);
@@ -266,7 +276,8 @@ private slots:
         QCOMPARE(d.series(DashboardSeries::InputRate).points().front().second, 500.0);
         d.addHistory(history(HistorySeries::StateBytes, {row("fraud@v1/state", "state", {{kStart, 1024}})}));
         QCOMPARE(d.series(DashboardSeries::StateBytes).points().size(), 3);
-        HistoryInfo other = history(HistorySeries::LagRecords, {row("fraud@v2/route/0", "route", {{kStart, 1}})});
+        HistoryInfo other = history(HistorySeries::LagRecords,
+                                    {row("fraud@v2/route/0", "route", {{kStart, 1}})});
         other.version = QStringLiteral("v2");
         d.addHistory(other); // another version's: ignored
         QCOMPARE(d.series(DashboardSeries::LagRecords).points().front().second, 12.0);

@@ -188,10 +188,12 @@ private slots:
         QTest::newRow("checkpoint last a string")
             << "metrics" << badCheckpoint << "tasks[0].checkpoint_ms.last has the wrong type";
         QTest::newRow("bucket without count")
-            << "metrics" << metrics(R"(,"latency_histogram":{"count":1,"p50":1,"p99":1,"buckets":[{"le_ms":1}]})")
+            << "metrics"
+            << metrics(R"(,"latency_histogram":{"count":1,"p50":1,"p99":1,"buckets":[{"le_ms":1}]})")
             << "latency_histogram.buckets[0].count is missing";
         QTest::newRow("bucket without bound")
-            << "metrics" << metrics(R"(,"latency_histogram":{"count":1,"p50":1,"p99":1,"buckets":[{"count":1}]})")
+            << "metrics"
+            << metrics(R"(,"latency_histogram":{"count":1,"p50":1,"p99":1,"buckets":[{"count":1}]})")
             << "latency_histogram.buckets[0].le_ms is missing";
         QTest::newRow("histogram without p99")
             << "metrics" << metrics(R"(,"latency_histogram":{"count":1,"p50":1,"buckets":[]})")
@@ -206,19 +208,21 @@ private slots:
             << "tasks[0].samples[1] is not a [time_ms, value] pair";
         QTest::newRow("history row without stage")
             << "history"
-            << QByteArray(R"({"job":"a","version":"v","series":"lag_records","tasks":[{"task":"a@v/0","samples":[]}]})")
+            << QByteArray(
+                   R"({"job":"a","version":"v","series":"lag_records","tasks":[{"task":"a@v/0","samples":[]}]})")
             << "tasks[0].stage is missing";
-        QTest::newRow("event without ts") << "event" << QByteArray(R"({"versions":[],"tasks":[]})")
-                                          << "ts_ms is missing";
+        QTest::newRow("event without ts")
+            << "event" << QByteArray(R"({"versions":[],"tasks":[]})") << "ts_ms is missing";
         QTest::newRow("event version without job")
-            << "event" << QByteArray(R"({"ts_ms":1,"versions":[{}],"tasks":[]})") << "versions[0].job is missing";
+            << "event" << QByteArray(R"({"ts_ms":1,"versions":[{}],"tasks":[]})")
+            << "versions[0].job is missing";
         QTest::newRow("event task position a string")
             << "event"
             << QByteArray(R"({"ts_ms":1,"versions":[],"tasks":[{"task":"a@v/0","position":"x",)"
                           R"("lag_records":1,"lag_seconds":0,"processing_rate":0}]})")
             << "tasks[0].position has the wrong type";
-        QTest::newRow("lifecycle without event") << "lifecycle" << QByteArray(R"({"ts_ms":1})")
-                                                 << "event is missing";
+        QTest::newRow("lifecycle without event")
+            << "lifecycle" << QByteArray(R"({"ts_ms":1})") << "event is missing";
     }
 
     void badAnswersNameTheField()

@@ -37,7 +37,8 @@ public:
             m_process.waitForReadyRead(100);
             m_log += m_process.readAllStandardError();
             for (const QByteArray &line : m_log.split('\n'))
-                if (QJsonDocument::fromJson(line).object().value("msg").toString() == QLatin1String("listening"))
+                if (QJsonDocument::fromJson(line).object().value("msg").toString()
+                    == QLatin1String("listening"))
                     m_listening = true;
         }
     }
@@ -105,15 +106,15 @@ private slots:
         QCOMPARE(stream.state(), EventStream::State::Connecting);
         QVERIFY(connected.wait(10'000));
         QVERIFY(stream.isConnected());
+        // The versions appear once their tasks have reported.
         MetricsSnapshot snapshot;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                if (metrics.isEmpty())
-                    return false;
-                snapshot = metrics.takeLast().at(0).value<MetricsSnapshot>();
-                return jobsOf(snapshot) == QStringList{"business_metrics", "fraud", "user_features"};
-            }(),
-            30'000);
+        const QDeadlineTimer deadline(30'000);
+        while (jobsOf(snapshot) != QStringList{"business_metrics", "fraud", "user_features"}) {
+            QVERIFY2(!deadline.hasExpired(), qPrintable(jobsOf(snapshot).join(',')));
+            if (metrics.isEmpty())
+                QVERIFY(metrics.wait(5000));
+            snapshot = metrics.takeLast().at(0).value<MetricsSnapshot>();
+        }
         QCOMPARE(bad.count(), 0);
         QVERIFY(snapshot.eventId > 0);
         QVERIFY(snapshot.timeMs > 0);

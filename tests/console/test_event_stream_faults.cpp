@@ -5,10 +5,12 @@
 // good connection.
 #include "client/event_stream.h"
 
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <functional>
 
@@ -28,9 +30,9 @@ QByteArray errorAnswer(int status, const QByteArray &code)
 
 QByteArray metricsEvent(int id)
 {
-    return "id: " + QByteArray::number(id) + "\nevent: metrics\ndata: {\"ts_ms\":" + QByteArray::number(1000 * id)
-           + ",\"versions\":[],\"tasks\":[{\"task\":\"a@v/0\",\"position\":" + QByteArray::number(id)
-           + ",\"lag_records\":1,\"lag_seconds\":0,\"processing_rate\":0}]}\n\n";
+    return "id: " + QByteArray::number(id) + "\nevent: metrics\ndata: {\"ts_ms\":"
+           + QByteArray::number(1000 * id) + ",\"versions\":[],\"tasks\":[{\"task\":\"a@v/0\",\"position\":"
+           + QByteArray::number(id) + ",\"lag_records\":1,\"lag_seconds\":0,\"processing_rate\":0}]}\n\n";
 }
 
 // Accepts connections, keeps each request's head, and lets the test answer.
@@ -104,7 +106,8 @@ private slots:
         stream.start();
         QVERIFY(metrics.wait(5000));
         QCOMPARE(metrics.at(0).at(0).value<MetricsSnapshot>().eventId, 7);
-        QCOMPARE(metrics.at(0).at(0).value<MetricsSnapshot>().tasks.value(0).position, std::optional<qint64>(7));
+        QCOMPARE(metrics.at(0).at(0).value<MetricsSnapshot>().tasks.value(0).position,
+                 std::optional<qint64>(7));
         QCOMPARE(stream.lastEventId(), 7);
         QVERIFY(disconnected.wait(3000));
         QCOMPARE(disconnected.at(0).at(0).value<ApiError>().code, QStringLiteral("StreamSilent"));
@@ -130,11 +133,11 @@ private slots:
             timer->start(100);
         });
         EventStream stream(server.url(), QString());
-        stream.setSilenceTimeout(400);
+        stream.setSilenceTimeout(1000); // ten keep-alive periods: robust on a busy machine
         QSignalSpy disconnected(&stream, &EventStream::disconnected);
         stream.start();
         QTRY_VERIFY_WITH_TIMEOUT(stream.isConnected(), 5000);
-        QTest::qWait(1500);
+        QTest::qWait(2500);
         QCOMPARE(disconnected.count(), 0);
         QVERIFY(stream.isConnected());
         QVERIFY(server.header(0, "Authorization").isEmpty()); // anonymous
@@ -142,9 +145,10 @@ private slots:
 
     void eventDribbledByteByByte()
     {
-        const QByteArray events = "retry: 60000\n\n" + metricsEvent(1) + ": keep-alive\r\n\r\n"
-                                  + "id: 2\r\nevent: lifecycle\r\ndata: {\"event\":\"stopping\",\"ts_ms\":5}\r\n\r\n"
-                                  + "event: metrics\ndata: {\"broken\":true}\n\n" + metricsEvent(3);
+        const QByteArray events
+            = "retry: 60000\n\n" + metricsEvent(1) + ": keep-alive\r\n\r\n"
+              + "id: 2\r\nevent: lifecycle\r\ndata: {\"event\":\"stopping\",\"ts_ms\":5}\r\n\r\n"
+              + "event: metrics\ndata: {\"broken\":true}\n\n" + metricsEvent(3);
         ScriptedServer server([events](QTcpSocket *socket, int) {
             socket->write(kOk);
             auto *timer = new QTimer(socket);

@@ -13,6 +13,7 @@
 #include "views/job_dashboard_view.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QSignalSpy>
 #include <QTableView>
@@ -32,6 +33,44 @@ private slots:
         m_kappad = std::make_unique<KappadProcess>(m_dir.filePath("data"), QStringList{"--demo"});
         QVERIFY2(m_kappad->started(), m_kappad->log().constData());
         m_url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_kappad->port()));
+    }
+
+    void dashboardCallsOfTheClient()
+    {
+        KappadClient client(m_url, QString());
+        QSignalSpy metrics(&client, &KappadClient::metricsReceived);
+        QSignalSpy history(&client, &KappadClient::historyReceived);
+        QSignalSpy failed(&client, &KappadClient::failed);
+        // The tasks report once they have read something.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                client.fetchMetrics("fraud", "v1");
+                return metrics.wait(5000)
+                       && !metrics.last().at(0).value<VersionMetricsInfo>().tasks.isEmpty();
+            }(),
+            30'000);
+        const VersionMetricsInfo m = metrics.last().at(0).value<VersionMetricsInfo>();
+        QCOMPARE(m.job, QStringLiteral("fraud"));
+        QVERIFY(m.tasks[0].task.startsWith("fraud@v1/"));
+        if (!m.latency.buckets.isEmpty()) // kappad sends the histogram from this release on
+            QVERIFY(!m.latency.buckets.back().upperMs.has_value());
+
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        client.fetchHistory("fraud", "v1", HistorySeries::LagRecords, now - JobDashboardPage::kHistoryMs, now);
+        QVERIFY(history.wait(10'000));
+        const HistoryInfo lag = history.takeFirst().at(0).value<HistoryInfo>();
+        QCOMPARE(lag.series, HistorySeries::LagRecords);
+        QCOMPARE(lag.version, QStringLiteral("v1"));
+        QVERIFY(!lag.tasks.isEmpty());
+        client.fetchHistory("fraud", "v1", HistorySeries::CheckpointMs, now - 60'000, now);
+        QVERIFY(history.wait(10'000));
+        QCOMPARE(history.takeFirst().at(0).value<HistoryInfo>().series, HistorySeries::CheckpointMs);
+        QCOMPARE(failed.count(), 0);
+
+        client.fetchMetrics("fraud", "v9");
+        QVERIFY(failed.wait(10'000));
+        QCOMPARE(failed.at(0).at(0).toString(), QStringLiteral("metrics of fraud@v9"));
+        QCOMPARE(failed.at(0).at(1).value<ApiError>().httpStatus, 404);
     }
 
     void fraudFillsTheDashboard()
@@ -90,7 +129,8 @@ private slots:
                 picker->setCurrentIndex(i);
         QCOMPARE(page.currentJob(), QStringLiteral("user_features"));
         QTRY_VERIFY_WITH_TIMEOUT(page.partitions()->rowCount() > 0
-                                     && page.partitions()->index(0, 0).data().toString().startsWith("user_features"),
+                                     && page.partitions()->index(0, 0).data().toString().startsWith(
+                                         "user_features"),
                                  10'000);
         for (int i = 0; i < picker->count(); ++i)
             if (picker->itemData(i).toStringList() == QStringList{"fraud", "v1"})
@@ -103,6 +143,12 @@ private slots:
             QTest::qWait(1500);
             QVERIFY(page.grab().save(QDir(shots).filePath("job_dashboard.png")));
         }
+        QCOMPARE(view->statusText(), QStringLiteral("live"));
+
+        // kappad goes away: the page says so and when the stream tries again.
+        QCOMPARE(m_kappad->stop(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(view->statusText().contains("reconnecting in"), 10'000);
+        qInfo("status: %s", qPrintable(view->statusText()));
     }
 
     void cleanupTestCase()

@@ -62,9 +62,10 @@ private slots:
         QTest::addColumn<PartitionLag>("expected");
 
         // Rule 1 and the partial window.
-        QTest::newRow("no samples") << QList<qint64>{} << QList<qint64>{} << 0LL << 10 << PartitionLag::Unknown;
-        QTest::newRow("one sample, zero lag") << QList<qint64>{5} << QList<qint64>{0} << 0LL << 10
-                                              << PartitionLag::Ok;
+        QTest::newRow("no samples") << QList<qint64>{} << QList<qint64>{} << 0LL << 10
+                                    << PartitionLag::Unknown;
+        QTest::newRow("one sample, zero lag")
+            << QList<qint64>{5} << QList<qint64>{0} << 0LL << 10 << PartitionLag::Ok;
         QTest::newRow("partial window with lag")
             << range(100, 10, 5) << repeat(50, 5) << 0LL << 10 << PartitionLag::Unknown;
         QTest::newRow("partial window, zero lag once")
@@ -73,9 +74,11 @@ private slots:
         // Rule 2: a zero lag anywhere in the window.
         QTest::newRow("all zero") << repeat(100, 10) << repeat(0, 10) << 0LL << 10 << PartitionLag::Ok;
         QTest::newRow("zero once, otherwise stalled")
-            << repeat(100, 10) << QList<qint64>{5, 5, 5, 0, 5, 5, 5, 5, 5, 5} << 0LL << 10 << PartitionLag::Ok;
+            << repeat(100, 10) << QList<qint64>{5, 5, 5, 0, 5, 5, 5, 5, 5, 5} << 0LL << 10
+            << PartitionLag::Ok;
         QTest::newRow("zero in the oldest sample of the window")
-            << repeat(100, 10) << QList<qint64>{0, 5, 5, 5, 5, 5, 5, 5, 5, 5} << 0LL << 10 << PartitionLag::Ok;
+            << repeat(100, 10) << QList<qint64>{0, 5, 5, 5, 5, 5, 5, 5, 5, 5} << 0LL << 10
+            << PartitionLag::Ok;
         QTest::newRow("zero only before the window")
             << repeat(100, 11) << QList<qint64>{0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5} << 0LL << 10
             << PartitionLag::Stalled;
@@ -88,23 +91,23 @@ private slots:
                                  << PartitionLag::Stopped;
         QTest::newRow("not stopped at exactly the span")
             << range(100, 10, 10) << range(90, -5, 10) << 9'000LL << 10 << PartitionLag::Ok;
-        QTest::newRow("stopped beats stalled") << repeat(100, 10) << repeat(5, 10) << 30'000LL << 10
-                                               << PartitionLag::Stopped;
+        QTest::newRow("stopped beats stalled")
+            << repeat(100, 10) << repeat(5, 10) << 30'000LL << 10 << PartitionLag::Stopped;
 
         // Rule 4: the position does not move.
-        QTest::newRow("stalled, fixed lag") << repeat(100, 10) << repeat(50, 10) << 0LL << 10
-                                            << PartitionLag::Stalled;
-        QTest::newRow("stalled, growing lag") << repeat(100, 10) << range(50, 7, 10) << 1'000LL << 10
-                                              << PartitionLag::Stalled;
+        QTest::newRow("stalled, fixed lag")
+            << repeat(100, 10) << repeat(50, 10) << 0LL << 10 << PartitionLag::Stalled;
+        QTest::newRow("stalled, growing lag")
+            << repeat(100, 10) << range(50, 7, 10) << 1'000LL << 10 << PartitionLag::Stalled;
         QTest::newRow("stalled in the window, moving before it")
             << QList<qint64>{90, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100} << repeat(50, 11) << 0LL
             << 10 << PartitionLag::Stalled;
 
         // Rule 5: the position moves, the lag never shrinks.
-        QTest::newRow("lagging, fixed lag") << range(100, 10, 10) << repeat(10, 10) << 0LL << 10
-                                            << PartitionLag::Lagging;
-        QTest::newRow("lagging, growing lag") << range(100, 10, 10) << range(10, 3, 10) << 0LL << 10
-                                              << PartitionLag::Lagging;
+        QTest::newRow("lagging, fixed lag")
+            << range(100, 10, 10) << repeat(10, 10) << 0LL << 10 << PartitionLag::Lagging;
+        QTest::newRow("lagging, growing lag")
+            << range(100, 10, 10) << range(10, 3, 10) << 0LL << 10 << PartitionLag::Lagging;
         QTest::newRow("lagging, moved only once")
             << QList<qint64>{100, 100, 100, 100, 100, 100, 100, 100, 100, 101} << repeat(10, 10) << 0LL << 10
             << PartitionLag::Lagging;
@@ -113,7 +116,8 @@ private slots:
             << PartitionLag::Lagging;
 
         // Rule 6.
-        QTest::newRow("shrinking") << range(100, 10, 10) << range(90, -5, 10) << 0LL << 10 << PartitionLag::Ok;
+        QTest::newRow("shrinking") << range(100, 10, 10) << range(90, -5, 10) << 0LL << 10
+                                   << PartitionLag::Ok;
         QTest::newRow("growing but shrank once")
             << range(100, 10, 10) << QList<qint64>{10, 11, 12, 13, 9, 14, 15, 16, 17, 18} << 0LL << 10
             << PartitionLag::Ok;
@@ -126,7 +130,8 @@ private slots:
             << QList<qint64>{1, 2, 3, 4, 4, 4} << QList<qint64>{9, 8, 7, 6, 6, 6} << 0LL << 3
             << PartitionLag::Stalled;
         QTest::newRow("window 6 sees the movement")
-            << QList<qint64>{1, 2, 3, 4, 4, 4} << QList<qint64>{9, 8, 7, 6, 6, 6} << 0LL << 6 << PartitionLag::Ok;
+            << QList<qint64>{1, 2, 3, 4, 4, 4} << QList<qint64>{9, 8, 7, 6, 6, 6} << 0LL << 6
+            << PartitionLag::Ok;
         QTest::newRow("window below 2 counts as 2")
             << QList<qint64>{4, 4} << QList<qint64>{6, 6} << 0LL << 1 << PartitionLag::Stalled;
     }
@@ -167,15 +172,24 @@ private slots:
     {
         QTest::addColumn<QString>("task");
         QTest::addColumn<QString>("parsed"); // job|version|rest, or empty when invalid
-        QTest::newRow("fraud card") << "fraud@v1/card/3" << "fraud|v1|card/3";
-        QTest::newRow("single stage") << "user_features@v2/0" << "user_features|v2|0";
-        QTest::newRow("state row") << "fraud@v1/state" << "fraud|v1|state";
-        QTest::newRow("no task part") << "fraud@v1" << "fraud|v1|";
-        QTest::newRow("version with dash") << "fraud@v1-copy/route/2" << "fraud|v1-copy|route/2";
-        QTest::newRow("no at") << "fraud/0" << "";
-        QTest::newRow("no job") << "@v1/0" << "";
-        QTest::newRow("no version") << "fraud@/0" << "";
-        QTest::newRow("empty") << "" << "";
+        QTest::newRow("fraud card") << "fraud@v1/card/3"
+                                    << "fraud|v1|card/3";
+        QTest::newRow("single stage") << "user_features@v2/0"
+                                      << "user_features|v2|0";
+        QTest::newRow("state row") << "fraud@v1/state"
+                                   << "fraud|v1|state";
+        QTest::newRow("no task part") << "fraud@v1"
+                                      << "fraud|v1|";
+        QTest::newRow("version with dash") << "fraud@v1-copy/route/2"
+                                           << "fraud|v1-copy|route/2";
+        QTest::newRow("no at") << "fraud/0"
+                               << "";
+        QTest::newRow("no job") << "@v1/0"
+                                << "";
+        QTest::newRow("no version") << "fraud@/0"
+                                    << "";
+        QTest::newRow("empty") << ""
+                               << "";
     }
 
     void taskNames()
@@ -193,9 +207,9 @@ private slots:
             MetricsSnapshot s;
             s.timeMs = kStart + i * 1000;
             s.versions = {running("fraud", "v1"), running("user_features", "v1")};
-            s.tasks = {task("fraud@v1/route/0", 100, 50),                   // stalled
-                       task("fraud@v1/route/1", 100 + i, i == 4 ? 0 : 3),   // caught up once: OK
-                       task("fraud@v1/card/0", std::nullopt, 7),            // no position: unknown
+            s.tasks = {task("fraud@v1/route/0", 100, 50),                 // stalled
+                       task("fraud@v1/route/1", 100 + i, i == 4 ? 0 : 3), // caught up once: OK
+                       task("fraud@v1/card/0", std::nullopt, 7),          // no position: unknown
                        task("user_features@v1/0", 100 + 10 * i, 10 + i)}; // lagging
             tracker.add(s);
             if (i < 9) // the window is not full yet
@@ -217,6 +231,7 @@ private slots:
         QCOMPARE(fraud.stalled, 1);
         QCOMPARE(fraud.ok, 1);
         QCOMPARE(fraud.unknown, 1);
+        QCOMPARE(fraud.noPosition, 1);
         QCOMPARE(fraud.lagging + fraud.stopped, 0);
         QCOMPARE(tracker.evaluateVersion("user_features", "v1").status, LagStatus::Warn);
         QCOMPARE(tracker.evaluateVersion("business_metrics", "v1").status, LagStatus::Unknown);

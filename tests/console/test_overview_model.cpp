@@ -114,6 +114,8 @@ private slots:
         v.figures->latencyMs = Latency{1000, p99 / 2, p99};
         QCOMPARE(int(sloStatus(v, JobSlo{5, 100})), status);
         QCOMPARE(int(sloStatus(v, JobSlo{})), int(SloStatus::Unknown)); // kappad told no SLOs
+        QCOMPARE(int(sloStatus(v, JobSlo{5, 100})),
+                 std::max(int(lagSloStatus(v, JobSlo{5, 100})), int(latencySloStatus(v, JobSlo{5, 100}))));
     }
 
     void sloAndLagTrendColumns()
@@ -123,6 +125,10 @@ private slots:
         model.setSnapshot(snapshot(8000, false)); // fraud v1 lags 8 s: over its 5 s SLO
         QCOMPARE(model.index(0, OverviewModel::Slo).data().toString(), QStringLiteral("breached"));
         QVERIFY(model.index(0, OverviewModel::Slo).data(Qt::BackgroundRole).value<QColor>().red() > 200);
+        // Each figure's cell is coloured by its own SLO: the lag is over, the latency is unknown.
+        QCOMPARE(model.index(0, OverviewModel::LagSeconds).data(Qt::BackgroundRole),
+                 model.index(0, OverviewModel::Slo).data(Qt::BackgroundRole));
+        QVERIFY(!model.index(0, OverviewModel::LatencyP99).data(Qt::BackgroundRole).isValid());
         QCOMPARE(model.index(1, OverviewModel::Slo).data().toString(), QStringLiteral("—")); // no figures
         QVERIFY(!model.index(1, OverviewModel::Slo).data(Qt::BackgroundRole).isValid());
 

@@ -59,9 +59,11 @@ private slots:
         QCOMPARE(model.index(0, PartitionsModel::Stage).data().toString(), QStringLiteral("route"));
         QCOMPARE(model.index(1, PartitionsModel::Partition).data().toInt(), 1);
         QCOMPARE(model.index(0, PartitionsModel::Position).data(PartitionsModel::SortRole).toLongLong(), 1000);
-        QCOMPARE(model.index(0, PartitionsModel::EndOffset).data(PartitionsModel::SortRole).toLongLong(), 1042);
+        QCOMPARE(model.index(0, PartitionsModel::EndOffset).data(PartitionsModel::SortRole).toLongLong(),
+                 1042);
         QCOMPARE(model.index(0, PartitionsModel::LagRecords).data(PartitionsModel::SortRole).toLongLong(), 42);
-        QCOMPARE(model.index(0, PartitionsModel::LagSeconds).data(PartitionsModel::SortRole).toDouble(), 0.042);
+        QCOMPARE(model.index(0, PartitionsModel::LagSeconds).data(PartitionsModel::SortRole).toDouble(),
+                 0.042);
         QCOMPARE(model.index(0, PartitionsModel::ProcessingRate).data(PartitionsModel::SortRole).toDouble(),
                  118.6);
         QCOMPARE(model.index(0, PartitionsModel::Watermark).data(PartitionsModel::SortRole).toLongLong(),
@@ -83,7 +85,8 @@ private slots:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setMetrics(metrics(42, true));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        model.setLagStates({{"fraud@v1/route/0", PartitionLag::Stalled}, {"fraud@v1/route/1", PartitionLag::Ok}});
+        model.setLagStates(
+            {{"fraud@v1/route/0", PartitionLag::Stalled}, {"fraud@v1/route/1", PartitionLag::Ok}});
         QCOMPARE(changed.count(), 1);
         QCOMPARE(model.index(0, PartitionsModel::LagState).data().toString(), QStringLiteral("stalled"));
         QCOMPARE(model.index(0, PartitionsModel::LagState).data(PartitionsModel::SortRole).toInt(),

@@ -83,8 +83,8 @@ private slots:
         for (qsizetype a = 0; a <= stream.size(); ++a) {
             for (qsizetype b = a; b <= stream.size(); ++b) {
                 SseParser parser;
-                const QList<SseEvent> events
-                    = feedAll(parser, {stream.left(a), stream.mid(a, b - a), stream.mid(b)});
+                const QList<SseEvent> events = feedAll(parser,
+                                                       {stream.left(a), stream.mid(a, b - a), stream.mid(b)});
                 if (describe(events) != expected)
                     QFAIL(qPrintable(QStringLiteral("split at %1 and %2").arg(a).arg(b)));
             }
@@ -109,7 +109,8 @@ private slots:
         QTest::newRow("no data: nothing") << QByteArray("event: metrics\nid: 4\n\n") << "";
         QTest::newRow("id kept for later events")
             << QByteArray("id: 7\ndata: a\n\ndata: b\n\n") << "message|7|a\nmessage|7|b";
-        QTest::newRow("empty id resets") << QByteArray("id: 7\ndata: a\n\nid\ndata: b\n\n") << "message|7|a\nmessage||b";
+        QTest::newRow("empty id resets")
+            << QByteArray("id: 7\ndata: a\n\nid\ndata: b\n\n") << "message|7|a\nmessage||b";
         QTest::newRow("id with NUL ignored")
             << QByteArray("id: 7\ndata: a\n\nid: 8") + QByteArray(1, '\0') + QByteArray("x\ndata: b\n\n")
             << "message|7|a\nmessage|7|b";

@@ -49,7 +49,8 @@ private slots:
         QCOMPARE(first.data().toString(), QStringLiteral("42"));
         QCOMPARE(first.data(ValidationDiffModel::KeyRole).toLongLong(), 42);
         QVERIFY(first.data(ValidationDiffModel::FieldRole).toString().isEmpty());
-        QCOMPARE(model.index(0, ValidationDiffModel::Samples).data().toString(), QStringLiteral("uniform, hottest"));
+        QCOMPARE(model.index(0, ValidationDiffModel::Samples).data().toString(),
+                 QStringLiteral("uniform, hottest"));
         QCOMPARE(model.rowCount(first), 3);
         QCOMPARE(model.rowCount(model.index(0, ValidationDiffModel::Live)), 0); // children only under column 0
 
@@ -66,7 +67,8 @@ private slots:
         const QModelIndex missing = model.index(0, ValidationDiffModel::KeyOrField, model.index(1, 0));
         QCOMPARE(missing.data(ValidationDiffModel::FieldRole).toString(), QStringLiteral("(row)"));
         QVERIFY(missing.data().toString().contains("no row"));
-        QCOMPARE(missing.siblingAtColumn(ValidationDiffModel::Candidate).data().toString(), QStringLiteral("—"));
+        QCOMPARE(missing.siblingAtColumn(ValidationDiffModel::Candidate).data().toString(),
+                 QStringLiteral("—"));
 
         QCOMPARE(model.fields(), (QStringList{"(row)", "last_items", "spend_30d", "views_1h"}));
 

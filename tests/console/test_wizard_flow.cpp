@@ -94,7 +94,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(launched.count(), 1, 30000);
         const ReplayInfo replay = launched.at(0).at(0).value<ReplayInfo>();
         QCOMPARE(replay.version, QStringLiteral("v2"));
-        QCOMPARE(replay.createdBy, QStringLiteral("operator"));
+        QCOMPARE(replay.createdBy, QStringLiteral("demo-operator"));
         QVERIFY(launch.currentPage()->isComplete());
         launch.accept();
 
@@ -109,7 +109,8 @@ private slots:
             for (const ReplayInfo &r : replays.takeLast().at(0).value<QList<ReplayInfo>>())
                 if (r.id == replay.id)
                     state = r.state;
-            QVERIFY2(state == QLatin1String("running") || state == QLatin1String("caught_up"), qPrintable(state));
+            QVERIFY2(state == QLatin1String("running") || state == QLatin1String("caught_up"),
+                     qPrintable(state));
         }
         QCOMPARE(state, QStringLiteral("caught_up"));
 
@@ -124,6 +125,21 @@ private slots:
         review.next();
         QCOMPARE(review.currentId(), ReviewValidationWizard::id(ReviewPage::Report));
         QTRY_VERIFY_WITH_TIMEOUT(review.currentPage()->isComplete(), 60000);
+        // Soon after kappad started, no key may be final in both versions yet
+        // ("nothing to compare"): the operator validates again a little later.
+        QPushButton *validateAgain = nullptr;
+        for (QPushButton *button : review.currentPage()->findChildren<QPushButton *>())
+            if (button->text().contains(QLatin1String("again")))
+                validateAgain = button;
+        QVERIFY(validateAgain && !validateAgain->isHidden());
+        for (int attempt = 1; attempt < 30 && !review.validation()->passed; ++attempt) {
+            qInfo("validation %lld: %s", review.validation()->id,
+                  qPrintable(review.validation()->reasons.join("; ")));
+            QTest::qWait(2000);
+            validateAgain->click();
+            QVERIFY(!review.currentPage()->isComplete());
+            QTRY_VERIFY_WITH_TIMEOUT(review.currentPage()->isComplete(), 60000);
+        }
         QVERIFY2(review.validation()->passed, qPrintable(review.validation()->reasons.join("; ")));
         QVERIFY(review.validation()->addedFields.contains("views_7d"));
         while (review.currentId() != ReviewValidationWizard::id(ReviewPage::Decision)) {
@@ -138,7 +154,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, 10000);
         const SwitchRequestInfo request = requested.at(0).at(0).value<SwitchRequestInfo>();
         QCOMPARE(request.state, QStringLiteral("pending"));
-        QCOMPARE(request.requestedBy, QStringLiteral("operator"));
+        QCOMPARE(request.requestedBy, QStringLiteral("demo-operator"));
         review.accept();
 
         // The operator may not approve it: four-eyes, said before anything is sent.

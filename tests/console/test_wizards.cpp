@@ -17,10 +17,10 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
-#include <QLabel>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -59,27 +59,52 @@ QByteArray json(const QJsonObject &object)
 QJsonObject replayJson(qint64 id, const QString &job, const QString &ver, const QString &kind,
                        const QString &state, double percent = 0, const QString &createdBy = "operator")
 {
-    return {{"id", id},          {"job", job},         {"version", ver},       {"kind", kind},
-            {"from", "earliest"}, {"state", state},     {"version_state", "x"}, {"paused", false},
-            {"running", state == "running"}, {"serve_from", ""}, {"reason", ""}, {"created_by", createdBy},
-            {"created_ms", 1},   {"rate_multiple", 5}, {"max_rate", 0},        {"min_rate", 1000},
-            {"ingest_rate", 100}, {"target_rate", 500}, {"current_rate", 500},   {"measured_rate", 480},
-            {"slowdown_reason", ""}, {"percent", percent}, {"eta_seconds", QJsonValue::Null},
-            {"lag_records", 10}, {"partitions", QJsonArray{}}};
+    return {{"id", id},
+            {"job", job},
+            {"version", ver},
+            {"kind", kind},
+            {"from", "earliest"},
+            {"state", state},
+            {"version_state", "x"},
+            {"paused", false},
+            {"running", state == "running"},
+            {"serve_from", ""},
+            {"reason", ""},
+            {"created_by", createdBy},
+            {"created_ms", 1},
+            {"rate_multiple", 5},
+            {"max_rate", 0},
+            {"min_rate", 1000},
+            {"ingest_rate", 100},
+            {"target_rate", 500},
+            {"current_rate", 500},
+            {"measured_rate", 480},
+            {"slowdown_reason", ""},
+            {"percent", percent},
+            {"eta_seconds", QJsonValue::Null},
+            {"lag_records", 10},
+            {"partitions", QJsonArray{}}};
 }
 
 QByteArray preflightJson(bool ok, std::optional<double> expectedSeconds = 200)
 {
     QJsonArray checks{QJsonObject{{"name", "version"}, {"ok", ok}, {"detail", ok ? "new" : "exists already"}},
                       QJsonObject{{"name", "rate"}, {"ok", true}, {"detail", "fine"}}};
-    return json({{"preflight",
-                  QJsonObject{{"ok", ok}, {"job", "fraud"}, {"version", "v2"}, {"events", 40000},
-                              {"ingest_rate", 100}, {"rate", 500},
-                              {"expected_seconds", expectedSeconds ? QJsonValue(*expectedSeconds) : QJsonValue()},
-                              {"estimated_state_bytes", 2048}, {"estimated_view_bytes", 0}, {"checks", checks}}}});
+    return json({{"preflight", QJsonObject{{"ok", ok},
+                                           {"job", "fraud"},
+                                           {"version", "v2"},
+                                           {"events", 40000},
+                                           {"ingest_rate", 100},
+                                           {"rate", 500},
+                                           {"expected_seconds",
+                                            expectedSeconds ? QJsonValue(*expectedSeconds) : QJsonValue()},
+                                           {"estimated_state_bytes", 2048},
+                                           {"estimated_view_bytes", 0},
+                                           {"checks", checks}}}});
 }
 
-QJsonObject switchJson(qint64 id, const QString &job, const QString &state, const QString &requestedBy = "operator")
+QJsonObject switchJson(qint64 id, const QString &job, const QString &state,
+                       const QString &requestedBy = "operator")
 {
     return {{"id", id},
             {"job", job},
@@ -98,16 +123,24 @@ QJsonObject switchJson(qint64 id, const QString &job, const QString &state, cons
 
 QJsonObject validationJson(bool passed, QJsonArray diffs = {}, QJsonArray aggregates = {})
 {
-    QJsonObject report{{"job", "user_features"}, {"candidate", "v2"}, {"baseline", "v1"},
+    QJsonObject report{{"job", "user_features"},
+                       {"candidate", "v2"},
+                       {"baseline", "v1"},
                        {"aligned", QJsonObject{{"offsets", QJsonArray{}}, {"watermark_ms", 1}}},
-                       {"keys", QJsonObject{{"compared", 100}, {"differing", diffs.size()}, {"not_aligned", 0},
-                                            {"differing_share", diffs.size() / 100.0}, {"max_diff_share", 0.001},
+                       {"keys", QJsonObject{{"compared", 100},
+                                            {"differing", diffs.size()},
+                                            {"not_aligned", 0},
+                                            {"differing_share", diffs.size() / 100.0},
+                                            {"max_diff_share", 0.001},
                                             {"added_fields", QJsonArray{"views_7d"}}}},
-                       {"diffs", diffs}, {"aggregates", aggregates}, {"events_behind", QJsonValue()},
-                       {"attempts", 1}, {"passed", passed},
+                       {"diffs", diffs},
+                       {"aggregates", aggregates},
+                       {"events_behind", QJsonValue()},
+                       {"attempts", 1},
+                       {"passed", passed},
                        {"reasons", passed ? QJsonArray{} : QJsonArray{"3 of 100 keys differ"}}};
-    return {{"id", 4}, {"job", "user_features"}, {"candidate", "v2"}, {"baseline", "v1"}, {"passed", passed},
-            {"created_ms", 5}, {"created_by", "operator"}, {"report", report}};
+    return {{"id", 4},          {"job", "user_features"}, {"candidate", "v2"},        {"baseline", "v1"},
+            {"passed", passed}, {"created_ms", 5},        {"created_by", "operator"}, {"report", report}};
 }
 
 QJsonObject diffJson(qint64 key, const QString &field)
@@ -144,9 +177,12 @@ private slots:
         QVERIFY(!isValidVersionName(QStringLiteral("v 2")));
         QVERIFY(!isValidVersionName(QString()));
         QVERIFY(specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}}, "fraud").isEmpty());
-        QVERIFY(specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}}, "user_features").contains("fraud"));
-        QVERIFY(specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}, {"extra", 1}}, "fraud").contains("extra"));
-        QVERIFY(!specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}, {"params", 1}}, "fraud").isEmpty());
+        QVERIFY(
+            specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}}, "user_features").contains("fraud"));
+        QVERIFY(specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}, {"extra", 1}}, "fraud")
+                    .contains("extra"));
+        QVERIFY(
+            !specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}, {"params", 1}}, "fraud").isEmpty());
     }
 
     // ---- Launch replay ----
@@ -160,10 +196,12 @@ private slots:
         wizard.restart();
         QCOMPARE(wizard.currentId(), LaunchReplayWizard::id(Page::Job));
         QCOMPARE(wizard.windowTitle(), QStringLiteral("Launch replay"));
-        for (const char *name : {"job", "sourceKnown", "sourceFile", "sourceEdit", "knownVersion", "specFile",
-                                 "editBase", "editVersion", "editDescription", "editParams", "fromEarliest",
-                                 "fromOffset", "fromTime", "fromDuration", "fromOffsetValue", "fromTimeValue",
-                                 "fromDurationAmount", "fromDurationUnit", "rateMultiple", "maxRate", "minRate"})
+        for (const char *name :
+             {"job",           "sourceKnown",        "sourceFile",       "sourceEdit",      "knownVersion",
+              "specFile",      "editBase",           "editVersion",      "editDescription", "editParams",
+              "fromEarliest",  "fromOffset",         "fromTime",         "fromDuration",    "fromOffsetValue",
+              "fromTimeValue", "fromDurationAmount", "fromDurationUnit", "rateMultiple",    "maxRate",
+              "minRate"})
             QVERIFY2(wizard.field(QLatin1String(name)).isValid(), name);
 
         wizard.setJob(QStringLiteral("fraud"));
@@ -246,7 +284,10 @@ private slots:
         kappad.answer("POST /api/v1/replays", 200, preflightJson(true, std::nullopt));
         wizard.setField("rateMultiple", 0.5);
         QTRY_VERIFY_WITH_TIMEOUT(statusText(throttle).contains("never catch up"), 5000);
-        QCOMPARE(QJsonDocument::fromJson(kappad.lastBody("POST /api/v1/replays")).object().value("rate_multiple").toDouble(),
+        QCOMPARE(QJsonDocument::fromJson(kappad.lastBody("POST /api/v1/replays"))
+                     .object()
+                     .value("rate_multiple")
+                     .toDouble(),
                  0.5);
         wizard.setField("rateMultiple", 50.0);
 
@@ -313,8 +354,9 @@ private slots:
     void launchRefusedShowsWhy()
     {
         CannedKappad kappad;
-        kappad.answer("POST /api/v1/replays", 409,
-                      R"({"code":"FailedPrecondition","message":"pre-flight failed: version: fraud@v2 exists"})");
+        kappad
+            .answer("POST /api/v1/replays", 409,
+                    R"({"code":"FailedPrecondition","message":"pre-flight failed: version: fraud@v2 exists"})");
         KappadClient client(kappad.url(), QString());
         LaunchReplayWizard wizard(&client, snapshot());
         wizard.restart();
@@ -348,18 +390,26 @@ private slots:
         wizard.setField("specFile", write("broken.json", "{\"job\": "));
         QVERIFY(!page->validatePage());
         QVERIFY(statusText(page).contains("not JSON"));
-        wizard.setField("specFile", write("other.json", R"({"job":"user_features","version":"v9","params":{}})"));
+        wizard.setField("specFile",
+                        write("other.json", R"({"job":"user_features","version":"v9","params":{}})"));
         QVERIFY(!page->validatePage());
         QVERIFY(statusText(page).contains("user_features"));
         wizard.setField("specFile", write("taken.json", R"({"job":"fraud","version":"v1","params":{}})"));
         QVERIFY(!page->validatePage());
-        wizard.setField("specFile", write("good.json", R"({"job":"fraud","version":"v1-reweighted","params":{"bias":-5.5}})"));
+        wizard.setField("specFile",
+                        write("good.json",
+                              R"({"job":"fraud","version":"v1-reweighted","params":{"bias":-5.5}})"));
         QVERIFY(page->validatePage());
         QCOMPARE(page->nextId(), LaunchReplayWizard::id(LaunchReplayWizard::Page::Start));
         QCOMPARE(wizard.version(), QStringLiteral("v1-reweighted"));
         const LaunchReplayRequest request = wizard.request();
         QVERIFY(request.jobVersion.isEmpty());
-        QCOMPARE(QJsonDocument::fromJson(request.specJson).object().value("params").toObject().value("bias").toDouble(),
+        QCOMPARE(QJsonDocument::fromJson(request.specJson)
+                     .object()
+                     .value("params")
+                     .toObject()
+                     .value("bias")
+                     .toDouble(),
                  -5.5);
     }
 
@@ -409,7 +459,8 @@ private slots:
         kappad.answer("GET /api/v1/validations", 200,
                       json({{"validations", QJsonArray{validationJson(false)}}}));
         kappad.answer("POST /api/v1/jobs/user_features/versions/v2/validate", 201,
-                      json(validationJson(true, QJsonArray{diffJson(42, "views_1h"), diffJson(42, "spend_30d")})));
+                      json(validationJson(true,
+                                          QJsonArray{diffJson(42, "views_1h"), diffJson(42, "spend_30d")})));
         kappad.answer("GET /api/v1/switches", 200, json({{"switches", QJsonArray{}}}));
         kappad.answer("POST /api/v1/switches", 201, json(switchJson(9, "user_features", "pending")));
         KappadClient client(kappad.url(), QString());
@@ -516,7 +567,10 @@ private slots:
         QWizardPage *done = pageOf(wizard, Page::Done);
         done->initializePage();
         QTRY_COMPARE_WITH_TIMEOUT(rejectedSpy.count(), 1, 5000);
-        QCOMPARE(QJsonDocument::fromJson(kappad.lastBody("POST /api/v1/switches/9/reject")).object().value("reason").toString(),
+        QCOMPARE(QJsonDocument::fromJson(kappad.lastBody("POST /api/v1/switches/9/reject"))
+                     .object()
+                     .value("reason")
+                     .toString(),
                  QStringLiteral("views drift"));
         QVERIFY(done->isComplete());
     }
@@ -569,7 +623,8 @@ private slots:
         kappad.answer("GET /api/v1/whoami", 200, R"({"name":"approver","role":"approver"})");
         kappad.answer("GET /api/v1/validations/4", 200, json(validationJson(true)));
         kappad.answer("GET /api/v1/replays", 200,
-                      json({{"replays", QJsonArray{replayJson(3, "user_features", "v2", "replay", "caught_up")}}}));
+                      json({{"replays",
+                             QJsonArray{replayJson(3, "user_features", "v2", "replay", "caught_up")}}}));
         KappadClient client(kappad.url(), QString());
         ApproveSwitchWizard wizard(&client, snapshot());
         using Page = ApproveSwitchWizard::Page;
@@ -631,8 +686,9 @@ private slots:
         CannedKappad kappad;
         kappad.answer("GET /api/v1/switches", 200,
                       json({{"switches", QJsonArray{switchJson(5, "user_features", "pending")}}}));
-        kappad.answer("POST /api/v1/switches/5/approve", 409,
-                      R"({"code":"FailedPrecondition","message":"switch request 5 is void: the candidate changed"})");
+        kappad.answer(
+            "POST /api/v1/switches/5/approve", 409,
+            R"({"code":"FailedPrecondition","message":"switch request 5 is void: the candidate changed"})");
         KappadClient client(kappad.url(), QString());
         ApproveSwitchWizard wizard(&client, snapshot());
         wizard.restart();
@@ -653,14 +709,17 @@ private slots:
         kappad.answer("GET /api/v1/switches", 200,
                       json({{"switches", QJsonArray{switchJson(6, "fraud", "pending"),
                                                     switchJson(5, "user_features", "switched")}}}));
-        kappad.answer("POST /api/v1/jobs/user_features/rollback", 409,
-                      R"({"code":"FailedPrecondition","message":"the rollback window of user_features is over"})");
+        kappad.answer(
+            "POST /api/v1/jobs/user_features/rollback", 409,
+            R"({"code":"FailedPrecondition","message":"the rollback window of user_features is over"})");
+        kappad.answer("GET /api/v1/whoami", 200, R"({"name":"approver","role":"approver"})");
         KappadClient client(kappad.url(), QString());
         RollbackWizard wizard(&client, snapshot());
         using Page = RollbackWizard::Page;
         wizard.restart();
         QCOMPARE(wizard.windowTitle(), QStringLiteral("Roll back"));
-        QTRY_COMPARE_WITH_TIMEOUT(wizard.field("rollbackJob").toString(), QStringLiteral("user_features"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(wizard.field("rollbackJob").toString(), QStringLiteral("user_features"),
+                                  5000);
         QCOMPARE(wizard.lastSwitch()->id, 5);
         wizard.next();
         QWizardPage *confirm = wizard.currentPage();
@@ -681,12 +740,27 @@ private slots:
                      .toString(),
                  QStringLiteral("drill"));
 
-        kappad.answer("POST /api/v1/jobs/user_features/rollback", 200, R"({"job":"user_features","live_version":"v1"})");
+        kappad.answer("POST /api/v1/jobs/user_features/rollback", 200,
+                      R"({"job":"user_features","live_version":"v1"})");
         QSignalSpy rolled(&wizard, &RollbackWizard::rolledBack);
         result->initializePage();
         QTRY_COMPARE_WITH_TIMEOUT(rolled.count(), 1, 5000);
         QCOMPARE(rolled.at(0).at(0).value<RollbackResult>().liveVersion, QStringLiteral("v1"));
         QVERIFY(statusText(result).contains("serves from v1 again"));
+    }
+
+    void rollbackNeedsAnApprover()
+    {
+        CannedKappad kappad;
+        kappad.answer("GET /api/v1/switches", 200,
+                      json({{"switches", QJsonArray{switchJson(5, "user_features", "switched")}}}));
+        kappad.answer("GET /api/v1/whoami", 200, R"({"name":"ops","role":"operator"})");
+        KappadClient client(kappad.url(), QString());
+        RollbackWizard wizard(&client, snapshot());
+        wizard.restart();
+        QTRY_VERIFY_WITH_TIMEOUT(statusText(wizard.currentPage()).contains("needs an approver"), 5000);
+        QCOMPARE(wizard.field("rollbackJob").toString(), QStringLiteral("user_features"));
+        QVERIFY(!wizard.currentPage()->isComplete());
     }
 
     // ---- Rebuild ----
@@ -697,7 +771,8 @@ private slots:
         kappad.answer("POST /api/v1/jobs/business_metrics/versions/v1/rebuild", 201,
                       json(replayJson(21, "business_metrics", "v1", "rebuild", "running", 10)));
         kappad.answer("GET /api/v1/replays", 200,
-                      json({{"replays", QJsonArray{replayJson(21, "business_metrics", "v1", "rebuild", "running", 60)}}}));
+                      json({{"replays", QJsonArray{replayJson(21, "business_metrics", "v1", "rebuild",
+                                                              "running", 60)}}}));
         KappadClient client(kappad.url(), QString());
         RebuildWizard wizard(&client, snapshot());
         wizard.setPollInterval(100);
@@ -740,13 +815,15 @@ private slots:
         QCOMPARE(wizard.currentId(), RebuildWizard::id(Page::Progress));
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 5000);
         const QJsonObject sent = QJsonDocument::fromJson(
-                                     kappad.lastBody("POST /api/v1/jobs/business_metrics/versions/v1/rebuild"))
+                                     kappad.lastBody(
+                                         "POST /api/v1/jobs/business_metrics/versions/v1/rebuild"))
                                      .object();
         QCOMPARE(sent.value("serve_from").toString(), QStringLiteral("v2"));
         QTRY_VERIFY_WITH_TIMEOUT(kappad.count("GET /api/v1/replays") >= 2, 5000);
         QVERIFY(!progress->isComplete()); // still running
         kappad.answer("GET /api/v1/replays", 200,
-                      json({{"replays", QJsonArray{replayJson(21, "business_metrics", "v1", "rebuild", "finished", 100)}}}));
+                      json({{"replays", QJsonArray{replayJson(21, "business_metrics", "v1", "rebuild",
+                                                              "finished", 100)}}}));
         QTRY_VERIFY_WITH_TIMEOUT(progress->isComplete(), 5000);
         QCOMPARE(rebuilt.count(), 1);
         QCOMPARE(progress->nextId(), RebuildWizard::id(Page::Result));

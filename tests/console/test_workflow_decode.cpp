@@ -135,9 +135,11 @@ private slots:
         QTest::newRow("no report") << noReport << "report is missing";
         QByteArray badSample = kValidation;
         badSample.replace(R"(["uniform","flagged"])", R"(["uniform",3])");
-        QTest::newRow("a sample not a string") << badSample << "report.diffs[0].samples[1] has the wrong type";
+        QTest::newRow("a sample not a string")
+            << badSample << "report.diffs[0].samples[1] has the wrong type";
         QByteArray noCandidate = kValidation;
-        noCandidate.replace(R"("field":"score","live":0.25,"candidate":0.5)", R"("field":"score","live":0.25)");
+        noCandidate.replace(R"("field":"score","live":0.25,"candidate":0.5)",
+                            R"("field":"score","live":0.25)");
         QTest::newRow("diff without candidate") << noCandidate << "report.diffs[0].candidate is missing";
         QByteArray psiWithoutMax = kValidation;
         psiWithoutMax.replace(R"("max":0.1,)", "");
@@ -179,8 +181,8 @@ private slots:
         QCOMPARE(list.size(), 2);
         QVERIFY(list[0].passed);
         QVERIFY(list[0].diffs.isEmpty()); // a list has no reports
-        const Decoded<QList<ValidationInfo>> broken
-            = decodeValidations(R"({"validations":[{"id":2,"job":"fraud","candidate":"v2","baseline":"v1"}]})");
+        const Decoded<QList<ValidationInfo>> broken = decodeValidations(
+            R"({"validations":[{"id":2,"job":"fraud","candidate":"v2","baseline":"v1"}]})");
         QVERIFY(std::get<ApiError>(broken).message.contains("validations[0].passed is missing"));
     }
 
@@ -196,8 +198,8 @@ private slots:
         QCOMPARE(s.expiresMs, 3601000);
         QCOMPARE(s.state, QStringLiteral("pending"));
 
-        const Decoded<QList<SwitchRequestInfo>> list
-            = decodeSwitches(QByteArray(R"({"switches":[)") + kSwitch + "]}");
+        const Decoded<QList<SwitchRequestInfo>> list = decodeSwitches(QByteArray(R"({"switches":[)") + kSwitch
+                                                                      + "]}");
         QCOMPARE(std::get<QList<SwitchRequestInfo>>(list).size(), 1);
         QByteArray noState = kSwitch;
         noState.replace(R"("state":"pending",)", "");
@@ -207,8 +209,8 @@ private slots:
 
     void rollbackAndAudit()
     {
-        const RollbackResult rolled
-            = std::get<RollbackResult>(decodeRollback(R"({"job":"fraud","live_version":"v1"})"));
+        const RollbackResult rolled = std::get<RollbackResult>(
+            decodeRollback(R"({"job":"fraud","live_version":"v1"})"));
         QCOMPARE(rolled.job, QStringLiteral("fraud"));
         QCOMPARE(rolled.liveVersion, QStringLiteral("v1"));
 
@@ -237,8 +239,8 @@ private slots:
         known.from = QStringLiteral("12h");
         known.rate.rateMultiple = 50;
         known.dryRun = true;
-        const QJsonObject body
-            = QJsonDocument::fromJson(std::get<QByteArray>(encodeLaunchReplay(known))).object();
+        const QJsonObject body = QJsonDocument::fromJson(std::get<QByteArray>(encodeLaunchReplay(known)))
+                                     .object();
         QCOMPARE(body.value("job_version").toString(), QStringLiteral("user_features@v2"));
         QCOMPARE(body.value("from").toString(), QStringLiteral("12h"));
         QCOMPARE(body.value("rate_multiple").toDouble(), 50.0);
@@ -249,8 +251,8 @@ private slots:
         LaunchReplayRequest spec;
         spec.specJson = R"({"job":"fraud","version":"v3","params":{"bias":-6}})";
         spec.rate.maxRate = 0;
-        const QJsonObject specBody
-            = QJsonDocument::fromJson(std::get<QByteArray>(encodeLaunchReplay(spec))).object();
+        const QJsonObject specBody = QJsonDocument::fromJson(std::get<QByteArray>(encodeLaunchReplay(spec)))
+                                         .object();
         QCOMPARE(specBody.value("spec").toObject().value("version").toString(), QStringLiteral("v3"));
         QVERIFY(!specBody.contains("job_version"));
         QVERIFY(!specBody.contains("dry_run"));

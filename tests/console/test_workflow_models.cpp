@@ -45,7 +45,8 @@ private slots:
         QVERIFY(model.index(0, PreflightChecksModel::Result).data().toString().contains("failed"));
         QCOMPARE(model.index(0, PreflightChecksModel::Detail).data().toString(),
                  QStringLiteral("fraud@v1 exists already"));
-        QCOMPARE(model.index(1, PreflightChecksModel::Check).data().toString(), QStringLiteral("Rate outruns ingest"));
+        QCOMPARE(model.index(1, PreflightChecksModel::Check).data().toString(),
+                 QStringLiteral("Rate outruns ingest"));
         model.clear();
         QCOMPARE(model.rowCount(), 0);
     }
@@ -60,15 +61,23 @@ private slots:
                         ValidationAggregate{"score_psi", std::nullopt, std::nullopt, 0.31, 0.1, false}};
         model.setValidation(v);
         QCOMPARE(model.rowCount(), 3);
-        QCOMPARE(model.index(0, ValidationAggregatesModel::Delta).data().toString(), QStringLiteral("1.00 %"));
-        QCOMPARE(model.index(0, ValidationAggregatesModel::Tolerance).data().toString(), QStringLiteral("± 2.00 %"));
-        QCOMPARE(model.index(0, ValidationAggregatesModel::Delta).data(ValidationAggregatesModel::SortRole).toDouble(),
+        QCOMPARE(model.index(0, ValidationAggregatesModel::Delta).data().toString(),
+                 QStringLiteral("1.00 %"));
+        QCOMPARE(model.index(0, ValidationAggregatesModel::Tolerance).data().toString(),
+                 QStringLiteral("± 2.00 %"));
+        QCOMPARE(model.index(0, ValidationAggregatesModel::Delta)
+                     .data(ValidationAggregatesModel::SortRole)
+                     .toDouble(),
                  0.01);
         QVERIFY(model.index(1, ValidationAggregatesModel::Delta).data().toString().contains("live is 0"));
-        QVERIFY(!model.index(1, ValidationAggregatesModel::Delta).data(ValidationAggregatesModel::SortRole).isValid());
-        QCOMPARE(model.index(2, ValidationAggregatesModel::Name).data().toString(), QStringLiteral("fraud score PSI"));
+        QVERIFY(!model.index(1, ValidationAggregatesModel::Delta)
+                     .data(ValidationAggregatesModel::SortRole)
+                     .isValid());
+        QCOMPARE(model.index(2, ValidationAggregatesModel::Name).data().toString(),
+                 QStringLiteral("fraud score PSI"));
         QCOMPARE(model.index(2, ValidationAggregatesModel::Live).data().toString(), QStringLiteral("—"));
-        QCOMPARE(model.index(2, ValidationAggregatesModel::Delta).data().toString(), QStringLiteral("0.3100"));
+        QCOMPARE(model.index(2, ValidationAggregatesModel::Delta).data().toString(),
+                 QStringLiteral("0.3100"));
         QVERIFY(!model.index(2, 0).data(ValidationAggregatesModel::OkRole).toBool());
         QVERIFY(isScorePsi(model.aggregates()[2]));
     }
@@ -83,7 +92,9 @@ private slots:
         QCOMPARE(model.index(0, 0).data(SwitchRequestsModel::SwitchIdRole).toLongLong(), 3);
         QCOMPARE(model.index(0, SwitchRequestsModel::State).data().toString(), QStringLiteral("pending"));
         QVERIFY(model.index(0, SwitchRequestsModel::DecidedAt).data().toString().isEmpty());
-        QCOMPARE(model.index(1, SwitchRequestsModel::DecidedAt).data(SwitchRequestsModel::SortRole).toLongLong(),
+        QCOMPARE(model.index(1, SwitchRequestsModel::DecidedAt)
+                     .data(SwitchRequestsModel::SortRole)
+                     .toLongLong(),
                  5000);
         QCOMPARE(model.request(2)->job, QStringLiteral("user_features"));
         QVERIFY(!model.request(9));

@@ -1,4 +1,5 @@
-// HistogramSnapshot::toPrometheus and the recent-window support
+// HistogramSnapshot::toPrometheus, the per-bucket log-scale export
+// (HistogramSnapshot::coarseBuckets) and the recent-window support
 // (HistogramSnapshot::since, HistogramWindow).
 #include "metrics/histogram_window.h"
 #include "metrics/latency_histogram.h"
@@ -90,6 +91,107 @@ private slots:
         for (const auto &bucket : p.buckets)
             QCOMPARE(bucket.cumulativeCount, std::uint64_t(0));
         QCOMPARE(p.sampleSumSeconds, 0.0);
+    }
+
+    void logScaleBoundsAreLogSpaced()
+    {
+        QCOMPARE(std::size(kLogScaleBoundsMicros), std::size_t(24));
+        QCOMPARE(kLogScaleBoundsMicros[0], std::int64_t(100)); // 0.1 ms
+        QCOMPARE(std::end(kLogScaleBoundsMicros)[-1], buckets::kMaxValue);
+        // 1-2-5 per decade: each bound is 2 to 2.5 times the last (the final hour 1.8 times 2000 s).
+        for (std::size_t i = 1; i < std::size(kLogScaleBoundsMicros); ++i) {
+            const double ratio = static_cast<double>(kLogScaleBoundsMicros[i])
+                                 / static_cast<double>(kLogScaleBoundsMicros[i - 1]);
+            QVERIFY2(ratio >= 1.8 && ratio <= 2.5, qPrintable(QString::number(ratio)));
+        }
+    }
+
+    void coarseBucketsSumToTheCountAndHoldThePercentiles()
+    {
+        LatencyHistogram histogram;
+        TestRng rng(17);
+        // Log-uniform from 10 us to ~3 h: every bucket gets some, the overflow too.
+        for (int i = 0; i < 50'000; ++i)
+            histogram.record(
+                static_cast<std::int64_t>(std::exp(std::log(10.0) + rng.uniform01() * std::log(1e9))));
+        const HistogramSnapshot s = histogram.snapshot();
+        QVERIFY(s.overflowCount() > 0);
+        KAPPA_ASSIGN_OR_FAIL(const std::vector<CoarseBucket> coarse, s.coarseBuckets());
+        QCOMPARE(coarse.size(), std::size(kLogScaleBoundsMicros) + 1);
+        std::uint64_t total = 0;
+        for (std::size_t i = 0; i < coarse.size(); ++i) {
+            if (i < std::size(kLogScaleBoundsMicros))
+                QCOMPARE(coarse[i].upperBoundMicros, std::optional<std::int64_t>(kLogScaleBoundsMicros[i]));
+            total += coarse[i].count;
+        }
+        QVERIFY(!coarse.back().upperBoundMicros);
+        QCOMPARE(coarse.back().count, s.overflowCount());
+        QCOMPARE(total, s.count());
+
+        // Each percentile lies in the bucket holding its rank: above the
+        // previous bound, at most one fine bucket (1/128) above its own.
+        for (const double q : {0.0, 0.01, 0.5, 0.9, 0.99, 1.0}) {
+            const std::uint64_t rank = HistogramSnapshot::rank(q, s.count());
+            std::uint64_t cumulative = 0;
+            std::size_t holder = 0;
+            while (cumulative + coarse[holder].count < rank)
+                cumulative += coarse[holder++].count;
+            const double value = static_cast<double>(s.percentile(q));
+            const double lower = holder == 0 ? -1.0
+                                             : static_cast<double>(*coarse[holder - 1].upperBoundMicros);
+            QVERIFY2(value > lower, qPrintable(QStringLiteral("q %1: %2 <= %3").arg(q).arg(value).arg(lower)));
+            if (coarse[holder].upperBoundMicros) {
+                const double upper = static_cast<double>(*coarse[holder].upperBoundMicros)
+                                     * (1.0 + buckets::kWidthRelativeError);
+                QVERIFY2(value <= upper,
+                         qPrintable(QStringLiteral("q %1: %2 > %3").arg(q).arg(value).arg(upper)));
+            }
+        }
+    }
+
+    void coarseBucketsOfAFewValues()
+    {
+        LatencyHistogram histogram;
+        histogram.record(0);                      // 0 ms: the first bucket
+        histogram.record(100);                    // exactly 0.1 ms: still the first
+        histogram.record(101);                    // (0.1, 0.2] ms
+        histogram.record(7'000, 3);               // (5, 10] ms
+        histogram.record(buckets::kMaxValue);     // exactly one hour: the last bounded bucket
+        histogram.record(buckets::kMaxValue + 1); // the overflow
+        KAPPA_ASSIGN_OR_FAIL(const std::vector<CoarseBucket> coarse, histogram.snapshot().coarseBuckets());
+        std::vector<std::uint64_t> counts(coarse.size(), 0);
+        counts[0] = 2;
+        counts[1] = 1;
+        counts[6] = 3;
+        counts[coarse.size() - 2] = 1;
+        counts[coarse.size() - 1] = 1;
+        for (std::size_t i = 0; i < coarse.size(); ++i)
+            QCOMPARE(coarse[i].count, counts[i]);
+        QCOMPARE(*coarse[6].upperBoundMicros, std::int64_t(10'000));
+    }
+
+    void coarseBucketsOfNothingAreZeros()
+    {
+        KAPPA_ASSIGN_OR_FAIL(const std::vector<CoarseBucket> coarse, HistogramSnapshot().coarseBuckets());
+        QCOMPARE(coarse.size(), std::size(kLogScaleBoundsMicros) + 1);
+        for (const CoarseBucket &bucket : coarse)
+            QCOMPARE(bucket.count, std::uint64_t(0));
+    }
+
+    void coarseBucketsWithOtherBounds()
+    {
+        LatencyHistogram histogram;
+        histogram.record(5, 2);
+        histogram.record(50);
+        const std::int64_t bounds[] = {10, 20};
+        KAPPA_ASSIGN_OR_FAIL(const std::vector<CoarseBucket> coarse,
+                             histogram.snapshot().coarseBuckets(bounds));
+        QCOMPARE(coarse.size(), std::size_t(3));
+        QCOMPARE(coarse[0].count, std::uint64_t(2));
+        QCOMPARE(coarse[1].count, std::uint64_t(0));
+        QCOMPARE(coarse[2].count, std::uint64_t(1)); // above the last bound
+        const std::int64_t bad[] = {20, 10};
+        QCOMPARE(histogram.snapshot().coarseBuckets(bad).status().code(), StatusCode::InvalidArgument);
     }
 
     void sinceEqualsTheIntervalAlone()

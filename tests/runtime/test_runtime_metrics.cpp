@@ -82,6 +82,36 @@ private slots:
         QVERIFY(!parseTaskSeries("lag"));
     }
 
+    void stateSeriesLiveInTheStoreRow()
+    {
+        QCOMPARE(stateRowName("fraud@v1"), std::string("fraud@v1/state"));
+        QCOMPARE(parseTaskSeries("state_bytes"), std::optional<TaskSeries>(TaskSeries::StateBytes));
+        QCOMPARE(parseTaskSeries("state_keys"), std::optional<TaskSeries>(TaskSeries::StateKeys));
+        for (int i = 0; i < kTaskSeriesCount; ++i) {
+            const auto series = static_cast<TaskSeries>(i);
+            QCOMPARE(isStateSeries(series),
+                     series == TaskSeries::StateBytes || series == TaskSeries::StateKeys);
+        }
+
+        MetricsHistory history(3);
+        TaskMetrics metrics("job@v1/0", "events", PartitionId(0));
+        for (int i = 1; i <= 4; ++i) {
+            history.sample(WallTime(i * 1'000), {metrics.snapshot(WallTime(i * 1'000))});
+            history.sampleState(WallTime(i * 1'000), "job@v1/state", std::uint64_t(i) * 4'096,
+                                std::uint64_t(i) * 10);
+        }
+        const WallTime all(std::numeric_limits<std::int64_t>::max());
+        const auto bytes = history.range("job@v1/state", TaskSeries::StateBytes, WallTime(0), all);
+        QCOMPARE(bytes.size(), std::size_t(3)); // a ring of 3, like every series
+        QCOMPARE(bytes.front(), (metrics::Sample{WallTime(2'000), 8'192.0}));
+        QCOMPARE(bytes.back(), (metrics::Sample{WallTime(4'000), 16'384.0}));
+        QCOMPARE(history.range("job@v1/state", TaskSeries::StateKeys, WallTime(0), all).back().value, 40.0);
+        // The task row keeps task series only, the store row state series only.
+        QVERIFY(history.range("job@v1/0", TaskSeries::StateBytes, WallTime(0), all).empty());
+        QVERIFY(history.range("job@v1/state", TaskSeries::LagRecords, WallTime(0), all).empty());
+        QCOMPARE(history.range("job@v1/0", TaskSeries::LagRecords, WallTime(0), all).size(), std::size_t(3));
+    }
+
     void alignmentHoldsBackOnlyTheTaskAhead()
     {
         EventTimeAlignment alignment(3, 1'000);

@@ -1,13 +1,17 @@
 // Runtime: tasks opened once and called on one thread each, periodic and
 // final checkpoints, failures (in step and in open), bounded runs that flush
-// stage by stage, metrics; with 1, 2 and 4 worker threads.
+// stage by stage, metrics and their history (state stores included); with 1,
+// 2 and 4 worker threads.
 #include "runtime/runtime.h"
+#include "state/state_store.h"
+#include "state/task_state.h"
 
 #include "test_support.h"
 
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -496,6 +500,49 @@ private slots:
             QVERIFY(s.caughtUp);
         }
         KAPPA_VERIFY_OK(runtime.stop());
+    }
+
+    // A state store handed to the runtime is sampled as its own history row,
+    // with the tasks' figures; its size grows with what checkpoints commit.
+    void historySamplesStateStores()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(std::shared_ptr<state::StateStore> store,
+                             state::StateStore::open(tempPath(dir, "state")));
+        RuntimeOptions options = optionsFor(1);
+        options.historyInterval = std::chrono::milliseconds(10);
+        Runtime runtime(options);
+        add(runtime, "job@v1/0", {});
+        const std::string row = stateRowName("job@v1");
+        runtime.addStateStore(row, store);
+        KAPPA_VERIFY_OK(runtime.start());
+        const auto series = [&](TaskSeries which) {
+            return runtime.history().range(row, which, WallTime(0),
+                                           WallTime(std::numeric_limits<std::int64_t>::max()));
+        };
+        QVERIFY(eventually([&] { return !series(TaskSeries::StateBytes).empty(); }));
+        const double before = series(TaskSeries::StateBytes).back().value;
+
+        // What a task's checkpoint would commit: a thousand keys.
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<state::TaskState> task, store->openTask(state::TaskId(0)));
+        state::CheckpointBatch batch = store->newBatch();
+        for (int i = 0; i < 1'000; ++i)
+            batch.put("key-" + std::to_string(i), std::string(100, 'x'));
+        KAPPA_VERIFY_OK(store->commit(state::TaskId(0), state::CheckpointMeta{}, batch));
+        QVERIFY(eventually([&] { return series(TaskSeries::StateBytes).back().value > before + 100'000; }));
+        QVERIFY(eventually([&] { return series(TaskSeries::StateKeys).back().value >= 1'000; }));
+        KAPPA_VERIFY_OK(runtime.stop());
+
+        // Same sampling times as the tasks; a task row has no state series, a store row nothing else.
+        QCOMPARE(series(TaskSeries::StateBytes).size(), series(TaskSeries::StateKeys).size());
+        QVERIFY(series(TaskSeries::LagRecords).empty());
+        QVERIFY(runtime.history()
+                    .range("job@v1/0", TaskSeries::StateBytes, WallTime(0),
+                           WallTime(std::numeric_limits<std::int64_t>::max()))
+                    .empty());
+        std::vector<std::string> rows = runtime.history().tasks();
+        std::sort(rows.begin(), rows.end());
+        QCOMPARE(rows, (std::vector<std::string>{"job@v1/0", "job@v1/state"}));
     }
 
     // The destructor of a running runtime stops it: final checkpoints and closes.

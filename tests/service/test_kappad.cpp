@@ -1,5 +1,6 @@
 // kappad end to end: `kappad --demo` on an ephemeral loopback port, every
-// endpoint over real HTTP, tokens and roles, bad input of each kind, the SSE
+// endpoint over real HTTP (the dashboards' SLOs, latency histogram and state
+// history included), tokens and roles, bad input of each kind, the SSE
 // stream with reconnects, the Prometheus exposition (promtool), slow clients,
 // and SIGTERM under load followed by a restart.
 #include "kappactl_process.h"
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -145,6 +148,41 @@ bool copyTree(const QString &from, const QString &to)
     return QProcess::execute("cp", {"-a", from, to}) == 0;
 }
 
+// A version's latency_histogram: log-spaced bounds ending in the overflow,
+// per-bucket counts that sum to the count, and p50 and p99 in the buckets
+// that hold their ranks (within a fine bucket, 1/128, above the bound).
+void checkLatencyHistogram(const json &histogram)
+{
+    const json &buckets = histogram["buckets"];
+    QCOMPARE(buckets.size(), std::size_t(25));
+    QVERIFY(buckets.back()["le_ms"].is_null());
+    QCOMPARE(buckets.front()["le_ms"].get<double>(), 0.1);
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < buckets.size(); ++i) {
+        if (i > 0 && i + 1 < buckets.size())
+            QVERIFY(buckets[i]["le_ms"].get<double>() > buckets[i - 1]["le_ms"].get<double>());
+        total += buckets[i]["count"].get<std::uint64_t>();
+    }
+    const std::uint64_t count = histogram["count"].get<std::uint64_t>();
+    QCOMPARE(total, count);
+    for (const auto &[name, q] : {std::pair{"p50", 0.50}, std::pair{"p99", 0.99}}) {
+        // The nearest rank, as kappad computes it (q * count may carry a rounding error).
+        const double exact = q * static_cast<double>(count);
+        const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(
+                                                         std::ceil(exact - exact * 1e-12)));
+        std::uint64_t cumulative = 0;
+        std::size_t holder = 0;
+        while (cumulative + buckets[holder]["count"].get<std::uint64_t>() < rank)
+            cumulative += buckets[holder++]["count"].get<std::uint64_t>();
+        const double value = histogram[name].get<double>();
+        const double lower = holder == 0 ? -1.0 : buckets[holder - 1]["le_ms"].get<double>();
+        QVERIFY2(value > lower, histogram.dump().c_str());
+        if (!buckets[holder]["le_ms"].is_null())
+            QVERIFY2(value <= buckets[holder]["le_ms"].get<double>() * (1.0 + 1.0 / 128),
+                     histogram.dump().c_str());
+    }
+}
+
 } // namespace
 
 class TestKappad : public QObject
@@ -184,6 +222,64 @@ private slots:
             QVERIFY(QFile::exists(dir.path() + file));
         QCOMPARE(kappad.stop(), 0);
         QVERIFY(kappad.log().contains("\"msg\":\"stopped\""));
+    }
+
+    // What the console's dashboards read besides the figures: each job's
+    // configured SLOs, a version's latency histogram, and the history of its
+    // state store's size.
+    void slosLatencyHistogramAndStateHistory()
+    {
+        QTemporaryDir dir;
+        const QString config = dir.path() + "/kappad.toml";
+        writeFile(config, "checkpoint_interval_ms = 300\n[slo.latency_p99_ms]\nfraud = 250\n"
+                          "[reprocessing.slo_seconds]\nbusiness_metrics = 30.5\n");
+        KappadProcess kappad(dir.path() + "/demo", {"--demo", "--config", config});
+        QVERIFY2(kappad.started(), kappad.log().constData());
+        auto client = kappad.client();
+
+        // The configured SLOs, and the defaults for the rest.
+        const std::map<std::string, std::pair<double, double>> expectedSlos = {{"user_features", {2.0, 100.0}},
+                                                                               {"fraud", {2.0, 250.0}},
+                                                                               {"business_metrics",
+                                                                                {30.5, 1000.0}}};
+        const json jobs = json::parse(client->Get("/api/v1/jobs")->body)["jobs"];
+        QCOMPARE(jobs.size(), expectedSlos.size());
+        for (const json &job : jobs) {
+            const auto &[lag, latency] = expectedSlos.at(job["job"].get<std::string>());
+            QCOMPARE(job["slo"]["lag_seconds"].get<double>(), lag);
+            QCOMPARE(job["slo"]["latency_p99_ms"].get<double>(), latency);
+        }
+
+        json histogram;
+        QVERIFY(eventually([&] {
+            const httplib::Result r = client->Get("/api/v1/jobs/fraud/versions/v1/metrics");
+            histogram = r && r->status == 200 ? json::parse(r->body)["latency_histogram"] : json();
+            return histogram.is_object() && histogram["count"].get<std::uint64_t>() > 100;
+        }));
+        checkLatencyHistogram(histogram);
+        if (QTest::currentTestFailed())
+            return;
+
+        // The store row of user_features@v1 grows as checkpoints commit the demo's state.
+        json rows;
+        QVERIFY2(eventually([&] {
+                     const httplib::Result r = client->Get(
+                         "/api/v1/jobs/user_features/versions/v1/history?series=state_bytes");
+                     rows = r && r->status == 200 ? json::parse(r->body)["tasks"] : json();
+                     if (!rows.is_array() || rows.size() != 1 || rows[0]["samples"].size() < 2)
+                         return false;
+                     const json &samples = rows[0]["samples"];
+                     return samples.back()[1].get<double>() > samples.front()[1].get<double>();
+                 }),
+                 rows.dump().c_str());
+        QCOMPARE(rows[0]["task"].get<std::string>(), std::string("user_features@v1/state"));
+        QCOMPARE(rows[0]["stage"].get<std::string>(), std::string("state"));
+        QVERIFY(!rows[0].contains("partition"));
+        const json keys = json::parse(
+            client->Get("/api/v1/jobs/user_features/versions/v1/history?series=state_keys")->body)["tasks"];
+        QCOMPARE(keys.size(), std::size_t(1));
+        QVERIFY(keys[0]["samples"].back()[1].get<double>() > 0);
+        QCOMPARE(kappad.stop(), 0);
     }
 
     void viewsCarryFreshnessAndHonourMaxStaleness()

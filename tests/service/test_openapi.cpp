@@ -640,7 +640,10 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
     row("whoami viewer", get, "/api/v1/whoami", "GET /api/v1/whoami", viewer, {}, 200, "");
     row("whoami operator", get, "/api/v1/whoami", "GET /api/v1/whoami", op, {}, 200, "");
     row("status", get, "/api/v1/status", "GET /api/v1/status", anon, {}, 200, "");
-    row("jobs", get, "/api/v1/jobs", "GET /api/v1/jobs", viewer, {}, 200, "");
+    row("jobs", get, "/api/v1/jobs", "GET /api/v1/jobs", viewer, {}, 200, "",
+        R"({"jobs": [{"job": "user_features", "slo": {"lag_seconds": 2.0, "latency_p99_ms": 100.0}},
+                     {"job": "fraud", "slo": {"lag_seconds": 2.0, "latency_p99_ms": 100.0}},
+                     {"job": "business_metrics", "slo": {"lag_seconds": 60.0, "latency_p99_ms": 1000.0}}]})");
     for (const auto &[job, version] : m_liveVersions) {
         const QString base = QStringLiteral("/api/v1/jobs/%1/versions/%2/")
                                  .arg(QString::fromStdString(job), QString::fromStdString(version));
@@ -648,6 +651,11 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
         row(("history " + job).c_str(), get, base + "history", history, anon, {}, 200, "");
         row(("history latency " + job).c_str(), get,
             base + "history?series=latency_p99_ms&from_ms=0&to_ms=" + now, history, anon, {}, 200, "");
+        for (const char *series : {"state_bytes", "state_keys"})
+            row(("history " + std::string(series) + " " + job).c_str(), get,
+                base + "history?series=" + series + "&from_ms=0&to_ms=" + now, history, anon, {}, 200, "",
+                QByteArray::fromStdString(R"({"tasks": [{"task": ")" + job + "@" + version
+                                          + R"(/state", "stage": "state"}]})"));
     }
     row("demo rate", get, "/api/v1/demo", "GET /api/v1/demo", anon, {}, 200, "");
     row("set demo rate", put, "/api/v1/demo/rate", rate, op, R"({"events_per_second": 20000})", 200, "");

@@ -63,6 +63,7 @@ void JobDashboardPage::setSources(KappadClient *client, EventStream *stream)
                 m_streamProblem.clear();
             updateStreamStatus();
         });
+        connect(stream, &EventStream::reconnectScheduled, this, &JobDashboardPage::updateStreamStatus);
         connect(stream, &EventStream::disconnected, this, [this](const ApiError &error) {
             m_streamProblem = error.httpStatus > 0
                                   ? tr("%1 (%2, HTTP %3)").arg(error.message, error.code).arg(error.httpStatus)

@@ -4,7 +4,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLocale>
+#include <QPointer>
 #include <QTimer>
+#include <QWizard>
 #include <QTranslator>
 
 int main(int argc, char *argv[])
@@ -64,6 +66,11 @@ int main(int argc, char *argv[])
     parser.addOption(languageOption);
     parser.addOption(url);
     parser.addOption(demo);
+    const QCommandLineOption wizard(QStringLiteral("wizard"),
+                                    QApplication::translate("main", "Open a wizard once connected: %1.")
+                                        .arg(kappa::console::MainWindow::wizardNames().join(QStringLiteral(", "))),
+                                    QStringLiteral("WIZARD"));
+    parser.addOption(wizard);
     parser.addOption(tokenFile);
     parser.addOption(screenshot);
     parser.addOption(screenshotAfter);
@@ -83,6 +90,11 @@ int main(int argc, char *argv[])
     }
     window.resize(1100, 600);
     window.show();
+    if (parser.isSet(wizard) && !kappa::console::MainWindow::wizardNames().contains(parser.value(wizard))) {
+        qCritical("kappa-console: no wizard '%s' (%s)", qPrintable(parser.value(wizard)),
+                  qPrintable(kappa::console::MainWindow::wizardNames().join(QStringLiteral(", "))));
+        return 2;
+    }
     if (parser.isSet(demo) && parser.isSet(url)) {
         qCritical("kappa-console: --demo and --url exclude each other");
         return 2;
@@ -91,9 +103,14 @@ int main(int argc, char *argv[])
         window.startLocalDemo();
     else if (parser.isSet(url))
         window.connectTo(QUrl(parser.value(url)), parser.value(tokenFile));
+    QPointer<QWizard> opened;
+    if (parser.isSet(wizard))
+        QObject::connect(&window, &kappa::console::MainWindow::connectionEstablished, &window,
+                         [&] { opened = window.openWizard(parser.value(wizard)); });
     if (parser.isSet(screenshot)) {
         QTimer::singleShot(parser.value(screenshotAfter).toInt(), &window, [&] {
-            const bool saved = window.grab().save(parser.value(screenshot));
+            QWidget *shown = opened ? static_cast<QWidget *>(opened) : &window;
+            const bool saved = shown->grab().save(parser.value(screenshot));
             QApplication::exit(saved ? 0 : 1);
         });
     }

@@ -1,11 +1,17 @@
 #include "app/main_window.h"
 
 #include "app/connection_bar.h"
+#include "app/job_dashboard_page.h"
 #include "client/local_demo.h"
 #include "client/workflow_decode.h"
 #include "views/audit_panel.h"
 #include "views/replays_panel.h"
 #include "views/views_panel.h"
+#include "wizards/approve_switch_wizard.h"
+#include "wizards/launch_replay_wizard.h"
+#include "wizards/rebuild_wizard.h"
+#include "wizards/review_validation_wizard.h"
+#include "wizards/rollback_wizard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -15,11 +21,13 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace kappa::console {
@@ -88,6 +96,17 @@ void MainWindow::buildPages()
     m_table->setObjectName(QStringLiteral("overview"));
     m_tabs->addTab(m_table, tr("&Overview"));
 
+    m_dashboard = new JobDashboardPage(nullptr, nullptr);
+    m_dashboard->setObjectName(QStringLiteral("dashboard"));
+    m_tabs->addTab(m_dashboard, tr("&Dashboard"));
+    // A double click on a version in the overview opens its dashboard.
+    connect(m_table, &QTableView::doubleClicked, this, [this] {
+        if (selectedJob().isEmpty())
+            return;
+        m_dashboard->showVersion(selectedJob(), selectedVersion());
+        m_tabs->setCurrentWidget(m_dashboard);
+    });
+
     auto *replays = new ReplaysPanel(m_replays);
     replays->setObjectName(QStringLiteral("replays"));
     m_tabs->addTab(replays, tr("&Replays"));
@@ -114,13 +133,21 @@ void MainWindow::buildPages()
 
 void MainWindow::buildActions()
 {
+    QToolBar *toolBar = addToolBar(tr("Actions"));
+    toolBar->setObjectName(QStringLiteral("actions")); // for saveState()
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
-    QAction *connectAction = connection->addAction(tr("&Connect"), this, &MainWindow::connectToBar);
+    QAction *connectAction = connection->addAction(QIcon(QStringLiteral(":/icons/connect.svg")), tr("&Connect"),
+                                                   this, &MainWindow::connectToBar);
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    QAction *demo = connection->addAction(tr("Start local &demo"), this, &MainWindow::startLocalDemo);
+    QAction *demo = connection->addAction(QIcon(QStringLiteral(":/icons/demo.svg")), tr("Start local &demo"), this,
+                                          &MainWindow::startLocalDemo);
     demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    QAction *reload = connection->addAction(tr("&Refresh now"), this, &MainWindow::refresh);
+    QAction *reload = connection->addAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("&Refresh now"), this,
+                                            &MainWindow::refresh);
     reload->setShortcut(QKeySequence::Refresh);
+    toolBar->addAction(reload);
+    toolBar->addSeparator();
     connection->addSeparator();
     QAction *quit = connection->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -130,6 +157,98 @@ void MainWindow::buildActions()
         QAction *page = go->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         page->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
+    buildWorkflowActions(menuBar()->addMenu(tr("&Workflow")), toolBar);
+}
+
+void MainWindow::buildWorkflowActions(QMenu *menu, QToolBar *toolBar)
+{
+    struct Step
+    {
+        const char *wizard;
+        const char *icon;
+        QString text;
+        QKeySequence shortcut;
+    };
+    const Step steps[] = {
+        {"launch-replay", "launch-replay", tr("&Launch replay…"), QKeySequence(Qt::CTRL | Qt::Key_L)},
+        {"review-validation", "validate", tr("Review &validation…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V)},
+        {"approve-switch", "approve-switch", tr("&Approve switch…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A)},
+        {"rollback", "rollback", tr("Roll &back…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)},
+        {"rebuild", "rebuild", tr("Re&build a view…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B)},
+    };
+    for (const Step &step : steps) {
+        const QString name = QLatin1String(step.wizard);
+        QAction *action = menu->addAction(QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(step.icon))),
+                                          step.text, this, [this, name] { openWizard(name); });
+        action->setShortcut(step.shortcut);
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")),
+                                                         step.shortcut.toString(QKeySequence::NativeText)));
+        action->setEnabled(false); // until connected
+        toolBar->addAction(action);
+        m_workflowActions.append(action);
+    }
+}
+
+QStringList MainWindow::wizardNames()
+{
+    return {QStringLiteral("launch-replay"), QStringLiteral("review-validation"), QStringLiteral("approve-switch"),
+            QStringLiteral("rollback"), QStringLiteral("rebuild")};
+}
+
+QString MainWindow::selectedJob() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows(OverviewModel::Job);
+    return rows.isEmpty() ? QString() : rows.first().data().toString();
+}
+
+QString MainWindow::selectedVersion() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows(OverviewModel::Version);
+    return rows.isEmpty() ? QString() : rows.first().data(OverviewModel::SortRole).toString();
+}
+
+QWizard *MainWindow::openWizard(const QString &wizard)
+{
+    if (!m_client)
+        return nullptr;
+    // The overview's selection, if any, is where the wizard starts.
+    const QString job = selectedJob();
+    const QString version = selectedVersion();
+    QWizard *opened = nullptr;
+    if (wizard == QLatin1String("launch-replay")) {
+        auto *launch = new LaunchReplayWizard(m_client, m_jobs, this);
+        if (!job.isEmpty())
+            launch->setJob(job);
+        connect(launch, &LaunchReplayWizard::launched, this, &MainWindow::refresh);
+        opened = launch;
+    } else if (wizard == QLatin1String("review-validation")) {
+        auto *review = new ReviewValidationWizard(m_client, m_jobs, this);
+        if (!job.isEmpty())
+            review->setCandidate(job, version);
+        connect(review, &ReviewValidationWizard::switchRequested, this, &MainWindow::refresh);
+        opened = review;
+    } else if (wizard == QLatin1String("approve-switch")) {
+        auto *approve = new ApproveSwitchWizard(m_client, m_jobs, this);
+        connect(approve, &ApproveSwitchWizard::switched, this, &MainWindow::refresh);
+        opened = approve;
+    } else if (wizard == QLatin1String("rollback")) {
+        auto *rollback = new RollbackWizard(m_client, m_jobs, this);
+        if (!job.isEmpty())
+            rollback->setJob(job);
+        connect(rollback, &RollbackWizard::rolledBack, this, &MainWindow::refresh);
+        opened = rollback;
+    } else if (wizard == QLatin1String("rebuild")) {
+        auto *rebuild = new RebuildWizard(m_client, m_jobs, this);
+        if (!job.isEmpty())
+            rebuild->setVersion(job, version);
+        connect(rebuild, &RebuildWizard::rebuildStarted, this, &MainWindow::refresh);
+        opened = rebuild;
+    } else {
+        return nullptr;
+    }
+    opened->setAttribute(Qt::WA_DeleteOnClose);
+    opened->show();
+    return opened;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -169,11 +288,14 @@ void MainWindow::connectClient(const QUrl &url, const QString &token)
 {
     disconnectClient();
     m_client = new KappadClient(url, token, this);
+    for (QAction *action : std::as_const(m_workflowActions))
+        action->setEnabled(true);
     m_audit->clear(); // another kappad keeps another log
     connect(m_client, &KappadClient::jobsReceived, this, [this](const JobsSnapshot &snapshot) {
         m_jobs = snapshot;
         m_overview->setSnapshot(snapshot);
         m_versions->setSnapshot(snapshot);
+        m_dashboard->setJobs(snapshot);
         pollSucceeded();
     });
     connect(m_client, &KappadClient::auditReceived, this, &MainWindow::auditReceived);
@@ -190,6 +312,7 @@ void MainWindow::connectClient(const QUrl &url, const QString &token)
     connect(m_stream, &EventStream::stateChanged, this, &MainWindow::showStreamState);
     connect(m_stream, &EventStream::reconnectScheduled, this, &MainWindow::showStreamState);
     m_stream->start();
+    m_dashboard->setSources(m_client, m_stream);
     refresh();
 }
 
@@ -239,6 +362,11 @@ void MainWindow::showStreamState()
 void MainWindow::disconnectClient()
 {
     m_refresh->stop();
+    for (QAction *action : std::as_const(m_workflowActions))
+        action->setEnabled(false);
+    // Wizards hold the client: they go with it (a wizard's pending answer would never come).
+    qDeleteAll(findChildren<QWizard *>(QString(), Qt::FindDirectChildrenOnly));
+    m_dashboard->setSources(nullptr, nullptr);
     delete m_client; // its calls in flight are dropped with it
     m_client = nullptr;
     delete m_stream;
@@ -312,6 +440,10 @@ void MainWindow::pollSucceeded()
 {
     m_banner->hide();
     m_failedPolls = 0;
+    if (!m_established) {
+        m_established = true;
+        emit connectionEstablished();
+    }
     if (!m_remembered) { // it worked: offer it next time
         m_connection->remember();
         m_remembered = true;
@@ -325,8 +457,12 @@ QString MainWindow::bannerText() const
 
 void MainWindow::showRefusal(const QString &what, const ApiError &error)
 {
-    // What the operator asked for gets its own answer; the polls' failures
-    // go to the banner, which the next good poll hides.
+    // What the operator asked for on the Replays page gets its own answer (the
+    // wizards show their refusals themselves); the polls' failures go to the
+    // banner, which the next good poll hides.
+    static const QRegularExpression kReplayControl(QStringLiteral("^(pause|resume|cancel) replay \\d+$"));
+    if (!kReplayControl.match(what).hasMatch())
+        return;
     QMessageBox::warning(this, tr("kappad refused"),
                          tr("%1: %2 (%3, HTTP %4)").arg(what, error.message, error.code).arg(error.httpStatus));
 }
@@ -337,6 +473,11 @@ void MainWindow::showFailure(const QString &what, const ApiError &error)
         m_auditPanel->showVerificationFailed(error.message);
         return;
     }
+    // The banner speaks for the window's polls; pages and wizards answer their own calls.
+    static const QStringList kPolls{QStringLiteral("jobs"), QStringLiteral("status"), QStringLiteral("replays"),
+                                    QLatin1String(workflow_call::kAudit)};
+    if (!kPolls.contains(what))
+        return;
     if (what == QLatin1String("jobs")) { // the main poll sets the pace of the next ones
         ++m_failedPolls;
         m_refresh->start(pollIntervalMs());

@@ -15,13 +15,17 @@
 #include <QSettings>
 
 class QLabel;
+class QMenu;
+class QToolBar;
 class QTabWidget;
 class QTableView;
 class QTimer;
+class QWizard;
 
 namespace kappa::console {
 
 class AuditPanel;
+class JobDashboardPage;
 class ConnectionBar;
 class LocalDemo;
 
@@ -40,6 +44,9 @@ public:
     // Shows the page named `page` ("overview", "replays", ...); false if there is none.
     bool showPage(const QString &page);
     static QStringList pageNames();
+    // Opens the wizard named `wizard` (wizardNames()) over the window; null if there is none or no connection.
+    QWizard *openWizard(const QString &wizard);
+    static QStringList wizardNames();
 
     // The current connection's client; null while disconnected. For tests.
     KappadClient *client() const { return m_client; }
@@ -47,12 +54,19 @@ public:
     int pollIntervalMs() const;
     QString bannerText() const;
 
+signals:
+    // The first poll of a connection succeeded.
+    void connectionEstablished();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildPages();
     void buildActions();
+    void buildWorkflowActions(QMenu *menu, QToolBar *toolBar);
+    QString selectedJob() const;
+    QString selectedVersion() const;
     void connectToBar();
     void connectClient(const QUrl &url, const QString &token);
     void disconnectClient();
@@ -75,11 +89,13 @@ private:
     QTableView *m_table;
     QTabWidget *m_tabs;
     QTimer *m_refresh;
+    QList<QAction *> m_workflowActions; // need a connection
     OverviewModel *m_overview;
     ReplaysModel *m_replays;
     VersionsModel *m_versions;
     AuditModel *m_audit;
     AuditPanel *m_auditPanel = nullptr;
+    JobDashboardPage *m_dashboard = nullptr;
     KappadClient *m_client = nullptr;
     EventStream *m_stream = nullptr;
     LagTracker m_lag;
@@ -87,6 +103,7 @@ private:
     LocalDemo *m_demo = nullptr;
     bool m_remembered = false; // the current connection is in the recent list (or is the demo's)
     int m_failedPolls = 0;     // in a row; sets the backoff
+    bool m_established = false; // a poll of this connection has succeeded
 };
 
 } // namespace kappa::console

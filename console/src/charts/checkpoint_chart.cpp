@@ -51,7 +51,7 @@ void CheckpointChart::setTimeWindow(qint64 milliseconds)
 void CheckpointChart::rebuild()
 {
     const qint64 newest = m_checkpoints.isEmpty() ? QDateTime::currentMSecsSinceEpoch()
-                                                   : m_checkpoints.back().timeMs;
+                                                  : m_checkpoints.back().timeMs;
     const qint64 oldest = newest - m_windowMs;
     QVector<double> keys;
     QVector<double> values;
@@ -64,7 +64,9 @@ void CheckpointChart::rebuild()
     }
     m_graph->setData(keys, values); // sorts by time: several tasks checkpoint in the same second
     // A little room to the right so that the newest stem is not on the border.
-    xAxis->setRange(timeKey(oldest), timeKey(newest + m_windowMs / 60));
+    const qint64 first = m_checkpoints.isEmpty() ? oldest : std::max(oldest, m_checkpoints.front().timeMs);
+    const qint64 from = std::min(first, newest - 60'000);
+    setTimeRange(xAxis, from, newest + (newest - from) / 40);
     if (m_p99Ms)
         maxValue = std::max(maxValue, *m_p99Ms);
     yAxis->setRange(0, maxValue > 0 ? maxValue * 1.18 : 1);

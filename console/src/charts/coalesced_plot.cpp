@@ -81,8 +81,16 @@ void setUpTimeAxis(QCPAxis *axis)
     QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
     ticker->setDateTimeFormat(QStringLiteral("HH:mm"));
     ticker->setDateTimeSpec(Qt::LocalTime);
-    ticker->setTickCount(6);
+    ticker->setTickCount(4);
     axis->setTicker(ticker);
+}
+
+void setTimeRange(QCPAxis *axis, qint64 fromMs, qint64 toMs)
+{
+    if (auto ticker = qSharedPointerDynamicCast<QCPAxisTickerDateTime>(axis->ticker()))
+        ticker->setDateTimeFormat(toMs - fromMs < 5 * 60 * 1000 ? QStringLiteral("HH:mm:ss")
+                                                                : QStringLiteral("HH:mm"));
+    axis->setRange(timeKey(fromMs), timeKey(toMs));
 }
 
 } // namespace kappa::console

@@ -55,6 +55,9 @@ private:
 
 // Shared by the charts over wall time: a date-time x axis ("HH:mm") in seconds since the epoch.
 void setUpTimeAxis(QCPAxis *axis);
+// Shows [fromMs, toMs] on a time axis set up by setUpTimeAxis, with seconds in
+// the labels when the span is short.
+void setTimeRange(QCPAxis *axis, qint64 fromMs, qint64 toMs);
 // Seconds since the epoch as QCustomPlot's date-time axis wants them.
 inline double timeKey(qint64 ms)
 {

@@ -17,9 +17,7 @@ const QColor kSloColor(0xd6, 0x27, 0x28);
 QString durationText(double ms)
 {
     const QLocale locale;
-    auto number = [&locale](double value) {
-        return locale.toString(value, 'g', value < 10 ? 2 : 3);
-    };
+    auto number = [&locale](double value) { return locale.toString(value, 'g', value < 10 ? 2 : 3); };
     if (ms < 1000)
         return LatencyHistogramChart::tr("%1 ms").arg(number(ms));
     if (ms < 60'000)
@@ -81,7 +79,8 @@ LatencyHistogramChart::Marker LatencyHistogramChart::makeMarker(const QColor &co
     label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     label->setColor(color);
-    label->setPadding(QMargins(3, 0, 0, 0));
+    label->setPadding(QMargins(3, 1, 3, 1));
+    label->setBrush(QColor(255, 255, 255, 210)); // readable over a bar
     label->setVisible(false);
     return Marker{line, label};
 }
@@ -105,7 +104,7 @@ QList<QPair<double, double>> LatencyHistogramChart::bucketExtents(const LatencyH
     for (const LatencyBucket &bucket : histogram.buckets) {
         double upper = bucket.upperMs.value_or(lower * 2);
         if (!bucket.upperMs && lower <= 0)
-            upper = 1; // an overflow bucket alone: nothing to size it by
+            upper = 1;                                     // an overflow bucket alone: nothing to size it by
         const double from = lower > 0 ? lower : upper / 2; // a log axis has no zero
         out.append({from, upper});
         lower = upper;
@@ -141,7 +140,8 @@ void LatencyHistogramChart::rebuild()
     }
     const bool measured = !m_bars.isEmpty();
     m_empty->setVisible(!measured);
-    for (double ms : {measured ? m_histogram.p50Ms : 0.0, measured ? m_histogram.p99Ms : 0.0, m_sloMs.value_or(0)}) {
+    for (double ms :
+         {measured ? m_histogram.p50Ms : 0.0, measured ? m_histogram.p99Ms : 0.0, m_sloMs.value_or(0)}) {
         if (ms > 0) {
             low = low > 0 ? std::min(low, ms) : ms;
             high = std::max(high, ms);
@@ -152,18 +152,20 @@ void LatencyHistogramChart::rebuild()
     if (high <= low)
         high = low * 100;
     // Whole decades around what is shown, so that the ticks fall on 1, 10, 100.
-    xAxis->setRange(std::pow(10.0, std::floor(std::log10(low))), std::pow(10.0, std::ceil(std::log10(high * 1.5))));
+    xAxis->setRange(std::pow(10.0, std::floor(std::log10(low))),
+                    std::pow(10.0, std::ceil(std::log10(high * 1.5))));
     yAxis->setRange(0, highest > 0 ? double(highest) * 1.3 : 1);
 
     placeMarker(m_p50, m_p50Label, measured ? std::optional<double>(m_histogram.p50Ms) : std::nullopt,
                 tr("p50 %1").arg(durationText(m_histogram.p50Ms)), 0.02);
     placeMarker(m_p99, m_p99Label, measured ? std::optional<double>(m_histogram.p99Ms) : std::nullopt,
                 tr("p99 %1").arg(durationText(m_histogram.p99Ms)), 0.12);
-    placeMarker(m_slo, m_sloLabel, m_sloMs, m_sloMs ? tr("SLO %1").arg(durationText(*m_sloMs)) : QString(), 0.22);
+    placeMarker(m_slo, m_sloLabel, m_sloMs, m_sloMs ? tr("SLO %1").arg(durationText(*m_sloMs)) : QString(),
+                0.22);
 }
 
-void LatencyHistogramChart::placeMarker(QCPItemStraightLine *line, QCPItemText *label, std::optional<double> ms,
-                                        const QString &text, double labelHeight)
+void LatencyHistogramChart::placeMarker(QCPItemStraightLine *line, QCPItemText *label,
+                                        std::optional<double> ms, const QString &text, double labelHeight)
 {
     const bool shown = ms.has_value() && *ms > 0;
     line->setVisible(shown);

@@ -42,8 +42,8 @@ private:
         QCPItemText *label;
     };
     Marker makeMarker(const QColor &color, Qt::PenStyle style, double width);
-    void placeMarker(QCPItemStraightLine *line, QCPItemText *label, std::optional<double> ms, const QString &text,
-                     double labelHeight);
+    void placeMarker(QCPItemStraightLine *line, QCPItemText *label, std::optional<double> ms,
+                     const QString &text, double labelHeight);
 
     LatencyHistogramInfo m_histogram;
     std::optional<double> m_sloMs;

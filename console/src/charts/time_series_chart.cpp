@@ -1,10 +1,9 @@
 #include "charts/time_series_chart.h"
 
-#include "models/formatting.h"
-
 #include <QDateTime>
 
 #include <cmath>
+#include <limits>
 
 namespace kappa::console {
 
@@ -20,14 +19,16 @@ TimeSeriesChart::TimeSeriesChart(QWidget *parent)
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 }
 
-int TimeSeriesChart::addSeries(const QString &name, const QColor &color, Axis axis)
+int TimeSeriesChart::addSeries(const QString &name, const QColor &color, Axis axis,
+                               std::optional<Qt::PenStyle> style)
 {
     QCPAxis *valueAxis = axis == Axis::Left ? yAxis : yAxis2;
     if (axis == Axis::Right)
         yAxis2->setVisible(true);
     QCPGraph *graph = addGraph(xAxis, valueAxis);
     graph->setName(name);
-    graph->setPen(linePen(color, axis == Axis::Right ? 1.4 : 1.8, axis == Axis::Right ? Qt::DashLine : Qt::SolidLine));
+    const Qt::PenStyle penStyle = style.value_or(axis == Axis::Right ? Qt::DashLine : Qt::SolidLine);
+    graph->setPen(linePen(color, penStyle == Qt::SolidLine ? 1.8 : 1.5, penStyle));
     graph->setAdaptiveSampling(true);
     m_series.append(Line{graph, axis, {}});
     requestReplot();
@@ -67,12 +68,17 @@ void TimeSeriesChart::setTimeWindow(qint64 milliseconds)
 void TimeSeriesChart::rebuild()
 {
     qint64 newest = 0;
-    for (const Line &line : std::as_const(m_series))
-        if (!line.points.isEmpty())
+    qint64 first = std::numeric_limits<qint64>::max();
+    for (const Line &line : std::as_const(m_series)) {
+        if (!line.points.isEmpty()) {
             newest = std::max(newest, line.points.back().first);
+            first = std::min(first, line.points.front().first);
+        }
+    }
     if (newest == 0)
-        newest = QDateTime::currentMSecsSinceEpoch();
-    const qint64 oldest = newest - m_windowMs;
+        newest = first = QDateTime::currentMSecsSinceEpoch();
+    // The data's span, within [one minute, the window].
+    const qint64 oldest = std::min(std::max(first, newest - m_windowMs), newest - kMinimumSpanMs);
     double maxLeft = 0;
     double maxRight = 0;
     for (const Line &line : std::as_const(m_series)) {
@@ -89,7 +95,7 @@ void TimeSeriesChart::rebuild()
         }
         line.graph->setData(keys, values, true);
     }
-    xAxis->setRange(timeKey(oldest), timeKey(newest));
+    setTimeRange(xAxis, oldest, newest);
     // From zero to a little above the largest value shown, never an empty range.
     yAxis->setRange(0, maxLeft > 0 ? maxLeft * 1.12 : 1);
     yAxis2->setRange(0, maxRight > 0 ? maxRight * 1.12 : 1);
@@ -97,15 +103,20 @@ void TimeSeriesChart::rebuild()
 
 double BytesTicker::getTickStep(const QCPRange &range)
 {
-    // Steps of 1, 2, 5 × a power of 1024 × a power of 10 within that unit.
-    const double unit = std::pow(1024.0, std::floor(std::log(std::max(range.upper, 1.0)) / std::log(1024.0)));
-    const double exactStep = range.size() / unit / double(std::max(tickCount(), 1));
-    return cleanMantissa(exactStep) * unit;
+    const double exactStep = range.size() / double(std::max(tickCount(), 1));
+    return std::pow(2.0, std::ceil(std::log2(std::max(exactStep, 1.0))));
 }
 
-QString BytesTicker::getTickLabel(double tick, const QLocale &, QChar, int)
+QString BytesTicker::getTickLabel(double tick, const QLocale &locale, QChar, int)
 {
-    return formatBytes(static_cast<qint64>(std::llround(tick)));
+    static const char *const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    int unit = 0;
+    double value = tick;
+    while (std::abs(value) >= 1024 && unit < 5) {
+        value /= 1024;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(locale.toString(value, 'g', 4), QLatin1String(kUnits[unit]));
 }
 
 } // namespace kappa::console

@@ -1,5 +1,6 @@
-// TimeSeriesChart: lines over wall time (a date-time x axis showing the last
-// 15 minutes up to the newest point), on the left y axis or on a second one on
+// TimeSeriesChart: lines over wall time (a date-time x axis up to the newest
+// point, showing at most the last 15 minutes, at least one), on the left y
+// axis or on a second one on
 // the right (lag in seconds beside lag in events). Each y axis starts at zero.
 // Values can be labelled as plain numbers or as bytes (the state size).
 //
@@ -8,6 +9,8 @@
 
 #include "charts/coalesced_plot.h"
 #include "models/dashboard_data.h"
+
+#include <optional>
 
 namespace kappa::console {
 
@@ -23,12 +26,14 @@ public:
 
     explicit TimeSeriesChart(QWidget *parent = nullptr);
 
-    // Adds a line named `name` (for the legend); returns its index.
-    int addSeries(const QString &name, const QColor &color, Axis axis = Axis::Left);
+    // Adds a line named `name` (for the legend); returns its index. Lines on
+    // the right axis are dashed unless `style` says otherwise.
+    int addSeries(const QString &name, const QColor &color, Axis axis = Axis::Left,
+                  std::optional<Qt::PenStyle> style = std::nullopt);
     void setSeries(int index, const TimeSeries &points);
     void setAxisLabel(Axis axis, const QString &label);
     void setUnit(Axis axis, Unit unit);
-    // How much time the x axis shows, ending at the newest point.
+    // How much time the x axis shows at most, ending at the newest point.
     void setTimeWindow(qint64 milliseconds);
 
     int seriesCount() const { return static_cast<int>(m_series.size()); }
@@ -48,9 +53,11 @@ private:
 
     QList<Line> m_series;
     qint64 m_windowMs = kDefaultWindowMs;
+    static constexpr qint64 kMinimumSpanMs = 60 * 1000;
 };
 
-// A ticker that labels bytes in binary units ("512 KiB", "1.5 MiB") at round steps of them.
+// A ticker for bytes: steps of a power of two bytes, labelled in binary units
+// ("256 KiB", "768 KiB", "1 MiB", "1.25 MiB").
 class BytesTicker : public QCPAxisTicker
 {
 protected:

@@ -153,12 +153,13 @@ Decoded<VersionMetricsInfo> decodeVersionMetrics(const QByteArray &body)
         metrics.version = in.string("version");
         const QJsonArray tasks = in.array("tasks");
         for (qsizetype i = 0; i < tasks.size() && error->isEmpty(); ++i)
-            metrics.tasks.append(
-                decodeTaskMetrics(FieldReader(tasks[i].toObject(), indexed(QStringLiteral("tasks"), i), error),
-                                  error));
+            metrics.tasks.append(decodeTaskMetrics(FieldReader(tasks[i].toObject(),
+                                                               indexed(QStringLiteral("tasks"), i), error),
+                                                   error));
         if (!in.isNull("latency_histogram"))
-            metrics.latency = decodeHistogram(
-                FieldReader(in.object("latency_histogram"), in.path("latency_histogram"), error), error);
+            metrics.latency = decodeHistogram(FieldReader(in.object("latency_histogram"),
+                                                          in.path("latency_histogram"), error),
+                                              error);
         return metrics;
     });
 }
@@ -196,12 +197,14 @@ Decoded<MetricsSnapshot> decodeMetricsEvent(const QByteArray &data, qint64 event
         snapshot.timeMs = in.integer("ts_ms");
         const QJsonArray versions = in.array("versions");
         for (qsizetype i = 0; i < versions.size() && error->isEmpty(); ++i)
-            snapshot.versions.append(decodeStreamVersion(
-                FieldReader(versions[i].toObject(), indexed(QStringLiteral("versions"), i), error), error));
+            snapshot.versions.append(
+                decodeStreamVersion(FieldReader(versions[i].toObject(),
+                                                indexed(QStringLiteral("versions"), i), error),
+                                    error));
         const QJsonArray tasks = in.array("tasks");
         for (qsizetype i = 0; i < tasks.size() && error->isEmpty(); ++i)
-            snapshot.tasks.append(
-                decodeStreamTask(FieldReader(tasks[i].toObject(), indexed(QStringLiteral("tasks"), i), error)));
+            snapshot.tasks.append(decodeStreamTask(
+                FieldReader(tasks[i].toObject(), indexed(QStringLiteral("tasks"), i), error)));
         return snapshot;
     });
 }

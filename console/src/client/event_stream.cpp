@@ -185,7 +185,8 @@ void EventStream::onFinished()
 
 void EventStream::scheduleRetry()
 {
-    const int initial = m_parser.retryMs() ? std::clamp(*m_parser.retryMs(), 1, m_maxDelayMs) : m_initialDelayMs;
+    const int initial = m_parser.retryMs() ? std::clamp(*m_parser.retryMs(), 1, m_maxDelayMs)
+                                           : m_initialDelayMs;
     const int doublings = std::min(m_failures, 20);
     const qint64 step = std::min<qint64>(qint64(initial) << doublings, m_maxDelayMs);
     const int delay = static_cast<int>(step * (0.8 + 0.2 * QRandomGenerator::global()->generateDouble()));

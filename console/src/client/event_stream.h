@@ -12,7 +12,7 @@
 //   that kappad replays what was missed as far as its journal holds it.
 // - 401 and 403 are final (a wrong token does not improve by retrying): the
 //   state becomes Failed and `disconnected` carries kappad's error; start()
-//   tries again (with a new EventStream for a new token).
+//   tries again (a new token needs a new EventStream).
 // - A stream without any bytes (events or ": keep-alive" comments, which kappad
 //   sends after 5 s without events) for longer than the silence timeout,
 //   3 × 5 s by default, counts as lost and is reopened.

@@ -26,8 +26,8 @@ void KappadClient::fetchMetrics(const QString &job, const QString &version)
                                &KappadClient::metricsReceived);
 }
 
-void KappadClient::fetchHistory(const QString &job, const QString &version, HistorySeries series, qint64 fromMs,
-                                qint64 toMs)
+void KappadClient::fetchHistory(const QString &job, const QString &version, HistorySeries series,
+                                qint64 fromMs, qint64 toMs)
 {
     const QString name = historySeriesName(series);
     QUrlQuery query;
@@ -39,8 +39,8 @@ void KappadClient::fetchHistory(const QString &job, const QString &version, Hist
     QUrl url = r.url();
     url.setQuery(query);
     r.setUrl(url);
-    answer<HistoryInfo>(m_network->get(r), QStringLiteral("history of %1@%2 (%3)").arg(job, version, name), decodeHistory,
-                        &KappadClient::historyReceived);
+    answer<HistoryInfo>(m_network->get(r), QStringLiteral("history of %1@%2 (%3)").arg(job, version, name),
+                        decodeHistory, &KappadClient::historyReceived);
 }
 
 } // namespace kappa::console

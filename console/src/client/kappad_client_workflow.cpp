@@ -71,19 +71,22 @@ void KappadClient::rebuild(const RebuildRequest &request)
 void KappadClient::validate(const QString &job, const QString &version)
 {
     answer<ValidationInfo>(post(versionPath(job, version, "validate"), QByteArrayLiteral("{}")),
-                           call(workflow_call::kValidate), decodeValidation, &KappadClient::validationReceived);
+                           call(workflow_call::kValidate), decodeValidation,
+                           &KappadClient::validationReceived);
 }
 
 void KappadClient::fetchValidations()
 {
-    answer<QList<ValidationInfo>>(get(QStringLiteral("/api/v1/validations")), call(workflow_call::kValidations),
-                                  decodeValidations, &KappadClient::validationsReceived);
+    answer<QList<ValidationInfo>>(get(QStringLiteral("/api/v1/validations")),
+                                  call(workflow_call::kValidations), decodeValidations,
+                                  &KappadClient::validationsReceived);
 }
 
 void KappadClient::fetchValidation(qint64 id)
 {
     answer<ValidationInfo>(get(QStringLiteral("/api/v1/validations/%1").arg(id)),
-                           call(workflow_call::kValidation), decodeValidation, &KappadClient::validationReceived);
+                           call(workflow_call::kValidation), decodeValidation,
+                           &KappadClient::validationReceived);
 }
 
 void KappadClient::fetchSwitches()
@@ -99,13 +102,15 @@ void KappadClient::requestSwitch(const QString &job, const QString &version, con
         body.insert(QStringLiteral("override_reason"), overrideReason);
     answer<SwitchRequestInfo>(post(QStringLiteral("/api/v1/switches"),
                                    QJsonDocument(body).toJson(QJsonDocument::Compact)),
-                              call(workflow_call::kRequestSwitch), decodeSwitch, &KappadClient::switchChanged);
+                              call(workflow_call::kRequestSwitch), decodeSwitch,
+                              &KappadClient::switchChanged);
 }
 
 void KappadClient::approveSwitch(qint64 id, const QString &reason)
 {
     answer<SwitchRequestInfo>(post(QStringLiteral("/api/v1/switches/%1/approve").arg(id), reasonBody(reason)),
-                              call(workflow_call::kApproveSwitch), decodeSwitch, &KappadClient::switchChanged);
+                              call(workflow_call::kApproveSwitch), decodeSwitch,
+                              &KappadClient::switchChanged);
 }
 
 void KappadClient::rejectSwitch(qint64 id, const QString &reason)

@@ -53,14 +53,14 @@ private:
     void processLine(QByteArrayView line, QList<SseEvent> &out);
     void dispatch(QList<SseEvent> &out);
 
-    QByteArray m_line;            // the current, incomplete line
-    bool m_skipLf = false;        // the last chunk ended in CR: a leading LF belongs to it
-    bool m_bomChecked = false;    // the start of the stream has been looked at
-    QByteArray m_head;            // the first bytes, until it is clear whether they are a BOM
-    QByteArray m_data;            // the event being assembled
+    QByteArray m_line;         // the current, incomplete line
+    bool m_skipLf = false;     // the last chunk ended in CR: a leading LF belongs to it
+    bool m_bomChecked = false; // the start of the stream has been looked at
+    QByteArray m_head;         // the first bytes, until it is clear whether they are a BOM
+    QByteArray m_data;         // the event being assembled
     bool m_hasData = false;
     QByteArray m_type;
-    QByteArray m_idBuffer;        // the `id` field's value, becomes m_lastId on dispatch
+    QByteArray m_idBuffer; // the `id` field's value, becomes m_lastId on dispatch
     QByteArray m_lastId;
     std::optional<int> m_retryMs;
     qint64 m_comments = 0;

@@ -106,7 +106,8 @@ void decodeReport(FieldReader &&in, ValidationInfo &v, QString *error)
     v.addedFields = strings(keys, "added_fields", error);
     const QJsonArray diffs = in.array("diffs");
     for (qsizetype i = 0; i < diffs.size() && error->isEmpty(); ++i)
-        v.diffs.append(decodeDiff(FieldReader(diffs[i].toObject(), indexed(in.path("diffs"), i), error), error));
+        v.diffs.append(
+            decodeDiff(FieldReader(diffs[i].toObject(), indexed(in.path("diffs"), i), error), error));
     const QJsonArray aggregates = in.array("aggregates");
     for (qsizetype i = 0; i < aggregates.size() && error->isEmpty(); ++i)
         v.aggregates.append(
@@ -202,8 +203,9 @@ Decoded<QList<ValidationInfo>> decodeValidations(const QByteArray &body)
 
 Decoded<SwitchRequestInfo> decodeSwitch(const QByteArray &body)
 {
-    return decodeObject<SwitchRequestInfo>(body,
-                                           [](FieldReader &in, QString *) { return decodeSwitchObject(std::move(in)); });
+    return decodeObject<SwitchRequestInfo>(body, [](FieldReader &in, QString *) {
+        return decodeSwitchObject(std::move(in));
+    });
 }
 
 Decoded<QList<SwitchRequestInfo>> decodeSwitches(const QByteArray &body)
@@ -212,7 +214,8 @@ Decoded<QList<SwitchRequestInfo>> decodeSwitches(const QByteArray &body)
         QList<SwitchRequestInfo> out;
         const QJsonArray list = in.array("switches");
         for (qsizetype i = 0; i < list.size() && error->isEmpty(); ++i)
-            out.append(decodeSwitchObject(FieldReader(list[i].toObject(), indexed(QStringLiteral("switches"), i), error)));
+            out.append(decodeSwitchObject(
+                FieldReader(list[i].toObject(), indexed(QStringLiteral("switches"), i), error)));
         return out;
     });
 }
@@ -230,7 +233,8 @@ Decoded<QList<AuditEntry>> decodeAudit(const QByteArray &body)
         QList<AuditEntry> out;
         const QJsonArray list = in.array("entries");
         for (qsizetype i = 0; i < list.size() && error->isEmpty(); ++i)
-            out.append(decodeAuditEntry(FieldReader(list[i].toObject(), indexed(QStringLiteral("entries"), i), error)));
+            out.append(decodeAuditEntry(
+                FieldReader(list[i].toObject(), indexed(QStringLiteral("entries"), i), error)));
         return out;
     });
 }

@@ -132,7 +132,9 @@ TimeSeries combineRows(const HistoryInfo &history, Aggregation how,
         for (const std::optional<double> &value : latest) {
             if (!value)
                 continue;
-            combined = !any ? *value : how == Aggregation::Sum ? combined + *value : std::max(combined, *value);
+            combined = !any                      ? *value
+                       : how == Aggregation::Sum ? combined + *value
+                                                 : std::max(combined, *value);
             any = true;
         }
         out.append({second * 1000, combined});
@@ -196,15 +198,21 @@ void VersionDashboard::addHistory(const HistoryInfo &history)
     };
     const auto source = [](const TaskHistory &row) { return isSourceStage(row.stage); };
     switch (history.series) {
-    case HistorySeries::LagRecords: set(DashboardSeries::LagRecords, combineRows(history, Aggregation::Sum)); break;
-    case HistorySeries::LagSeconds: set(DashboardSeries::LagSeconds, combineRows(history, Aggregation::Max)); break;
+    case HistorySeries::LagRecords:
+        set(DashboardSeries::LagRecords, combineRows(history, Aggregation::Sum));
+        break;
+    case HistorySeries::LagSeconds:
+        set(DashboardSeries::LagSeconds, combineRows(history, Aggregation::Max));
+        break;
     case HistorySeries::InputRate:
         set(DashboardSeries::InputRate, combineRows(history, Aggregation::Sum, source));
         break;
     case HistorySeries::ProcessingRate:
         set(DashboardSeries::ProcessingRate, combineRows(history, Aggregation::Sum, source));
         break;
-    case HistorySeries::StateBytes: set(DashboardSeries::StateBytes, combineRows(history, Aggregation::Sum)); break;
+    case HistorySeries::StateBytes:
+        set(DashboardSeries::StateBytes, combineRows(history, Aggregation::Sum));
+        break;
     case HistorySeries::CheckpointMs: {
         QList<CheckpointPoint> merged;
         for (const CheckpointPoint &point : checkpointsFromHistory(history))

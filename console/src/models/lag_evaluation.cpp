@@ -9,8 +9,8 @@ namespace kappa::console {
 PartitionLag evaluatePartition(std::span<const LagSample> samples, qint64 nowMs, int windowSize)
 {
     windowSize = std::max(windowSize, 2);
-    const std::span<const LagSample> window
-        = samples.last(std::min(samples.size(), static_cast<std::size_t>(windowSize)));
+    const std::span<const LagSample> window = samples.last(
+        std::min(samples.size(), static_cast<std::size_t>(windowSize)));
     if (window.empty())
         return PartitionLag::Unknown;
     if (std::any_of(window.begin(), window.end(), [](const LagSample &s) { return s.lagRecords == 0; }))
@@ -68,11 +68,15 @@ QString lagStatusText(LagStatus status)
 QString partitionLagText(PartitionLag lag)
 {
     switch (lag) {
-    case PartitionLag::Unknown: return QCoreApplication::translate("kappa::console::LagEvaluation", "unknown");
+    case PartitionLag::Unknown:
+        return QCoreApplication::translate("kappa::console::LagEvaluation", "unknown");
     case PartitionLag::Ok: return QCoreApplication::translate("kappa::console::LagEvaluation", "OK");
-    case PartitionLag::Lagging: return QCoreApplication::translate("kappa::console::LagEvaluation", "lagging");
-    case PartitionLag::Stalled: return QCoreApplication::translate("kappa::console::LagEvaluation", "stalled");
-    case PartitionLag::Stopped: return QCoreApplication::translate("kappa::console::LagEvaluation", "stopped");
+    case PartitionLag::Lagging:
+        return QCoreApplication::translate("kappa::console::LagEvaluation", "lagging");
+    case PartitionLag::Stalled:
+        return QCoreApplication::translate("kappa::console::LagEvaluation", "stalled");
+    case PartitionLag::Stopped:
+        return QCoreApplication::translate("kappa::console::LagEvaluation", "stopped");
     }
     return {};
 }

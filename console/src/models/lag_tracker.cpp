@@ -87,8 +87,11 @@ VersionLagEvaluation LagTracker::evaluateVersion(const QString &job, const QStri
     VersionLagEvaluation result;
     std::vector<PartitionLag> lags;
     const QHash<QString, PartitionLag> tasks = evaluateTasks(job, version);
-    for (PartitionLag lag : tasks) {
+    for (auto it = tasks.constBegin(); it != tasks.constEnd(); ++it) {
+        const PartitionLag lag = it.value();
         lags.push_back(lag);
+        if (!m_tracks.value(it.key()).hasPosition)
+            ++result.noPosition;
         switch (lag) {
         case PartitionLag::Unknown: ++result.unknown; break;
         case PartitionLag::Ok: ++result.ok; break;
@@ -114,7 +117,8 @@ QStringList LagTracker::tasks(const QString &job, const QString &version) const
 QList<LagSample> LagTracker::samples(const QString &task) const
 {
     const auto it = m_tracks.constFind(task);
-    return it == m_tracks.constEnd() ? QList<LagSample>() : QList<LagSample>(it->samples.begin(), it->samples.end());
+    return it == m_tracks.constEnd() ? QList<LagSample>()
+                                     : QList<LagSample>(it->samples.begin(), it->samples.end());
 }
 
 } // namespace kappa::console

@@ -44,7 +44,8 @@ struct VersionLagEvaluation
     int lagging = 0;
     int stalled = 0;
     int stopped = 0;
-    int unknown = 0;
+    int unknown = 0;    // of which:
+    int noPosition = 0; // the task reports no position (an older kappad)
 };
 
 class LagTracker

@@ -1,6 +1,7 @@
 #include "models/overview_model.h"
 
 #include <QColor>
+#include <algorithm>
 #include <QFont>
 #include <QHash>
 #include <QLocale>
@@ -24,19 +25,40 @@ QString stateText(const QString &state)
     return found == kTexts.constEnd() ? state : OverviewModel::tr(*found);
 }
 
+namespace {
+
+// Within `limit`, past `riskShare` of it, or over it.
+SloStatus against(double value, double limit, double riskShare)
+{
+    if (value > limit)
+        return SloStatus::Breached;
+    return value > riskShare * limit ? SloStatus::AtRisk : SloStatus::Met;
+}
+
+bool heldToSlos(const JobVersionInfo &version)
+{
+    return version.live && version.figures;
+}
+
+} // namespace
+
+SloStatus lagSloStatus(const JobVersionInfo &version, const JobSlo &slo)
+{
+    if (!heldToSlos(version) || slo.lagSeconds <= 0)
+        return SloStatus::Unknown;
+    return against(version.figures->lagSeconds, slo.lagSeconds, 0.5); // replays back off from half
+}
+
+SloStatus latencySloStatus(const JobVersionInfo &version, const JobSlo &slo)
+{
+    if (!heldToSlos(version) || slo.latencyP99Ms <= 0 || version.figures->latencyMs.count == 0)
+        return SloStatus::Unknown;
+    return against(version.figures->latencyMs.p99, slo.latencyP99Ms, 0.8);
+}
+
 SloStatus sloStatus(const JobVersionInfo &version, const JobSlo &slo)
 {
-    if (!version.live || !version.figures || (slo.lagSeconds <= 0 && slo.latencyP99Ms <= 0))
-        return SloStatus::Unknown;
-    const VersionFigures &f = *version.figures;
-    const bool latencyKnown = f.latencyMs.count > 0 && slo.latencyP99Ms > 0;
-    const bool lagKnown = slo.lagSeconds > 0;
-    if ((lagKnown && f.lagSeconds > slo.lagSeconds) || (latencyKnown && f.latencyMs.p99 > slo.latencyP99Ms))
-        return SloStatus::Breached;
-    if ((lagKnown && f.lagSeconds > 0.5 * slo.lagSeconds)
-        || (latencyKnown && f.latencyMs.p99 > 0.8 * slo.latencyP99Ms))
-        return SloStatus::AtRisk;
-    return SloStatus::Met;
+    return std::max(lagSloStatus(version, slo), latencySloStatus(version, slo)); // ordered by severity
 }
 
 QString sloStatusText(SloStatus status)
@@ -163,8 +185,12 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
 QVariant OverviewModel::background(const Row &row, int column) const
 {
     std::optional<int> severity;
-    if (column == Slo || column == LagSeconds || column == LatencyP99)
+    if (column == Slo)
         severity = severityOf(sloStatus(row.version, row.slo));
+    else if (column == LagSeconds)
+        severity = severityOf(lagSloStatus(row.version, row.slo));
+    else if (column == LatencyP99)
+        severity = severityOf(latencySloStatus(row.version, row.slo));
     else if (column == LagHealth)
         severity = severityOf(lagOf(row).status);
     return severity ? QVariant(severityColour(*severity)) : QVariant();

@@ -16,6 +16,9 @@ namespace kappa::console {
 // replays start to back off) or 80 % of the latency SLO; Unknown without
 // figures or SLOs. Versions that do not serve (replays, shadows) have no SLO.
 enum class SloStatus { Unknown, Met, AtRisk, Breached };
+SloStatus lagSloStatus(const JobVersionInfo &version, const JobSlo &slo);
+SloStatus latencySloStatus(const JobVersionInfo &version, const JobSlo &slo);
+// The worse of the two.
 SloStatus sloStatus(const JobVersionInfo &version, const JobSlo &slo);
 QString sloStatusText(SloStatus status);
 

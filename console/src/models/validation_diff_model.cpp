@@ -121,7 +121,9 @@ QVariant ValidationDiffModel::keyData(const Key &key, int column, int role) cons
         switch (column) {
         case KeyOrField: return diffKeyText(m_job, key.key);
         case Samples: return key.samples.join(QStringLiteral(", "));
-        case Live: return tr("%n differing field(s)", nullptr, static_cast<int>(key.diffs.size()));
+        case Live:
+            return key.diffs.size() == 1 ? tr("1 differing field")
+                                         : tr("%1 differing fields").arg(key.diffs.size());
         default: return {};
         }
     case SortRole:

@@ -80,8 +80,8 @@ JobDashboardView::JobDashboardView(PartitionsModel *partitions, QWidget *parent)
     split->setChildrenCollapsible(false);
     split->addWidget(buildCharts());
     split->addWidget(m_table);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 5);
+    split->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -94,7 +94,7 @@ QLabel *JobDashboardView::addKpi(QGridLayout *grid, int column, const QString &n
                                  QLabel **captionLabel)
 {
     auto *title = new QLabel(caption);
-    title->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    title->setStyleSheet(QStringLiteral("color: palette(dark);"));
     auto *value = new QLabel;
     value->setObjectName(name);
     QFont big = value->font();
@@ -125,10 +125,11 @@ QWidget *JobDashboardView::buildKpis()
     m_stateSize = addKpi(grid, 5, QStringLiteral("kpiStateSize"), tr("State size"));
     m_latencyP50 = addKpi(grid, 6, QStringLiteral("kpiLatencyP50"), tr("Latency p50"));
     m_latencyP99 = addKpi(grid, 7, QStringLiteral("kpiLatencyP99"), tr("Latency p99"), &m_latencyCaption);
-    m_lagStatus->setToolTip(tr("Evaluated like LinkedIn's Burrow over the last %1 samples of each partition: "
-                               "OK when the lag reached zero or shrinks, WARN when it never shrinks, ERR when "
-                               "a partition stalls (no progress) or stops reporting.")
-                                .arg(kDefaultLagWindow));
+    m_lagStatusHelp = (tr("Evaluated like LinkedIn's Burrow over the last %1 samples of each partition: "
+                          "OK when the lag reached zero or shrinks, WARN when it never shrinks, ERR when "
+                          "a partition stalls (no progress) or stops reporting.")
+                           .arg(kDefaultLagWindow));
+    m_lagStatus->setToolTip(m_lagStatusHelp);
     grid->setColumnStretch(8, 1);
     return frame;
 }
@@ -146,8 +147,9 @@ QWidget *JobDashboardView::buildCharts()
     m_throughputChart = new TimeSeriesChart;
     m_throughputChart->setObjectName(QStringLiteral("throughputChart"));
     m_throughputChart->setTitle(tr("Throughput"));
-    m_throughputChart->addSeries(tr("input"), kPurple);
+    // Processed first, so that the input (dashed) stays visible on top when both are equal.
     m_throughputChart->addSeries(tr("processed"), kGreen);
+    m_throughputChart->addSeries(tr("input"), kPurple, TimeSeriesChart::Axis::Left, Qt::DashLine);
     m_throughputChart->setAxisLabel(TimeSeriesChart::Axis::Left, tr("events/s"));
 
     m_checkpoints = new CheckpointChart;
@@ -242,8 +244,8 @@ void JobDashboardView::showData(const VersionDashboard &dashboard)
 {
     m_lag->setSeries(0, dashboard.series(DashboardSeries::LagRecords).points());
     m_lag->setSeries(1, dashboard.series(DashboardSeries::LagSeconds).points());
-    m_throughputChart->setSeries(0, dashboard.series(DashboardSeries::InputRate).points());
-    m_throughputChart->setSeries(1, dashboard.series(DashboardSeries::ProcessingRate).points());
+    m_throughputChart->setSeries(0, dashboard.series(DashboardSeries::ProcessingRate).points());
+    m_throughputChart->setSeries(1, dashboard.series(DashboardSeries::InputRate).points());
     m_state->setSeries(0, dashboard.series(DashboardSeries::StateBytes).points());
     m_checkpoints->setCheckpoints(dashboard.checkpoints(), dashboard.checkpointP99Ms());
     m_latencyChart->setHistogram(dashboard.latency());
@@ -257,9 +259,10 @@ void JobDashboardView::showFigures(const VersionDashboard &dashboard)
     const QString none = QStringLiteral("–");
     m_lagRecords->setText(f ? tr("%1 events").arg(locale.toString(f->lagRecords)) : none);
     m_lagSeconds->setText(f ? tr("%1 s").arg(locale.toString(f->lagSeconds, 'f', 1)) : none);
-    m_throughput->setText(f ? tr("%1 / %2 events/s")
-                                  .arg(locale.toString(f->inputRate, 'f', 0), locale.toString(f->processingRate, 'f', 0))
-                            : none);
+    m_throughput->setText(
+        f ? tr("%1 / %2 events/s")
+                .arg(locale.toString(f->inputRate, 'f', 0), locale.toString(f->processingRate, 'f', 0))
+          : none);
     m_checkpointP99->setText(f && f->checkpoints > 0 ? msText(f->checkpointP99Ms) : none);
     m_stateSize->setText(f ? formatBytes(f->stateBytes) : none);
 
@@ -268,16 +271,16 @@ void JobDashboardView::showFigures(const VersionDashboard &dashboard)
     m_latencyP50->setText(measured ? msText(f->latencyMs.p50) : none);
     m_latencyP99->setText(measured ? msText(f->latencyMs.p99) : none);
     m_latencyCaption->setText(slo.latencyP99Ms > 0 ? tr("Latency p99 (SLO %1)").arg(msText(slo.latencyP99Ms))
-                                                    : tr("Latency p99"));
+                                                   : tr("Latency p99"));
     const bool overSlo = measured && slo.latencyP99Ms > 0 && f->latencyMs.p99 > slo.latencyP99Ms;
     m_latencyP99->setStyleSheet(!measured || slo.latencyP99Ms <= 0 ? QString()
-                                : overSlo                        ? kProblemStyle
-                                                                 : kGoodStyle);
+                                : overSlo                          ? kProblemStyle
+                                                                   : kGoodStyle);
     m_latencyP99->setToolTip(overSlo ? tr("above the job's p99 objective") : QString());
     const bool lagOverSlo = f && slo.lagSeconds > 0 && f->lagSeconds > slo.lagSeconds;
     m_lagSeconds->setStyleSheet(lagOverSlo ? kProblemStyle : QString());
-    m_lagSeconds->setToolTip(slo.lagSeconds > 0 ? tr("objective: at most %1 s").arg(locale.toString(slo.lagSeconds))
-                                                : QString());
+    m_lagSeconds->setToolTip(
+        slo.lagSeconds > 0 ? tr("objective: at most %1 s").arg(locale.toString(slo.lagSeconds)) : QString());
 }
 
 void JobDashboardView::showLagEvaluation(const VersionLagEvaluation &e)
@@ -294,8 +297,12 @@ void JobDashboardView::showLagEvaluation(const VersionLagEvaluation &e)
     if (!details.isEmpty())
         text += QStringLiteral(" (") + details.join(QStringLiteral(", ")) + QLatin1Char(')');
     else if (e.status == LagStatus::Unknown && partitions > 0)
-        text = tr("evaluating…");
+        text = e.noPosition == partitions ? tr("unknown (no positions)") : tr("evaluating…");
     m_lagStatus->setText(partitions == 0 ? QStringLiteral("–") : text);
+    m_lagStatus->setToolTip(
+        e.noPosition == partitions && partitions > 0 ? tr(
+            "This kappad does not report the tasks' positions in its stream, which the evaluation needs.")
+                                                     : m_lagStatusHelp);
     m_lagStatus->setStyleSheet(e.status == LagStatus::Err    ? kProblemStyle
                                : e.status == LagStatus::Warn ? kWarnStyle
                                : e.status == LagStatus::Ok   ? kGoodStyle
@@ -306,6 +313,11 @@ void JobDashboardView::setStatusText(const QString &text, bool problem)
 {
     m_status->setText(text);
     m_status->setStyleSheet(problem ? kProblemStyle : QString());
+}
+
+QString JobDashboardView::statusText() const
+{
+    return m_status->text();
 }
 
 void JobDashboardView::clearData()

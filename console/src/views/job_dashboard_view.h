@@ -47,6 +47,7 @@ public:
     void showLagEvaluation(const VersionLagEvaluation &evaluation);
     // One line about the live stream and the calls ("live", "reconnecting in 4 s", an error).
     void setStatusText(const QString &text, bool problem = false);
+    QString statusText() const;
     // Empties the figures and charts (another version was picked).
     void clearData();
 
@@ -91,6 +92,7 @@ private:
     QString m_job;
     QString m_version;
     QHash<QString, JobSlo> m_slos; // per job
+    QString m_lagStatusHelp;
     bool m_updatingPicker = false;
 };
 

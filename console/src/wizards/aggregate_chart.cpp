@@ -74,7 +74,8 @@ AggregateChart::AggregateChart(QWidget *parent)
 
 void AggregateChart::setAggregates(const QList<ValidationAggregate> &aggregates)
 {
-    const bool onlyPsi = !aggregates.isEmpty() && std::all_of(aggregates.begin(), aggregates.end(), isScorePsi);
+    const bool onlyPsi = !aggregates.isEmpty()
+                         && std::all_of(aggregates.begin(), aggregates.end(), isScorePsi);
     // Relative deltas read best in percent; a PSI is a plain number.
     auto scale = [](const ValidationAggregate &a) { return isScorePsi(a) ? 1.0 : 100.0; };
 

@@ -54,6 +54,10 @@ public:
         setTitle(tr("Switch request"));
         setSubTitle(tr("The switch requests waiting for approval. Approving one moves its job's reads to the "
                        "candidate version at once."));
+        // Only pending requests are listed: no state or decision to show.
+        for (int column :
+             {SwitchRequestsModel::State, SwitchRequestsModel::DecidedBy, SwitchRequestsModel::DecidedAt})
+            m_table->hideColumn(column);
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_table, 1);
         layout->addWidget(m_status);
@@ -63,9 +67,8 @@ public:
             emit completeChanged();
         });
         connect(wizard->client(), &KappadClient::switchesReceived, this, &PickSwitchPage::listed);
-        connect(wizard->client(), &KappadClient::identityReceived, this, [this](const Identity &identity) {
-            m_wizard->m_identity = identity;
-        });
+        connect(wizard->client(), &KappadClient::identityReceived, this,
+                [this](const Identity &identity) { m_wizard->m_identity = identity; });
         connect(wizard->client(), &KappadClient::failed, this, [this](const QString &what, const ApiError &e) {
             if (m_loading && isCall(what, workflow_call::kSwitches)) {
                 m_loading = false;
@@ -237,7 +240,8 @@ private:
         QString problem = ApproveSwitchWizard::fourEyesProblem(*m_wizard->identity(), *m_request, m_launcher);
         if (problem.isEmpty() && m_request->expiresMs > 0
             && m_request->expiresMs < QDateTime::currentMSecsSinceEpoch())
-            problem = tr("The request expired at %1: request the switch again.").arg(formatWallTime(m_request->expiresMs));
+            problem = tr("The request expired at %1: request the switch again.")
+                          .arg(formatWallTime(m_request->expiresMs));
         if (problem.isEmpty() && m_validation && !m_validation->passed)
             problem = tr("Validation %1 did not pass.").arg(m_validation->id);
         return problem;
@@ -252,7 +256,8 @@ private:
             return;
         }
         const SwitchRequestInfo &r = *m_request;
-        setSubTitle(tr("Switch request %1: %2 from %3 to %4.").arg(r.id).arg(r.job, r.fromVersion, r.toVersion));
+        setSubTitle(
+            tr("Switch request %1: %2 from %3 to %4.").arg(r.id).arg(r.job, r.fromVersion, r.toVersion));
         auto row = [](const QString &name, const QString &value) {
             return QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name, value);
         };
@@ -277,8 +282,8 @@ private:
         const std::optional<Identity> &me = m_wizard->identity();
         QString html = QStringLiteral("<table cellspacing=6>");
         html += row(tr("Job"), r.job.toHtmlEscaped());
-        html += row(tr("Switch"), tr("from <b>%1</b> to <b>%2</b>").arg(r.fromVersion.toHtmlEscaped(),
-                                                                           r.toVersion.toHtmlEscaped()));
+        html += row(tr("Switch"), tr("from <b>%1</b> to <b>%2</b>")
+                                      .arg(r.fromVersion.toHtmlEscaped(), r.toVersion.toHtmlEscaped()));
         html += row(tr("Verdict"), verdict);
         html += row(tr("Replay launched by"), launcher);
         html += row(tr("Switch requested by"),
@@ -375,7 +380,8 @@ public:
         m_waiting = true;
         m_result.reset();
         m_alias->clear();
-        m_status->showBusy(tr("Switching %1 from %2 to %3…").arg(request->job, request->fromVersion, request->toVersion));
+        m_status->showBusy(
+            tr("Switching %1 from %2 to %3…").arg(request->job, request->fromVersion, request->toVersion));
         m_wizard->client()->approveSwitch(request->id);
         emit completeChanged();
     }
@@ -414,10 +420,11 @@ public:
         if (!request)
             return;
         setJob(request->job);
-        setExplanation(tr("Approving moves the alias of <b>%1</b> from %2 to <b>%3</b> at once: every read after "
-                          "that is answered by %3. %2 stays warm during the rollback window.")
-                           .arg(request->job.toHtmlEscaped(), request->fromVersion.toHtmlEscaped(),
-                                request->toVersion.toHtmlEscaped()));
+        setExplanation(
+            tr("Approving moves the alias of <b>%1</b> from %2 to <b>%3</b> at once: every read after "
+               "that is answered by %3. %2 stays warm during the rollback window.")
+                .arg(request->job.toHtmlEscaped(), request->fromVersion.toHtmlEscaped(),
+                     request->toVersion.toHtmlEscaped()));
     }
 
 private:
@@ -454,10 +461,12 @@ QString ApproveSwitchWizard::fourEyesProblem(const Identity &identity, const Swi
                                              const QString &launcher)
 {
     if (identity.role != QLatin1String("approver") && identity.role != QLatin1String("admin"))
-        return tr("The console's token (%1) has the role %2: approving needs an approver's or an admin's token.")
+        return tr("The console's token (%1) has the role %2: approving needs an approver's or an admin's "
+                  "token.")
             .arg(identity.name, identity.role);
     if (identity.name == request.requestedBy)
-        return tr("You (%1) requested this switch: another person must approve it (four-eyes).").arg(identity.name);
+        return tr("You (%1) requested this switch: another person must approve it (four-eyes).")
+            .arg(identity.name);
     if (!launcher.isEmpty() && identity.name == launcher)
         return tr("You (%1) launched the replay of %2: another person must approve the switch (four-eyes).")
             .arg(identity.name, request.toVersion);

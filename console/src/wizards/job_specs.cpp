@@ -49,11 +49,13 @@ QString specProblem(const QJsonObject &spec, const QString &job)
     if (!spec.value(QLatin1String("job")).isString())
         return JobSpecs::tr("The spec names no job (\"job\" is missing or not a string).");
     if (spec.value(QLatin1String("job")).toString() != job)
-        return JobSpecs::tr("The spec is for the job %1, not %2.").arg(spec.value(QLatin1String("job")).toString(), job);
+        return JobSpecs::tr("The spec is for the job %1, not %2.")
+            .arg(spec.value(QLatin1String("job")).toString(), job);
     if (!spec.value(QLatin1String("version")).isString())
         return JobSpecs::tr("The spec names no version (\"version\" is missing or not a string).");
     if (!isValidVersionName(spec.value(QLatin1String("version")).toString()))
-        return JobSpecs::tr("The version name must be 1 to 64 letters, digits, dots, underscores or hyphens.");
+        return JobSpecs::tr(
+            "The version name must be 1 to 64 letters, digits, dots, underscores or hyphens.");
     if (spec.contains(QLatin1String("params")) && !spec.value(QLatin1String("params")).isObject())
         return JobSpecs::tr("\"params\" must be a JSON object.");
     if (spec.contains(QLatin1String("description")) && !spec.value(QLatin1String("description")).isString())
@@ -61,8 +63,9 @@ QString specProblem(const QJsonObject &spec, const QString &job)
     if (spec.contains(QLatin1String("validation")) && !spec.value(QLatin1String("validation")).isObject())
         return JobSpecs::tr("\"validation\" must be a JSON object.");
     for (auto it = spec.begin(); it != spec.end(); ++it) {
-        static const QStringList kKnown{QStringLiteral("job"), QStringLiteral("version"), QStringLiteral("params"),
-                                        QStringLiteral("description"), QStringLiteral("validation")};
+        static const QStringList kKnown{QStringLiteral("job"), QStringLiteral("version"),
+                                        QStringLiteral("params"), QStringLiteral("description"),
+                                        QStringLiteral("validation")};
         if (!kKnown.contains(it.key()))
             return JobSpecs::tr("The spec has a field kappad does not know: \"%1\".").arg(it.key());
     }

@@ -3,16 +3,14 @@
 #include "client/workflow_decode.h"
 #include "models/overview_model.h"
 #include "models/preflight_checks_model.h"
-#include "wizards/job_specs.h"
 #include "models/replays_model.h"
+#include "wizards/job_specs.h"
+#include "wizards/launch_version_pages.h"
 #include "wizards/wizard_support.h"
 
-#include <QButtonGroup>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDoubleSpinBox>
-#include <QFile>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,7 +18,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpressionValidator>
@@ -43,18 +40,19 @@ QString compactJson(const QJsonObject &object)
 } // namespace
 
 // Which job to replay; what it runs now.
-class JobPage : public QWizardPage
+class LaunchJobPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit JobPage(LaunchReplayWizard *wizard)
+    explicit LaunchJobPage(LaunchReplayWizard *wizard)
         : m_wizard(wizard)
         , m_job(new QComboBox)
         , m_versions(new QLabel)
     {
         setTitle(tr("Job"));
-        setSubTitle(tr("Which job gets a new version? Its live version keeps serving while the replay runs."));
+        setSubTitle(
+            tr("Which job gets a new version? Its live version keeps serving while the replay runs."));
         QStringList jobs;
         for (const JobInfo &job : wizard->jobs().jobs)
             jobs << job.job;
@@ -68,7 +66,7 @@ public:
         form->addRow(tr("&Job:"), m_job);
         form->addRow(QString(), m_versions);
         registerField(QStringLiteral("job"), m_job, "currentText", SIGNAL(currentTextChanged(QString)));
-        connect(m_job, &QComboBox::currentTextChanged, this, &JobPage::describe);
+        connect(m_job, &QComboBox::currentTextChanged, this, &LaunchJobPage::describe);
         describe();
     }
 
@@ -97,12 +95,12 @@ private:
 };
 
 // Where the new version's logic comes from; nextId() branches on it.
-class SourcePage : public QWizardPage
+class LaunchSourcePage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    SourcePage()
+    LaunchSourcePage()
         : m_known(new QRadioButton(tr("A version kappad &knows (built in, e.g. v2)")))
         , m_file(new QRadioButton(tr("A spec &file (JSON)")))
         , m_edit(new QRadioButton(tr("&Edit the parameters of an existing spec, under a new version name")))
@@ -134,260 +132,12 @@ private:
     QRadioButton *m_edit;
 };
 
-class KnownVersionPage : public QWizardPage
+class LaunchStartPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit KnownVersionPage(LaunchReplayWizard *wizard)
-        : m_wizard(wizard)
-        , m_version(new QComboBox)
-        , m_status(new StatusLine)
-    {
-        setTitle(tr("Known version"));
-        setSubTitle(tr("kappad knows the built-in versions of each job; a version is replayed once, "
-                       "so one that is registered already cannot be launched again."));
-        m_version->setEditable(true);
-        m_version->setInsertPolicy(QComboBox::NoInsert);
-        auto *layout = new QVBoxLayout(this);
-        auto *form = new QFormLayout;
-        form->addRow(tr("&Version:"), m_version);
-        layout->addLayout(form);
-        layout->addStretch();
-        layout->addWidget(m_status);
-        registerField(QStringLiteral("knownVersion*"), m_version, "currentText", SIGNAL(currentTextChanged(QString)));
-        connect(m_version, &QComboBox::currentTextChanged, m_status, &StatusLine::clear);
-    }
-
-    void initializePage() override
-    {
-        const QString job = field(QStringLiteral("job")).toString();
-        m_version->clear();
-        for (const QJsonObject &spec : builtinSpecs(job)) {
-            const QString version = spec.value(QLatin1String("version")).toString();
-            if (!m_wizard->isRegistered(job, version))
-                m_version->addItem(version);
-        }
-    }
-
-    bool validatePage() override
-    {
-        const QString job = field(QStringLiteral("job")).toString();
-        const QString version = m_version->currentText().trimmed();
-        if (!isValidVersionName(version)) {
-            m_status->showError(tr("A version name is 1 to 64 letters, digits, dots, underscores or hyphens."));
-            return false;
-        }
-        if (m_wizard->isRegistered(job, version)) {
-            m_status->showError(
-                tr("%1@%2 is registered already. Give the new logic a new version name.").arg(job, version));
-            return false;
-        }
-        return true;
-    }
-
-    int nextId() const override { return LaunchReplayWizard::id(Page::Start); }
-
-private:
-    LaunchReplayWizard *m_wizard;
-    QComboBox *m_version;
-    StatusLine *m_status;
-};
-
-class SpecFilePage : public QWizardPage
-{
-    Q_OBJECT
-
-public:
-    explicit SpecFilePage(LaunchReplayWizard *wizard)
-        : m_wizard(wizard)
-        , m_path(new QLineEdit)
-        , m_preview(new QPlainTextEdit)
-        , m_status(new StatusLine)
-    {
-        setTitle(tr("Spec file"));
-        setSubTitle(tr("A JSON job spec as in resources/jobs: {\"job\", \"version\", \"params\", "
-                       "\"description\", \"validation\"}."));
-        auto *browse = new QPushButton(tr("&Browse…"));
-        m_preview->setReadOnly(true);
-        m_preview->setPlaceholderText(tr("The spec appears here once it is read."));
-        auto *row = new QHBoxLayout;
-        row->addWidget(m_path, 1);
-        row->addWidget(browse);
-        auto *form = new QFormLayout;
-        form->addRow(tr("Spec &file:"), row);
-        auto *layout = new QVBoxLayout(this);
-        layout->addLayout(form);
-        layout->addWidget(m_preview, 1);
-        layout->addWidget(m_status);
-        registerField(QStringLiteral("specFile*"), m_path);
-        connect(browse, &QPushButton::clicked, this, [this] {
-            const QString path = QFileDialog::getOpenFileName(this, tr("Job spec"), m_path->text(),
-                                                              tr("JSON files (*.json);;All files (*)"));
-            if (!path.isEmpty())
-                m_path->setText(path);
-        });
-        connect(m_path, &QLineEdit::textChanged, this, [this] {
-            m_status->clear();
-            m_preview->clear();
-        });
-    }
-
-    bool validatePage() override
-    {
-        QFile file(m_path->text());
-        if (!file.open(QIODevice::ReadOnly)) {
-            m_status->showError(tr("Cannot read %1: %2").arg(m_path->text(), file.errorString()));
-            return false;
-        }
-        QJsonParseError error;
-        const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
-        if (error.error != QJsonParseError::NoError || !document.isObject()) {
-            m_status->showError(error.error != QJsonParseError::NoError
-                                    ? tr("The file is not JSON: %1 (at character %2).")
-                                          .arg(error.errorString())
-                                          .arg(error.offset)
-                                    : tr("The file holds no JSON object."));
-            return false;
-        }
-        const QJsonObject spec = document.object();
-        m_preview->setPlainText(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
-        const QString job = field(QStringLiteral("job")).toString();
-        QString problem = specProblem(spec, job);
-        const QString version = spec.value(QLatin1String("version")).toString();
-        if (problem.isEmpty() && m_wizard->isRegistered(job, version))
-            problem = tr("%1@%2 is registered already. Give the new logic a new version name.").arg(job, version);
-        if (!problem.isEmpty()) {
-            m_status->showError(problem);
-            return false;
-        }
-        m_wizard->m_fileSpec = spec;
-        return true;
-    }
-
-    int nextId() const override { return LaunchReplayWizard::id(Page::Start); }
-
-private:
-    LaunchReplayWizard *m_wizard;
-    QLineEdit *m_path;
-    QPlainTextEdit *m_preview;
-    StatusLine *m_status;
-};
-
-// A built-in spec of the job as the base, under a new name, with its
-// parameters as editable JSON. The base's validation rules are kept.
-class EditSpecPage : public QWizardPage
-{
-    Q_OBJECT
-
-public:
-    explicit EditSpecPage(LaunchReplayWizard *wizard)
-        : m_wizard(wizard)
-        , m_base(new QComboBox)
-        , m_version(new QLineEdit)
-        , m_description(new QLineEdit)
-        , m_params(new QPlainTextEdit)
-        , m_status(new StatusLine)
-    {
-        setTitle(tr("Edit a spec"));
-        setSubTitle(tr("Start from a built-in version, give it a new name and change its parameters."));
-        m_version->setValidator(
-            new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[A-Za-z0-9._-]{1,64}")), this));
-        m_version->setPlaceholderText(tr("e.g. v3"));
-        QFont mono(QStringLiteral("monospace"));
-        mono.setStyleHint(QFont::Monospace);
-        m_params->setFont(mono);
-        m_params->setTabChangesFocus(true);
-        auto *form = new QFormLayout;
-        form->addRow(tr("&Based on:"), m_base);
-        form->addRow(tr("New &version name:"), m_version);
-        form->addRow(tr("&Description:"), m_description);
-        auto *paramsLabel = new QLabel(tr("&Parameters (JSON object):"));
-        paramsLabel->setBuddy(m_params);
-        auto *layout = new QVBoxLayout(this);
-        layout->addLayout(form);
-        layout->addWidget(paramsLabel);
-        layout->addWidget(m_params, 1);
-        layout->addWidget(m_status);
-        registerField(QStringLiteral("editBase"), m_base);
-        registerField(QStringLiteral("editVersion*"), m_version);
-        registerField(QStringLiteral("editDescription"), m_description);
-        registerField(QStringLiteral("editParams"), m_params, "plainText", SIGNAL(textChanged()));
-        connect(m_base, &QComboBox::currentIndexChanged, this, &EditSpecPage::loadBase);
-        connect(m_params, &QPlainTextEdit::textChanged, m_status, &StatusLine::clear);
-        connect(m_version, &QLineEdit::textChanged, m_status, &StatusLine::clear);
-    }
-
-    void initializePage() override
-    {
-        const QString job = field(QStringLiteral("job")).toString();
-        if (job == m_job)
-            return; // back and forth: keep the edits
-        m_job = job;
-        const QSignalBlocker blocker(m_base);
-        m_base->clear();
-        for (const QJsonObject &spec : builtinSpecs(job))
-            m_base->addItem(tr("%1@%2").arg(job, spec.value(QLatin1String("version")).toString()), spec);
-        m_base->setCurrentIndex(m_base->count() - 1); // the newest built-in version
-        loadBase();
-    }
-
-    bool validatePage() override
-    {
-        const QString job = field(QStringLiteral("job")).toString();
-        const QString version = m_version->text();
-        if (!isValidVersionName(version)) {
-            m_status->showError(tr("A version name is 1 to 64 letters, digits, dots, underscores or hyphens."));
-            return false;
-        }
-        if (m_wizard->isRegistered(job, version)) {
-            m_status->showError(tr("%1@%2 is registered already: choose another version name.").arg(job, version));
-            return false;
-        }
-        const QJsonObject base = m_base->currentData().toJsonObject();
-        if (version == base.value(QLatin1String("version")).toString()) {
-            m_status->showError(tr("An edited spec needs a new version name, not the base's %1.").arg(version));
-            return false;
-        }
-        QJsonParseError error;
-        const QJsonDocument params = QJsonDocument::fromJson(m_params->toPlainText().toUtf8(), &error);
-        if (error.error != QJsonParseError::NoError || !params.isObject()) {
-            m_status->showError(error.error != QJsonParseError::NoError
-                                    ? tr("The parameters are not JSON: %1 (at character %2).")
-                                          .arg(error.errorString())
-                                          .arg(error.offset)
-                                    : tr("The parameters must be a JSON object: {…}."));
-            return false;
-        }
-        return true;
-    }
-
-    int nextId() const override { return LaunchReplayWizard::id(Page::Start); }
-
-private:
-    void loadBase()
-    {
-        const QJsonObject base = m_base->currentData().toJsonObject();
-        m_description->setText(base.value(QLatin1String("description")).toString());
-        m_params->setPlainText(QString::fromUtf8(
-            QJsonDocument(base.value(QLatin1String("params")).toObject()).toJson(QJsonDocument::Indented)));
-    }
-
-    LaunchReplayWizard *m_wizard;
-    QString m_job;
-    QComboBox *m_base;
-    QLineEdit *m_version;
-    QLineEdit *m_description;
-    QPlainTextEdit *m_params;
-    StatusLine *m_status;
-};
-
-class StartPage : public QWizardPage
-{
-    Q_OBJECT
-
-public:
-    StartPage()
+    LaunchStartPage()
         : m_earliest(new QRadioButton(tr("From the &earliest event in the log")))
         , m_offset(new QRadioButton(tr("From an &offset (in every partition):")))
         , m_time(new QRadioButton(tr("From a &time (UTC):")))
@@ -443,14 +193,11 @@ public:
         setTabOrder(m_duration, m_durationAmount);
         setTabOrder(m_durationAmount, m_durationUnit);
         for (QRadioButton *button : {m_earliest, m_offset, m_time, m_duration})
-            connect(button, &QRadioButton::toggled, this, &StartPage::enableValues);
+            connect(button, &QRadioButton::toggled, this, &LaunchStartPage::enableValues);
         enableValues();
     }
 
-    bool isComplete() const override
-    {
-        return !m_offset->isChecked() || m_offsetValue->hasAcceptableInput();
-    }
+    bool isComplete() const override { return !m_offset->isChecked() || m_offsetValue->hasAcceptableInput(); }
 
     bool validatePage() override
     {
@@ -485,12 +232,12 @@ private:
 
 // The throttle, with a preview of how long catching up takes: a dry run,
 // asked again (debounced) whenever a setting changes.
-class ThrottlePage : public QWizardPage
+class LaunchThrottlePage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit ThrottlePage(LaunchReplayWizard *wizard)
+    explicit LaunchThrottlePage(LaunchReplayWizard *wizard)
         : m_wizard(wizard)
         , m_throttle(new ThrottleFields)
         , m_preview(new StatusLine)
@@ -510,12 +257,12 @@ public:
                       SIGNAL(valueChanged(double)));
         registerField(QStringLiteral("maxRate"), m_throttle->maxRate(), "value", SIGNAL(valueChanged(double)));
         registerField(QStringLiteral("minRate"), m_throttle->minRate(), "value", SIGNAL(valueChanged(double)));
-        connect(m_throttle, &ThrottleFields::changed, this, &ThrottlePage::settingsChanged);
+        connect(m_throttle, &ThrottleFields::changed, this, &LaunchThrottlePage::settingsChanged);
         connect(m_debounce, &QTimer::timeout, this, [this] {
             if (isActive())
                 m_wizard->askPreflight();
         });
-        connect(wizard, &LaunchReplayWizard::preflightAnswered, this, &ThrottlePage::showPreview);
+        connect(wizard, &LaunchReplayWizard::preflightAnswered, this, &LaunchThrottlePage::showPreview);
         connect(wizard, &LaunchReplayWizard::preflightFailed, this, [this](const ApiError &error) {
             if (isActive())
                 m_preview->showError(errorText(error));
@@ -560,8 +307,8 @@ private:
                                          locale.toString(preflight.rate, 'f', 0),
                                          locale.toString(preflight.ingestRate, 'f', 0));
         if (preflight.expectedSeconds)
-            m_preview->showInfo(tr("Expected to catch up in about %1: %2")
-                                    .arg(formatEta(preflight.expectedSeconds), figures));
+            m_preview->showInfo(
+                tr("Expected to catch up in about %1: %2").arg(formatEta(preflight.expectedSeconds), figures));
         else
             m_preview->showError(tr("At this rate the replay would never catch up: %1").arg(figures));
     }
@@ -572,12 +319,12 @@ private:
     QTimer *m_debounce;
 };
 
-class PreflightPage : public QWizardPage
+class LaunchPreflightPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit PreflightPage(LaunchReplayWizard *wizard)
+    explicit LaunchPreflightPage(LaunchReplayWizard *wizard)
         : m_wizard(wizard)
         , m_checks(new PreflightChecksModel(this))
         , m_summary(new QLabel)
@@ -589,6 +336,7 @@ public:
         auto *table = new QTableView;
         table->setModel(m_checks);
         table->verticalHeader()->hide();
+        table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
         table->setSelectionMode(QAbstractItemView::NoSelection);
         table->setFocusPolicy(Qt::NoFocus);
         table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -602,8 +350,8 @@ public:
         row->addWidget(m_status, 1);
         row->addWidget(m_again, 0, Qt::AlignTop);
         layout->addLayout(row);
-        connect(m_again, &QPushButton::clicked, this, &PreflightPage::ask);
-        connect(wizard, &LaunchReplayWizard::preflightAnswered, this, &PreflightPage::answered);
+        connect(m_again, &QPushButton::clicked, this, &LaunchPreflightPage::ask);
+        connect(wizard, &LaunchReplayWizard::preflightAnswered, this, &LaunchPreflightPage::answered);
         connect(wizard, &LaunchReplayWizard::preflightFailed, this, [this](const ApiError &error) {
             if (!m_waiting)
                 return;
@@ -641,18 +389,18 @@ private:
         m_checks->setPreflight(preflight);
         m_again->setEnabled(true);
         const QLocale locale;
-        m_summary->setText(tr("%1 events from the start point, read at %2 events/s (live ingest %3 events/s); "
-                              "expected to catch up in %4. Estimated state %5, view %6.")
-                               .arg(locale.toString(preflight.events), locale.toString(preflight.rate, 'f', 0),
-                                    locale.toString(preflight.ingestRate, 'f', 0),
-                                    formatEta(preflight.expectedSeconds),
-                                    formatBytes(preflight.estimatedStateBytes),
-                                    formatBytes(preflight.estimatedViewBytes)));
+        m_summary->setText(
+            tr("%1 events from the start point, read at %2 events/s (live ingest %3 events/s); "
+               "expected to catch up in %4. Estimated state %5, view %6.")
+                .arg(locale.toString(preflight.events), locale.toString(preflight.rate, 'f', 0),
+                     locale.toString(preflight.ingestRate, 'f', 0), formatEta(preflight.expectedSeconds),
+                     formatBytes(preflight.estimatedStateBytes), formatBytes(preflight.estimatedViewBytes)));
         if (preflight.ok)
             m_status->showSuccess(tr("Every check passed: the replay can be launched."));
         else
-            m_status->showError(tr("A check failed, so the replay cannot be launched. Go back and change what "
-                                   "the failed check names."));
+            m_status->showError(
+                tr("A check failed, so the replay cannot be launched. Go back and change what "
+                   "the failed check names."));
         emit completeChanged();
     }
 
@@ -705,12 +453,19 @@ public:
         const QLocale locale;
         QString html = QStringLiteral("<table cellspacing=6>");
         html += row(tr("Version"), tr("%1@%2, from %3").arg(job, m_wizard->version(), source));
-        html += row(tr("Start"), request.from);
-        html += row(tr("Rate"),
-                    tr("k = %1, cap %2, floor %3 events/s")
-                        .arg(locale.toString(rate.rateMultiple.value_or(5)))
-                        .arg(rate.maxRate.value_or(0) > 0 ? locale.toString(*rate.maxRate, 'f', 0) : tr("none"))
-                        .arg(locale.toString(rate.minRate.value_or(1000), 'f', 0)));
+        QString start = tr("the earliest event");
+        if (field(QStringLiteral("fromOffset")).toBool())
+            start = tr("offset %1 in every partition").arg(request.from);
+        else if (field(QStringLiteral("fromTime")).toBool())
+            start = tr("%1 (UTC)").arg(request.from);
+        else if (field(QStringLiteral("fromDuration")).toBool())
+            start = tr("%1 back from now").arg(request.from);
+        html += row(tr("Start"), start);
+        html += row(tr("Rate"), tr("k = %1, cap %2, floor %3 events/s")
+                                    .arg(locale.toString(rate.rateMultiple.value_or(5)))
+                                    .arg(rate.maxRate.value_or(0) > 0 ? locale.toString(*rate.maxRate, 'f', 0)
+                                                                      : tr("none"))
+                                    .arg(locale.toString(rate.minRate.value_or(1000), 'f', 0)));
         if (!request.specJson.isEmpty())
             html += row(tr("Spec"), QString::fromUtf8(request.specJson));
         html += QStringLiteral("</table>");
@@ -741,24 +496,27 @@ public:
         connect(m_again, &QPushButton::clicked, this, &LaunchedPage::launch);
         connect(wizard->client(), &KappadClient::replayLaunched, this, [this](const ReplayInfo &replay) {
             if (!m_waiting || replay.kind != QLatin1String("replay")
-                || replay.job != field(QStringLiteral("job")).toString() || replay.version != m_wizard->version())
+                || replay.job != field(QStringLiteral("job")).toString()
+                || replay.version != m_wizard->version())
                 return;
             m_waiting = false;
             m_replay = replay;
-            m_status->showSuccess(tr("Replay %1 of %2@%3 has started. Follow its progress on the Replays page; "
-                                     "once it has caught up, review its validation.")
-                                      .arg(replay.id)
-                                      .arg(replay.job, replay.version));
+            m_status->showSuccess(
+                tr("Replay %1 of %2@%3 has started. Follow its progress on the Replays page; "
+                   "once it has caught up, review its validation.")
+                    .arg(replay.id)
+                    .arg(replay.job, replay.version));
             emit completeChanged();
             emit m_wizard->launched(replay);
         });
-        connect(wizard->client(), &KappadClient::actionFailed, this, [this](const QString &what, const ApiError &e) {
-            if (!m_waiting || !isCall(what, workflow_call::kLaunchReplay))
-                return;
-            m_waiting = false;
-            m_status->showError(tr("Nothing was launched. %1").arg(errorText(e)));
-            m_again->show();
-        });
+        connect(wizard->client(), &KappadClient::actionFailed, this,
+                [this](const QString &what, const ApiError &e) {
+                    if (!m_waiting || !isCall(what, workflow_call::kLaunchReplay))
+                        return;
+                    m_waiting = false;
+                    m_status->showError(tr("Nothing was launched. %1").arg(errorText(e)));
+                    m_again->show();
+                });
     }
 
     void initializePage() override { launch(); }
@@ -789,14 +547,14 @@ LaunchReplayWizard::LaunchReplayWizard(KappadClient *client, const JobsSnapshot 
     setWindowTitle(tr("Launch replay"));
     setOption(QWizard::NoBackButtonOnLastPage);
     setOption(QWizard::HaveHelpButton, false);
-    setPage(id(Page::Job), new JobPage(this));
-    setPage(id(Page::Source), new SourcePage);
-    setPage(id(Page::KnownVersion), new KnownVersionPage(this));
-    setPage(id(Page::SpecFile), new SpecFilePage(this));
-    setPage(id(Page::EditSpec), new EditSpecPage(this));
-    setPage(id(Page::Start), new StartPage);
-    setPage(id(Page::Throttle), new ThrottlePage(this));
-    setPage(id(Page::Preflight), new PreflightPage(this));
+    setPage(id(Page::Job), new LaunchJobPage(this));
+    setPage(id(Page::Source), new LaunchSourcePage);
+    setPage(id(Page::KnownVersion), createKnownVersionPage(this));
+    setPage(id(Page::SpecFile), createSpecFilePage(this));
+    setPage(id(Page::EditSpec), createEditSpecPage(this));
+    setPage(id(Page::Start), new LaunchStartPage);
+    setPage(id(Page::Throttle), new LaunchThrottlePage(this));
+    setPage(id(Page::Preflight), new LaunchPreflightPage(this));
     setPage(id(Page::Confirm), new ConfirmLaunchPage(this));
     setPage(id(Page::Launched), new LaunchedPage(this));
     setStartId(id(Page::Job));
@@ -839,7 +597,9 @@ QString LaunchReplayWizard::from() const
     if (field(QStringLiteral("fromDuration")).toBool()) {
         static const char *const kUnits[] = {"d", "h", "m", "s"};
         const int unit = std::clamp(field(QStringLiteral("fromDurationUnit")).toInt(), 0, 3);
-        return QStringLiteral("%1%2").arg(field(QStringLiteral("fromDurationAmount")).toInt()).arg(QLatin1String(kUnits[unit]));
+        return QStringLiteral("%1%2")
+            .arg(field(QStringLiteral("fromDurationAmount")).toInt())
+            .arg(QLatin1String(kUnits[unit]));
     }
     return QStringLiteral("earliest");
 }
@@ -849,7 +609,8 @@ QJsonObject LaunchReplayWizard::editedSpec() const
     const QString job = field(QStringLiteral("job")).toString();
     const QList<QJsonObject> bases = builtinSpecs(job);
     const int base = field(QStringLiteral("editBase")).toInt();
-    QJsonObject spec = base >= 0 && base < bases.size() ? bases[base] : QJsonObject{{QStringLiteral("job"), job}};
+    QJsonObject spec = base >= 0 && base < bases.size() ? bases[base]
+                                                        : QJsonObject{{QStringLiteral("job"), job}};
     spec.insert(QStringLiteral("version"), field(QStringLiteral("editVersion")).toString());
     const QString description = field(QStringLiteral("editDescription")).toString();
     if (description.isEmpty())

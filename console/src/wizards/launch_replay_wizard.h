@@ -19,7 +19,18 @@ class LaunchReplayWizard : public QWizard
     Q_OBJECT
 
 public:
-    enum class Page { Job, Source, KnownVersion, SpecFile, EditSpec, Start, Throttle, Preflight, Confirm, Launched };
+    enum class Page {
+        Job,
+        Source,
+        KnownVersion,
+        SpecFile,
+        EditSpec,
+        Start,
+        Throttle,
+        Preflight,
+        Confirm,
+        Launched
+    };
     static int id(Page page) { return static_cast<int>(page); }
 
     // `client` answers the dry runs and the launch; `jobs` names the jobs and
@@ -59,7 +70,7 @@ signals:
     void preflightFailed(const kappa::console::ApiError &error);
 
 private:
-    friend class SpecFilePage;
+    friend class LaunchSpecFilePage;
     void onPreflight(const Preflight &preflight);
     void onPreflightFailed(const QString &what, const ApiError &error);
     QByteArray dryRunBody() const;

@@ -93,11 +93,12 @@ private:
             m_note->clear();
             return;
         }
-        m_note->setText(v->live ? tr("This is the live version: until the rebuild has caught up, its reads are "
-                                     "answered by the version you name next, or with 503.")
-                                : tr("This version is %1; its reads are unavailable until the rebuild has "
-                                     "caught up.")
-                                      .arg(stateText(v->state)));
+        m_note->setText(v->live
+                            ? tr("This is the live version: until the rebuild has caught up, its reads are "
+                                 "answered by the version you name next, or with 503.")
+                            : tr("This version is %1; its reads are unavailable until the rebuild has "
+                                 "caught up.")
+                                  .arg(stateText(v->state)));
     }
 
     RebuildWizard *m_wizard;
@@ -118,8 +119,9 @@ public:
         , m_status(new StatusLine)
     {
         setTitle(tr("Throttle and reads"));
-        setSubTitle(tr("The rebuild is throttled like a replay. Another running version of the job can answer "
-                       "the reads meanwhile."));
+        setSubTitle(
+            tr("The rebuild is throttled like a replay. Another running version of the job can answer "
+               "the reads meanwhile."));
         auto *form = new QFormLayout;
         form->addRow(tr("&Serve reads from:"), m_serveFrom);
         auto *layout = new QVBoxLayout(this);
@@ -129,9 +131,12 @@ public:
         layout->addWidget(m_status);
         registerField(QStringLiteral("rebuildRateMultiple"), m_throttle->rateMultiple(), "value",
                       SIGNAL(valueChanged(double)));
-        registerField(QStringLiteral("rebuildMaxRate"), m_throttle->maxRate(), "value", SIGNAL(valueChanged(double)));
-        registerField(QStringLiteral("rebuildMinRate"), m_throttle->minRate(), "value", SIGNAL(valueChanged(double)));
-        registerField(QStringLiteral("serveFrom"), m_serveFrom, "currentData", SIGNAL(currentIndexChanged(int)));
+        registerField(QStringLiteral("rebuildMaxRate"), m_throttle->maxRate(), "value",
+                      SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("rebuildMinRate"), m_throttle->minRate(), "value",
+                      SIGNAL(valueChanged(double)));
+        registerField(QStringLiteral("serveFrom"), m_serveFrom, "currentData",
+                      SIGNAL(currentIndexChanged(int)));
         connect(m_throttle, &ThrottleFields::changed, m_status, &StatusLine::clear);
     }
 
@@ -189,14 +194,16 @@ public:
         const QLocale locale;
         const RateSettings &rate = r.rate;
         m_summary->setText(
-            tr("<p>The views and state of <b>%1@%2</b> are deleted, and the log is replayed into them from the "
+            tr("<p>The views and state of <b>%1@%2</b> are deleted, and the log is replayed into them from "
+               "the "
                "start at k = %3 (cap %4, floor %5 events/s).</p><p>%6</p>")
-                .arg(r.job.toHtmlEscaped(), r.version.toHtmlEscaped(), locale.toString(rate.rateMultiple.value_or(5)),
+                .arg(r.job.toHtmlEscaped(), r.version.toHtmlEscaped(),
+                     locale.toString(rate.rateMultiple.value_or(5)),
                      rate.maxRate.value_or(0) > 0 ? locale.toString(*rate.maxRate, 'f', 0) : tr("none"),
                      locale.toString(rate.minRate.value_or(1000), 'f', 0),
-                     r.serveFrom.isEmpty()
-                         ? tr("Until it has caught up, its reads answer 503 (Unavailable).")
-                         : tr("Until it has caught up, %1 answers its reads.").arg(r.serveFrom.toHtmlEscaped())));
+                     r.serveFrom.isEmpty() ? tr("Until it has caught up, its reads answer 503 (Unavailable).")
+                                           : tr("Until it has caught up, %1 answers its reads.")
+                                                 .arg(r.serveFrom.toHtmlEscaped())));
     }
 
 private:
@@ -273,10 +280,7 @@ public:
     std::optional<ReplayInfo> replay() const { return m_replay; }
 
     // The rebuild caught up, finished, failed or was cancelled.
-    bool ended() const
-    {
-        return m_replay && m_replay->state != QLatin1String("running");
-    }
+    bool ended() const { return m_replay && m_replay->state != QLatin1String("running"); }
 
 private:
     void show(const ReplayInfo &replay)
@@ -284,16 +288,18 @@ private:
         m_replay = replay;
         m_progress->setValue(static_cast<int>(replay.percent * 10));
         const QLocale locale;
-        m_figures->setText(replay.running ? tr("%1 % read, %2 events/s (target %3), %4 records left, ETA %5.")
-                                                .arg(locale.toString(replay.percent, 'f', 1),
-                                                     locale.toString(replay.measuredRate, 'f', 0),
-                                                     locale.toString(replay.targetRate, 'f', 0),
-                                                     locale.toString(replay.lagRecords), formatEta(replay.etaSeconds))
-                                          : QString());
+        m_figures->setText(replay.running
+                               ? tr("%1 % read, %2 events/s (target %3), %4 records left, ETA %5.")
+                                     .arg(locale.toString(replay.percent, 'f', 1),
+                                          locale.toString(replay.measuredRate, 'f', 0),
+                                          locale.toString(replay.targetRate, 'f', 0),
+                                          locale.toString(replay.lagRecords), formatEta(replay.etaSeconds))
+                               : QString());
         if (replay.state == QLatin1String("running")) {
-            m_status->showBusy(replay.slowdownReason.isEmpty()
-                                   ? tr("Rebuild %1 is reading the log…").arg(replay.id)
-                                   : tr("Rebuild %1 is slowed down: %2").arg(replay.id).arg(replay.slowdownReason));
+            m_status->showBusy(
+                replay.slowdownReason.isEmpty()
+                    ? tr("Rebuild %1 is reading the log…").arg(replay.id)
+                    : tr("Rebuild %1 is slowed down: %2").arg(replay.id).arg(replay.slowdownReason));
             return;
         }
         m_poll->stop();
@@ -302,7 +308,8 @@ private:
             m_status->showSuccess(tr("Rebuild %1 has caught up.").arg(replay.id));
             emit m_wizard->rebuilt(replay);
         } else {
-            m_status->showError(tr("Rebuild %1 is %2: %3").arg(replay.id).arg(stateText(replay.state), replay.reason));
+            m_status->showError(
+                tr("Rebuild %1 is %2: %3").arg(replay.id).arg(stateText(replay.state), replay.reason));
         }
         emit completeChanged();
     }
@@ -340,11 +347,14 @@ public:
             return;
         const QString target = replay->job + QLatin1Char('@') + replay->version;
         if (replay->state == QLatin1String("finished"))
-            m_text->setText(tr("%1 was rebuilt from the log and serves its reads again at full speed.").arg(target));
+            m_text->setText(
+                tr("%1 was rebuilt from the log and serves its reads again at full speed.").arg(target));
         else if (replay->state == QLatin1String("caught_up"))
-            m_text->setText(tr("%1 was rebuilt from the log and has caught up; it keeps tailing the log.").arg(target));
+            m_text->setText(
+                tr("%1 was rebuilt from the log and has caught up; it keeps tailing the log.").arg(target));
         else
-            m_text->setText(tr("The rebuild of %1 is %2: %3").arg(target, stateText(replay->state), replay->reason));
+            m_text->setText(
+                tr("The rebuild of %1 is %2: %3").arg(target, stateText(replay->state), replay->reason));
     }
 
 private:

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -55,7 +56,7 @@ public:
         m_openStored->setChecked(m_candidate->count() == 0);
         auto *form = new QFormLayout(this);
         form->addRow(m_validateNow);
-        form->addRow(tr("Ca&ndidate:"), m_candidate);
+        form->addRow(tr("Can&didate:"), m_candidate);
         form->addRow(m_openStored);
         form->addRow(tr("&Stored validation:"), m_stored);
         form->addRow(m_status);
@@ -63,7 +64,8 @@ public:
             m_status->showInfo(tr("No version is caught up and waiting to be validated."));
         registerField(QStringLiteral("validateNow"), m_validateNow);
         registerField(QStringLiteral("openStored"), m_openStored);
-        registerField(QStringLiteral("candidate"), m_candidate, "currentText", SIGNAL(currentTextChanged(QString)));
+        registerField(QStringLiteral("candidate"), m_candidate, "currentText",
+                      SIGNAL(currentTextChanged(QString)));
         registerField(QStringLiteral("storedValidation"), m_stored);
         for (QRadioButton *button : {m_validateNow, m_openStored})
             connect(button, &QRadioButton::toggled, this, &PickValidationPage::update);
@@ -89,7 +91,8 @@ public:
     {
         const int index = m_candidate->findText(candidate);
         if (index < 0) {
-            m_status->showError(tr("%1 is not caught up or validated, so it cannot be validated now.").arg(candidate));
+            m_status->showError(
+                tr("%1 is not caught up or validated, so it cannot be validated now.").arg(candidate));
             return;
         }
         m_candidate->setCurrentIndex(index);
@@ -111,7 +114,10 @@ public:
     }
 
     // The stored validation picked, or 0.
-    qint64 storedId() const { return m_stored->currentIndex() >= 0 ? m_stored->currentData().toLongLong() : 0; }
+    qint64 storedId() const
+    {
+        return m_stored->currentIndex() >= 0 ? m_stored->currentData().toLongLong() : 0;
+    }
 
 private:
     void update()
@@ -158,19 +164,22 @@ private:
 };
 
 // Runs the validation (or fetches the stored one) and shows its verdict.
-class ReportPage : public QWizardPage
+class ValidationReportPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    ReportPage(ReviewValidationWizard *wizard, PickValidationPage *pick)
+    ValidationReportPage(ReviewValidationWizard *wizard, PickValidationPage *pick)
         : m_wizard(wizard)
         , m_pick(pick)
         , m_verdict(new QLabel)
         , m_details(new QLabel)
         , m_status(new StatusLine)
+        , m_again(new QPushButton(tr("&Validate again")))
     {
         setTitle(tr("Verdict"));
+        m_again->setToolTip(tr("Compare again, e.g. when no key was final in both versions yet"));
+        m_again->hide();
         QFont big = m_verdict->font();
         big.setPointSizeF(big.pointSizeF() * 1.5);
         big.setBold(true);
@@ -182,13 +191,19 @@ public:
         layout->addWidget(m_verdict);
         layout->addWidget(m_details);
         layout->addStretch();
-        layout->addWidget(m_status);
-        connect(wizard->client(), &KappadClient::validationReceived, this, &ReportPage::received);
+        auto *row = new QHBoxLayout;
+        row->addWidget(m_status, 1);
+        row->addWidget(m_again, 0, Qt::AlignTop);
+        layout->addLayout(row);
+        connect(m_again, &QPushButton::clicked, this, &ValidationReportPage::run);
+        connect(wizard->client(), &KappadClient::validationReceived, this, &ValidationReportPage::received);
         auto failure = [this](const QString &what, const ApiError &error) {
-            if (!m_waiting || !(isCall(what, workflow_call::kValidate) || isCall(what, workflow_call::kValidation)))
+            if (!m_waiting
+                || !(isCall(what, workflow_call::kValidate) || isCall(what, workflow_call::kValidation)))
                 return;
             m_waiting = false;
             m_status->showError(errorText(error));
+            m_again->setEnabled(true);
         };
         connect(wizard->client(), &KappadClient::failed, this, failure);
         connect(wizard->client(), &KappadClient::actionFailed, this, failure);
@@ -203,23 +218,7 @@ public:
         if (asked == m_asked && m_wizard->validation())
             return; // back and forth: the verdict stays; a new run is a new validation
         m_asked = asked;
-        m_waiting = true;
-        m_verdict->clear();
-        m_details->clear();
-        if (now) {
-            m_job = candidate.section(QLatin1Char('@'), 0, 0);
-            m_version = candidate.section(QLatin1Char('@'), 1);
-            m_storedId = 0;
-            m_status->showBusy(tr("Comparing %1 with the live version… (a comparison that finds differences "
-                                  "is repeated after longer waits, so this can take a few seconds)")
-                                   .arg(candidate));
-            m_wizard->client()->validate(m_job, m_version);
-        } else {
-            m_storedId = stored;
-            m_status->showBusy(tr("Fetching validation %1…").arg(stored));
-            m_wizard->client()->fetchValidation(stored);
-        }
-        emit completeChanged();
+        run();
     }
 
     bool isComplete() const override { return !m_waiting && m_wizard->validation().has_value(); }
@@ -235,6 +234,32 @@ public:
     }
 
 private:
+    // Validates the candidate now, or fetches the stored validation.
+    void run()
+    {
+        const bool now = field(QStringLiteral("validateNow")).toBool();
+        const QString candidate = field(QStringLiteral("candidate")).toString();
+        m_waiting = true;
+        m_verdict->clear();
+        m_details->clear();
+        m_again->setVisible(now);
+        m_again->setEnabled(false);
+        if (now) {
+            m_job = candidate.section(QLatin1Char('@'), 0, 0);
+            m_version = candidate.section(QLatin1Char('@'), 1);
+            m_storedId = 0;
+            m_status->showBusy(tr("Comparing %1 with the live version… (a comparison that finds differences "
+                                  "is repeated after longer waits, so this can take a few seconds)")
+                                   .arg(candidate));
+            m_wizard->client()->validate(m_job, m_version);
+        } else {
+            m_storedId = m_pick->storedId();
+            m_status->showBusy(tr("Fetching validation %1…").arg(m_storedId));
+            m_wizard->client()->fetchValidation(m_storedId);
+        }
+        emit completeChanged();
+    }
+
     void received(const ValidationInfo &v)
     {
         if (!m_waiting)
@@ -242,13 +267,15 @@ private:
         if (m_storedId > 0 ? v.id != m_storedId : (v.job != m_job || v.candidate != m_version))
             return;
         m_waiting = false;
+        m_again->setEnabled(true);
         m_wizard->setValidation(v);
         m_status->clear();
         setSubTitle(tr("Validation %1 of %2@%3 against the live %4, by %5 at %6.")
                         .arg(v.id)
                         .arg(v.job, v.candidate, v.baseline, v.createdBy, formatWallTime(v.createdMs)));
         m_verdict->setText(v.passed ? tr("✔ Passed") : tr("✘ Failed"));
-        m_verdict->setStyleSheet(v.passed ? QStringLiteral("color: #1b7f3b;") : QStringLiteral("color: #b01c1c;"));
+        m_verdict->setStyleSheet(v.passed ? QStringLiteral("color: #1b7f3b;")
+                                          : QStringLiteral("color: #b01c1c;"));
         QString html = tr("<p>%1 keys compared, %2 differ (%3; at most %4 may differ).</p>")
                            .arg(QLocale().toString(v.keysCompared), QLocale().toString(v.keysDiffering),
                                 percent(v.differingShare), percent(v.maxDiffShare));
@@ -259,7 +286,7 @@ private:
             qsizetype outside = 0;
             for (const ValidationAggregate &a : v.aggregates)
                 outside += a.ok ? 0 : 1;
-            html += tr("<p>%1 aggregates compared, %2 outside their tolerance.</p>")
+            html += tr("<p>Aggregates compared: %1, outside their tolerance: %2.</p>")
                         .arg(v.aggregates.size())
                         .arg(outside);
         }
@@ -282,6 +309,7 @@ private:
     QLabel *m_verdict;
     QLabel *m_details;
     StatusLine *m_status;
+    QPushButton *m_again;
     QString m_asked;
     QString m_job;
     QString m_version;
@@ -291,12 +319,12 @@ private:
 
 // The key diffs: a tree of keys with their differing fields, filtered by
 // text (key or field) and by one field.
-class DiffsPage : public QWizardPage
+class ValidationDiffsPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit DiffsPage(ReviewValidationWizard *wizard)
+    explicit ValidationDiffsPage(ReviewValidationWizard *wizard)
         : m_wizard(wizard)
         , m_byField(new QSortFilterProxyModel(this))
         , m_byText(new QSortFilterProxyModel(this))
@@ -323,6 +351,12 @@ public:
         m_tree->setSortingEnabled(true);
         m_tree->sortByColumn(-1, Qt::AscendingOrder); // kappad's order until a header is clicked
         m_tree->setUniformRowHeights(true);
+        // Values can be long JSON: the two value columns share the width and
+        // elide; a value's tooltip shows it whole.
+        m_tree->header()->setStretchLastSection(false);
+        m_tree->header()->setSectionResizeMode(ValidationDiffModel::Live, QHeaderView::Stretch);
+        m_tree->header()->setSectionResizeMode(ValidationDiffModel::Candidate, QHeaderView::Stretch);
+        m_tree->setTextElideMode(Qt::ElideMiddle);
         m_tree->setAlternatingRowColors(true);
         m_filter->setPlaceholderText(tr("key or field"));
         m_filter->setClearButtonEnabled(true);
@@ -351,8 +385,9 @@ public:
         connect(m_field, &QComboBox::currentIndexChanged, this, [this] {
             const QString field = m_field->currentData().toString();
             m_byField->setFilterRegularExpression(
-                field.isEmpty() ? QRegularExpression()
-                                : QRegularExpression(QLatin1Char('^') + QRegularExpression::escape(field) + '$'));
+                field.isEmpty()
+                    ? QRegularExpression()
+                    : QRegularExpression(QLatin1Char('^') + QRegularExpression::escape(field) + '$'));
             m_tree->expandAll();
         });
     }
@@ -362,10 +397,11 @@ public:
         const std::optional<ValidationInfo> &v = m_wizard->validation();
         if (!v)
             return;
-        m_summary->setText(tr("%1 of %2 keys differ; %3 differing fields are listed (kappad lists at most 200).")
-                               .arg(v->keysDiffering)
-                               .arg(v->keysCompared)
-                               .arg(v->diffs.size()));
+        m_summary->setText(
+            tr("%1 of %2 keys differ; %3 differing fields are listed (kappad lists at most 200).")
+                .arg(v->keysDiffering)
+                .arg(v->keysCompared)
+                .arg(v->diffs.size()));
         const QSignalBlocker blocker(m_field);
         m_field->clear();
         m_field->addItem(tr("All fields"), QString());
@@ -374,8 +410,8 @@ public:
         m_filter->clear();
         m_byField->setFilterRegularExpression(QRegularExpression());
         m_tree->expandAll();
-        for (int column = 0; column < ValidationDiffModel::ColumnCount; ++column)
-            m_tree->resizeColumnToContents(column);
+        m_tree->resizeColumnToContents(ValidationDiffModel::KeyOrField);
+        m_tree->resizeColumnToContents(ValidationDiffModel::Samples);
     }
 
     int nextId() const override
@@ -395,12 +431,12 @@ private:
     QLabel *m_summary;
 };
 
-class AggregatesPage : public QWizardPage
+class ValidationAggregatesPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit AggregatesPage(ReviewValidationWizard *wizard)
+    explicit ValidationAggregatesPage(ReviewValidationWizard *wizard)
         : m_wizard(wizard)
         , m_chart(new AggregateChart)
     {
@@ -441,14 +477,15 @@ private:
     AggregateChart *m_chart;
 };
 
-class DecisionPage : public QWizardPage
+class ValidationDecisionPage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    explicit DecisionPage(ReviewValidationWizard *wizard)
+    explicit ValidationDecisionPage(ReviewValidationWizard *wizard)
         : m_wizard(wizard)
-        , m_request(new QRadioButton(tr("&Request the switch: an approver then moves reads to the candidate")))
+        , m_request(
+              new QRadioButton(tr("Request the s&witch: an approver then moves reads to the candidate")))
         , m_reject(new QRadioButton(tr("Re&ject the candidate")))
         , m_reason(new QLineEdit)
         , m_note(new QLabel)
@@ -468,19 +505,20 @@ public:
         registerField(QStringLiteral("decisionReject"), m_reject);
         registerField(QStringLiteral("rejectReason"), m_reason);
         for (QRadioButton *button : {m_request, m_reject})
-            connect(button, &QRadioButton::toggled, this, &DecisionPage::update);
+            connect(button, &QRadioButton::toggled, this, &ValidationDecisionPage::update);
         connect(m_reason, &QLineEdit::textChanged, m_status, [this] {
             if (m_status->kind() == StatusLine::Kind::Error)
                 m_status->clear();
         });
-        connect(wizard->client(), &KappadClient::switchesReceived, this, &DecisionPage::listed);
+        connect(wizard->client(), &KappadClient::switchesReceived, this, &ValidationDecisionPage::listed);
         connect(wizard->client(), &KappadClient::failed, this, [this](const QString &what, const ApiError &e) {
             if (!m_loading || !isCall(what, workflow_call::kSwitches))
                 return;
             m_loading = false;
             m_pending.reset();
-            m_status->showError(tr("The switch requests could not be listed, so a pending one is not known. %1")
-                                    .arg(errorText(e)));
+            m_status->showError(
+                tr("The switch requests could not be listed, so a pending one is not known. %1")
+                    .arg(errorText(e)));
             update();
         });
     }
@@ -542,17 +580,21 @@ private:
         const std::optional<ValidationInfo> &v = m_wizard->validation();
         QString note;
         if (v && !v->passed)
-            note = tr("The validation failed, so a switch cannot be requested (an admin may override that with "
-                      "kappactl). ");
+            note = tr(
+                "The validation failed, so a switch cannot be requested (an admin may override that with "
+                "kappactl). ");
         if (m_pending)
-            note += tr("Request %1 by %2 is already waiting for approval. ").arg(m_pending->id).arg(m_pending->requestedBy);
+            note += tr("Request %1 by %2 is already waiting for approval. ")
+                        .arg(m_pending->id)
+                        .arg(m_pending->requestedBy);
         if (m_reject->isChecked()) {
-            note += m_pending ? tr("Rejecting closes request %1 without a switch; kappad allows that only for an "
-                                   "approver's token.")
-                                    .arg(m_pending->id)
-                              : tr("No switch request is pending, so nothing is sent to kappad or recorded: the "
-                                   "candidate simply does not go live. It keeps running as a shadow until its "
-                                   "replay is cancelled on the Replays page.");
+            note += m_pending
+                        ? tr("Rejecting closes request %1 without a switch; kappad allows that only for an "
+                             "approver's token.")
+                              .arg(m_pending->id)
+                        : tr("No switch request is pending, so nothing is sent to kappad or recorded: the "
+                             "candidate simply does not go live. It keeps running as a shadow until its "
+                             "replay is cancelled on the Replays page.");
         }
         m_note->setText(note.trimmed());
         m_reason->setEnabled(m_reject->isChecked() && m_pending.has_value());
@@ -560,7 +602,7 @@ private:
         if (m_request->isChecked())
             button = tr("&Request switch");
         else if (m_pending)
-            button = tr("Re&ject request");
+            button = tr("Reject re&quest");
         setButtonText(QWizard::CommitButton, button);
         emit completeChanged();
     }
@@ -575,12 +617,12 @@ private:
     bool m_loading = false;
 };
 
-class DecisionDonePage : public QWizardPage
+class ValidationDonePage : public QWizardPage
 {
     Q_OBJECT
 
 public:
-    DecisionDonePage(ReviewValidationWizard *wizard, DecisionPage *decision)
+    ValidationDonePage(ReviewValidationWizard *wizard, ValidationDecisionPage *decision)
         : m_wizard(wizard)
         , m_decision(decision)
         , m_status(new StatusLine)
@@ -589,15 +631,17 @@ public:
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_status);
         layout->addStretch();
-        connect(wizard->client(), &KappadClient::switchChanged, this, &DecisionDonePage::changed);
-        connect(wizard->client(), &KappadClient::actionFailed, this, [this](const QString &what, const ApiError &e) {
-            if (!m_waiting
-                || !(isCall(what, workflow_call::kRequestSwitch) || isCall(what, workflow_call::kRejectSwitch)))
-                return;
-            m_waiting = false;
-            m_status->showError(errorText(e));
-            emit completeChanged();
-        });
+        connect(wizard->client(), &KappadClient::switchChanged, this, &ValidationDonePage::changed);
+        connect(wizard->client(), &KappadClient::actionFailed, this,
+                [this](const QString &what, const ApiError &e) {
+                    if (!m_waiting
+                        || !(isCall(what, workflow_call::kRequestSwitch)
+                             || isCall(what, workflow_call::kRejectSwitch)))
+                        return;
+                    m_waiting = false;
+                    m_status->showError(errorText(e));
+                    emit completeChanged();
+                });
     }
 
     void initializePage() override
@@ -616,9 +660,10 @@ public:
             m_wizard->client()->rejectSwitch(pending->id, field(QStringLiteral("rejectReason")).toString());
         } else {
             m_done = true;
-            m_status->showInfo(tr("Nothing was sent: %1@%2 does not go live. Cancel its replay on the Replays "
-                                  "page when it is no longer needed.")
-                                   .arg(v->job, v->candidate));
+            m_status->showInfo(
+                tr("Nothing was sent: %1@%2 does not go live. Cancel its replay on the Replays "
+                   "page when it is no longer needed.")
+                    .arg(v->job, v->candidate));
         }
         emit completeChanged();
     }
@@ -635,20 +680,22 @@ private:
         m_waiting = false;
         m_done = true;
         if (request.state == QLatin1String("pending")) {
-            m_status->showSuccess(tr("Switch request %1 is waiting for approval. Another person with an approver "
-                                     "token approves it (Approve switch); it expires at %2.")
-                                      .arg(request.id)
-                                      .arg(formatWallTime(request.expiresMs)));
+            m_status->showSuccess(
+                tr("Switch request %1 is waiting for approval. Another person with an approver "
+                   "token approves it (Approve switch); it expires at %2.")
+                    .arg(request.id)
+                    .arg(formatWallTime(request.expiresMs)));
             emit m_wizard->switchRequested(request);
         } else {
-            m_status->showSuccess(tr("Switch request %1 is %2.").arg(request.id).arg(switchStateText(request.state)));
+            m_status->showSuccess(
+                tr("Switch request %1 is %2.").arg(request.id).arg(switchStateText(request.state)));
             emit m_wizard->switchRejected(request);
         }
         emit completeChanged();
     }
 
     ReviewValidationWizard *m_wizard;
-    DecisionPage *m_decision;
+    ValidationDecisionPage *m_decision;
     StatusLine *m_status;
     bool m_waiting = false;
     bool m_done = false;
@@ -664,13 +711,13 @@ ReviewValidationWizard::ReviewValidationWizard(KappadClient *client, const JobsS
     setWindowTitle(tr("Review validation"));
     setOption(QWizard::NoBackButtonOnLastPage);
     auto *pick = new PickValidationPage(this);
-    auto *decision = new DecisionPage(this);
+    auto *decision = new ValidationDecisionPage(this);
     setPage(id(Page::Pick), pick);
-    setPage(id(Page::Report), new ReportPage(this, pick));
-    setPage(id(Page::Diffs), new DiffsPage(this));
-    setPage(id(Page::Aggregates), new AggregatesPage(this));
+    setPage(id(Page::Report), new ValidationReportPage(this, pick));
+    setPage(id(Page::Diffs), new ValidationDiffsPage(this));
+    setPage(id(Page::Aggregates), new ValidationAggregatesPage(this));
     setPage(id(Page::Decision), decision);
-    setPage(id(Page::Done), new DecisionDonePage(this, decision));
+    setPage(id(Page::Done), new ValidationDonePage(this, decision));
     setStartId(id(Page::Pick));
     resize(860, 620);
 }
@@ -688,7 +735,8 @@ QStringList ReviewValidationWizard::candidates(const JobsSnapshot &jobs)
 
 void ReviewValidationWizard::setCandidate(const QString &job, const QString &version)
 {
-    static_cast<PickValidationPage *>(page(id(Page::Pick)))->preselectCandidate(job + QLatin1Char('@') + version);
+    static_cast<PickValidationPage *>(page(id(Page::Pick)))
+        ->preselectCandidate(job + QLatin1Char('@') + version);
 }
 
 void ReviewValidationWizard::setStoredValidation(qint64 validationId)

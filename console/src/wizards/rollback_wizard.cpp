@@ -1,8 +1,8 @@
 #include "wizards/rollback_wizard.h"
 
 #include "client/workflow_decode.h"
-#include "models/switch_requests_model.h"
 #include "models/replays_model.h"
+#include "models/switch_requests_model.h"
 #include "wizards/wizard_support.h"
 
 #include <QDateTime>
@@ -64,6 +64,21 @@ public:
             emit completeChanged();
         });
         connect(wizard->client(), &KappadClient::switchesReceived, this, &PickRollbackPage::listed);
+        connect(wizard->client(), &KappadClient::identityReceived, this, [this](const Identity &identity) {
+            if (!m_askedIdentity)
+                return;
+            m_askedIdentity = false;
+            // kappad would refuse it (403) after the typed confirmation: say so now.
+            m_roleProblem
+                = identity.role == QLatin1String("approver") || identity.role == QLatin1String("admin")
+                      ? QString()
+                      : tr("The console's token (%1) has the role %2: rolling back needs an approver's "
+                           "or an admin's token.")
+                            .arg(identity.name, identity.role);
+            if (!m_roleProblem.isEmpty())
+                m_status->showError(m_roleProblem);
+            emit completeChanged();
+        });
         connect(wizard->client(), &KappadClient::failed, this, [this](const QString &what, const ApiError &e) {
             if (m_loading && isCall(what, workflow_call::kSwitches)) {
                 m_loading = false;
@@ -75,11 +90,13 @@ public:
     void initializePage() override
     {
         m_loading = true;
+        m_askedIdentity = true;
         m_status->showBusy(tr("Listing the switches…"));
+        m_wizard->client()->fetchIdentity();
         m_wizard->client()->fetchSwitches();
     }
 
-    bool isComplete() const override { return !job().isEmpty(); }
+    bool isComplete() const override { return !job().isEmpty() && m_roleProblem.isEmpty(); }
 
     QString job() const
     {
@@ -112,7 +129,9 @@ private:
         m_loading = false;
         const QString selected = job().isEmpty() ? m_preselected : job();
         m_model->setRequests(lastSwitchPerJob(switches));
-        if (m_model->rowCount() == 0)
+        if (!m_roleProblem.isEmpty())
+            m_status->showError(m_roleProblem);
+        else if (m_model->rowCount() == 0)
             m_status->showInfo(tr("No job has been switched, so there is nothing to roll back."));
         else
             m_status->clear();
@@ -141,10 +160,11 @@ private:
         for (const JobInfo &info : m_wizard->jobs().jobs)
             if (info.job == s->job)
                 live = info.liveVersion;
-        m_note->setText(tr("%1 was switched from %2 to %3 at %4 (%5) by %6. It serves from %7 now; a rollback "
-                           "makes it serve from %2 again, if kappad still keeps %2 warm.")
-                            .arg(s->job, s->fromVersion, s->toVersion, formatWallTime(s->decidedMs),
-                                 agoText(s->decidedMs), s->decidedBy, live.isEmpty() ? s->toVersion : live));
+        m_note->setText(
+            tr("%1 was switched from %2 to %3 at %4 (%5) by %6. It serves from %7 now; a rollback "
+               "makes it serve from %2 again, if kappad still keeps %2 warm.")
+                .arg(s->job, s->fromVersion, s->toVersion, formatWallTime(s->decidedMs),
+                     agoText(s->decidedMs), s->decidedBy, live.isEmpty() ? s->toVersion : live));
     }
 
     RollbackWizard *m_wizard;
@@ -153,7 +173,9 @@ private:
     QLabel *m_note;
     StatusLine *m_status;
     QString m_preselected;
+    QString m_roleProblem;
     bool m_loading = false;
+    bool m_askedIdentity = false;
 };
 
 class ConfirmRollbackPage : public ConfirmJobPage
@@ -170,7 +192,7 @@ public:
         setCommitPage(true);
         setButtonText(QWizard::CommitButton, tr("&Roll back"));
         m_reason->setPlaceholderText(tr("optional, for the audit log"));
-        addRow(tr("&Reason:"), m_reason);
+        addRow(tr("Rea&son:"), m_reason);
         registerField(QStringLiteral("rollbackReason"), m_reason);
     }
 
@@ -180,11 +202,12 @@ public:
         if (!s)
             return;
         setJob(s->job);
-        setExplanation(tr("Rolling back moves the alias of <b>%1</b> from %2 back to <b>%3</b> at once: every "
-                          "read after that is answered by %3, and %2 stays warm in turn. The switch was at %4 "
-                          "(%5); kappad refuses when its rollback window is over.")
-                           .arg(s->job.toHtmlEscaped(), s->toVersion.toHtmlEscaped(), s->fromVersion.toHtmlEscaped(),
-                                formatWallTime(s->decidedMs), agoText(s->decidedMs)));
+        setExplanation(
+            tr("Rolling back moves the alias of <b>%1</b> from %2 back to <b>%3</b> at once: every "
+               "read after that is answered by %3, and %2 stays warm in turn. The switch was at %4 "
+               "(%5); kappad refuses when its rollback window is over.")
+                .arg(s->job.toHtmlEscaped(), s->toVersion.toHtmlEscaped(), s->fromVersion.toHtmlEscaped(),
+                     formatWallTime(s->decidedMs), agoText(s->decidedMs)));
     }
 
 private:
@@ -214,16 +237,18 @@ public:
             emit completeChanged();
             emit m_wizard->rolledBack(result);
         });
-        connect(wizard->client(), &KappadClient::actionFailed, this, [this](const QString &what, const ApiError &e) {
-            if (!m_waiting || !isCall(what, workflow_call::kRollback))
-                return;
-            m_waiting = false;
-            m_status->showError(e.httpStatus == 409
-                                    ? tr("kappad refused the rollback, and %1 still serves as before: %2")
-                                          .arg(m_job, e.message)
-                                    : tr("Nothing was rolled back. %1").arg(errorText(e)));
-            emit completeChanged();
-        });
+        connect(wizard->client(), &KappadClient::actionFailed, this,
+                [this](const QString &what, const ApiError &e) {
+                    if (!m_waiting || !isCall(what, workflow_call::kRollback))
+                        return;
+                    m_waiting = false;
+                    m_status->showError(
+                        e.httpStatus == 409
+                            ? tr("kappad refused the rollback, and %1 still serves as before: %2")
+                                  .arg(m_job, e.message)
+                            : tr("Nothing was rolled back. %1").arg(errorText(e)));
+                    emit completeChanged();
+                });
     }
 
     void initializePage() override

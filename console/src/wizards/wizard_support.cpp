@@ -16,7 +16,8 @@ QString errorText(const ApiError &error)
     if (error.code == QLatin1String("Unreachable"))
         return StatusLine::tr("kappad cannot be reached: %1").arg(error.message);
     if (error.code == QLatin1String("BadAnswer"))
-        return StatusLine::tr("kappad answered something the console does not understand: %1").arg(error.message);
+        return StatusLine::tr("kappad answered something the console does not understand: %1")
+            .arg(error.message);
     if (error.httpStatus == 401)
         return StatusLine::tr("kappad does not accept the console's token (%1).").arg(error.message);
     if (error.httpStatus == 403)
@@ -123,7 +124,7 @@ ThrottleFields::ThrottleFields(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addRow(tr("Rate &multiple (k × live ingest):"), m_rateMultiple);
     layout->addRow(tr("Ma&ximum rate:"), m_maxRate);
-    layout->addRow(tr("Mi&nimum rate:"), m_minRate);
+    layout->addRow(tr("M&inimum rate:"), m_minRate);
     setTabOrder(m_rateMultiple, m_maxRate);
     setTabOrder(m_maxRate, m_minRate);
 

@@ -209,6 +209,7 @@ Status Engine::addJob(JobDefinition definition)
         job->stages.push_back(task->stage());
         m_runtime->addTask(std::move(task));
     }
+    m_runtime->addStateStore(runtime::stateRowName(spec.job + "@" + spec.version), job->store);
     job->definition = std::move(definition);
     m_jobs.push_back(std::move(job));
     return Status::ok();

@@ -97,7 +97,8 @@ public:
         std::vector<JobReport> reports;
     };
     Figures figures() const;
-    // The sampled history of every task's figures (the runtime's ring buffers).
+    // The sampled history of every task's figures and of each job version's state store
+    // (row runtime::stateRowName("job@version")): the runtime's ring buffers.
     const runtime::MetricsHistory &history() const;
     // The job versions running, in the order given to open().
     std::vector<JobVersionName> versions() const;

@@ -116,4 +116,25 @@ Result<PrometheusHistogram> HistogramSnapshot::toPrometheus(
     return out;
 }
 
+Result<std::vector<CoarseBucket>> HistogramSnapshot::coarseBuckets(
+    std::span<const std::int64_t> upperBoundsMicros) const
+{
+    static_assert(std::size(kLogScaleBoundsMicros) > 0
+                  && kLogScaleBoundsMicros[std::size(kLogScaleBoundsMicros) - 1] == buckets::kMaxValue);
+    // One bucketing rule for both exports: these are toPrometheus's buckets, de-cumulated.
+    KAPPA_ASSIGN_OR_RETURN(const PrometheusHistogram cumulative, toPrometheus(upperBoundsMicros));
+    std::vector<CoarseBucket> out;
+    out.reserve(cumulative.buckets.size());
+    std::uint64_t below = 0;
+    for (std::size_t i = 0; i < cumulative.buckets.size(); ++i) {
+        CoarseBucket bucket;
+        if (i < upperBoundsMicros.size())
+            bucket.upperBoundMicros = upperBoundsMicros[i];
+        bucket.count = cumulative.buckets[i].cumulativeCount - below;
+        below = cumulative.buckets[i].cumulativeCount;
+        out.push_back(bucket);
+    }
+    return out;
+}
+
 } // namespace kappa::metrics

@@ -8,6 +8,7 @@
 #include "kappa/status.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -18,6 +19,25 @@ namespace kappa::metrics {
 inline constexpr std::int64_t kDefaultPrometheusBoundsMicros[] = {
     1'000,   2'500,     5'000,     10'000,    25'000,     50'000,     100'000,    250'000,
     500'000, 1'000'000, 2'500'000, 5'000'000, 10'000'000, 30'000'000, 60'000'000,
+};
+
+// Log-spaced bounds (microseconds) for charts with a logarithmic axis, such
+// as kappad's per-version latency_histogram: 1-2-5 per decade from 0.1 ms to
+// 2000 s, then one hour, where the fine layout ends (buckets::kMaxValue).
+// The Prometheus bounds above are too coarse for that: nothing below 1 ms or
+// above 60 s, and 10-30-60 s breaks the even spacing.
+inline constexpr std::int64_t kLogScaleBoundsMicros[] = {
+    100,         200,         500,         1'000,         2'000,         5'000,
+    10'000,      20'000,      50'000,      100'000,       200'000,       500'000,
+    1'000'000,   2'000'000,   5'000'000,   10'000'000,    20'000'000,    50'000'000,
+    100'000'000, 200'000'000, 500'000'000, 1'000'000'000, 2'000'000'000, 3'600'000'000,
+};
+
+// One bucket of a coarse histogram with per-bucket (not cumulative) counts.
+struct CoarseBucket
+{
+    std::optional<std::int64_t> upperBoundMicros; // nullopt: the overflow, above the last bound
+    std::uint64_t count = 0;                      // the values in this bucket alone
 };
 
 // A Prometheus histogram sample, in base units (seconds), ready for a text
@@ -79,6 +99,15 @@ public:
     // (< 1/128 relative) above b may be included. InvalidArgument for bad bounds.
     Result<PrometheusHistogram> toPrometheus(
         std::span<const std::int64_t> upperBoundsMicros = kDefaultPrometheusBoundsMicros) const;
+
+    // The same bucketing as toPrometheus (same bounds rule, same errors), but
+    // each bucket counts only its own values, and a last bucket without a
+    // bound holds those above the last bound (with the default bounds: the
+    // overflow beyond one hour). The counts sum to count(). A percentile()
+    // lies in the bucket holding its rank, give or take the fine bucket's
+    // width (1/128 relative) above that bucket's bound.
+    Result<std::vector<CoarseBucket>> coarseBuckets(
+        std::span<const std::int64_t> upperBoundsMicros = kLogScaleBoundsMicros) const;
 
     // Per-bucket counts, indexed as in histogram_buckets.h.
     const std::vector<std::uint64_t> &bucketCounts() const { return m_buckets; }

@@ -7,8 +7,11 @@ namespace kappa::runtime {
 namespace {
 
 constexpr std::array<std::string_view, kTaskSeriesCount> kNames = {
-    "lag_records", "lag_seconds", "input_rate", "processing_rate", "checkpoint_ms", "latency_p99_ms",
+    "lag_records",   "lag_seconds",    "input_rate",  "processing_rate",
+    "checkpoint_ms", "latency_p99_ms", "state_bytes", "state_keys",
 };
+// The series of a task row: those before the state series.
+constexpr std::size_t kTaskRowSeries = static_cast<std::size_t>(TaskSeries::StateBytes);
 
 } // namespace
 
@@ -25,6 +28,16 @@ std::optional<TaskSeries> parseTaskSeries(std::string_view name)
     return std::nullopt;
 }
 
+bool isStateSeries(TaskSeries series)
+{
+    return series == TaskSeries::StateBytes || series == TaskSeries::StateKeys;
+}
+
+std::string stateRowName(std::string_view owner)
+{
+    return std::string(owner) + "/state";
+}
+
 MetricsHistory::TaskHistory::TaskHistory(std::size_t capacity)
 {
     series.reserve(kTaskSeriesCount);
@@ -36,20 +49,23 @@ MetricsHistory::MetricsHistory(std::size_t capacity)
     : m_capacity(capacity)
 {}
 
+MetricsHistory::TaskHistory &MetricsHistory::row(const std::string &name)
+{
+    std::lock_guard lock(m_mutex);
+    auto &slot = m_tasks[name];
+    if (!slot)
+        slot = std::make_unique<TaskHistory>(m_capacity);
+    return *slot;
+}
+
 void MetricsHistory::sample(WallTime now, const std::vector<TaskMetricsSnapshot> &tasks)
 {
     for (const TaskMetricsSnapshot &task : tasks) {
-        TaskHistory *history = nullptr;
-        {
-            std::lock_guard lock(m_mutex);
-            auto &slot = m_tasks[task.task];
-            if (!slot)
-                slot = std::make_unique<TaskHistory>(m_capacity);
-            history = slot.get();
-        }
+        TaskHistory *history = &row(task.task);
         const metrics::HistogramSnapshot interval = task.latencyMicros.since(history->lastLatency);
         history->lastLatency = task.latencyMicros;
-        const std::array<double, kTaskSeriesCount> values = {
+        // In TaskSeries order; the state series follow and stay empty in a task row.
+        const std::array<double, kTaskRowSeries> values = {
             static_cast<double>(task.lagRecords),
             task.lagSeconds,
             task.inputRatePerSecond,
@@ -61,6 +77,16 @@ void MetricsHistory::sample(WallTime now, const std::vector<TaskMetricsSnapshot>
         for (std::size_t i = 0; i < values.size(); ++i)
             (void) history->series[i]->append(now, values[i]);
     }
+}
+
+void MetricsHistory::sampleState(WallTime now, const std::string &name, std::uint64_t bytes,
+                                 std::uint64_t keys)
+{
+    TaskHistory &history = row(name);
+    metrics::RingSeries &bytesSeries = *history.series[static_cast<std::size_t>(TaskSeries::StateBytes)];
+    metrics::RingSeries &keysSeries = *history.series[static_cast<std::size_t>(TaskSeries::StateKeys)];
+    (void) bytesSeries.append(now, static_cast<double>(bytes));
+    (void) keysSeries.append(now, static_cast<double>(keys));
 }
 
 std::vector<metrics::Sample> MetricsHistory::range(const std::string &task, TaskSeries series, WallTime from,

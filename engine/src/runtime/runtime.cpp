@@ -1,5 +1,7 @@
 #include "runtime/runtime.h"
 
+#include "state/state_store.h"
+
 #include <algorithm>
 
 namespace kappa::runtime {
@@ -31,6 +33,11 @@ void Runtime::addTask(std::unique_ptr<Task> task)
     auto slot = std::make_unique<Slot>();
     slot->task = std::move(task);
     m_slots.push_back(std::move(slot));
+}
+
+void Runtime::addStateStore(std::string row, std::shared_ptr<const state::StateStore> store)
+{
+    m_stores.emplace_back(std::move(row), std::move(store));
 }
 
 Status Runtime::start()
@@ -99,9 +106,18 @@ void Runtime::samplerLoop()
         if (m_stopping.load(std::memory_order_acquire))
             break;
         lock.unlock();
-        m_history.sample(m_clock.now(), metrics());
+        sampleHistory();
         lock.lock();
     }
+}
+
+void Runtime::sampleHistory()
+{
+    const WallTime now = m_clock.now();
+    m_history.sample(now, metrics());
+    for (const auto &[row, store] : m_stores)
+        if (const Result<state::StoreSize> size = store->size(); size.isOk())
+            m_history.sampleState(now, row, size->bytes(), size->estimatedKeys);
 }
 
 bool Runtime::openTasks(Worker &worker)
@@ -286,7 +302,7 @@ Status Runtime::stop()
             worker.thread.join();
     if (m_sampler.joinable())
         m_sampler.join();
-    m_history.sample(m_clock.now(), metrics()); // the final figures, after the last checkpoints
+    sampleHistory(); // the final figures, after the last checkpoints
     return health();
 }
 

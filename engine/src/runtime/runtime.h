@@ -20,8 +20,9 @@
 // flushes stage by stage (each time waiting for quiet again), so that what
 // exchanges hold back is released in their deterministic order.
 //
-// Metrics: a sampler thread records every task's figures into history()
-// once per historyInterval.
+// Metrics: a sampler thread records every task's figures, and the size of
+// every state store handed to addStateStore(), into history() once per
+// historyInterval.
 //
 // Failure: the first task error stops every worker; the other tasks take a
 // final checkpoint, the failed one does not (it restarts from its last one).
@@ -41,8 +42,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
+
+namespace kappa::state {
+class StateStore;
+} // namespace kappa::state
 
 namespace kappa::runtime {
 
@@ -66,6 +73,10 @@ public:
 
     // Before start() only.
     void addTask(std::unique_ptr<Task> task);
+    // Before start() only: samples the store's size into history() as the
+    // store row `row` (see stateRowName) along with the tasks' figures. A
+    // size the store cannot tell leaves a gap in the row.
+    void addStateStore(std::string row, std::shared_ptr<const state::StateStore> store);
     int threads() const { return m_threadCount; }
 
     // Starts the workers and opens every task on its worker; returns once all
@@ -102,6 +113,7 @@ private:
 
     void workerLoop(Worker &worker);
     void samplerLoop();
+    void sampleHistory();
     bool openTasks(Worker &worker);
     bool runRound(Worker &worker);
     void flushStage(Worker &worker, int stage);
@@ -116,6 +128,7 @@ private:
     int m_threadCount;
     std::vector<std::unique_ptr<Slot>> m_slots;
     std::vector<Worker> m_workers;
+    std::vector<std::pair<std::string, std::shared_ptr<const state::StateStore>>> m_stores; // row, store
     MetricsHistory m_history;
     std::thread m_sampler;
 

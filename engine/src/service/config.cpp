@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -69,16 +70,35 @@ Status applyDemo(const toml::table &demo, std::string_view source, ServiceConfig
     return Status::ok();
 }
 
-Status applySlos(const toml::table &slos, std::string_view source, reprocessing::ReprocessingOptions &options)
+// A table of SLOs by pipeline (`table` names it in messages): each key one of
+// the pipelines `slos` holds, each value a positive, finite number. An
+// infinite SLO would be no SLO, and it has no JSON number to be shown as.
+Status applySlos(const toml::table &slos, std::string_view source, std::string_view table,
+                 std::map<std::string, double> &values)
 {
     for (const auto &[key, node] : slos) {
-        const std::string name = "reprocessing.slo_seconds." + std::string(key.str());
-        if (!options.sloSeconds.count(std::string(key.str())))
+        const std::string name = std::string(table) + "." + std::string(key.str());
+        if (!values.count(std::string(key.str())))
             return badKey(source, name, "is not a pipeline (user_features, fraud, business_metrics)");
-        KAPPA_ASSIGN_OR_RETURN(double seconds, required<double>(node, source, name, "a number"));
-        if (!(seconds > 0))
-            return badKey(source, name, "must be positive");
-        options.sloSeconds[std::string(key.str())] = seconds;
+        KAPPA_ASSIGN_OR_RETURN(double value, required<double>(node, source, name, "a number"));
+        if (!(value > 0) || !std::isfinite(value))
+            return badKey(source, name, "must be a positive, finite number");
+        values[std::string(key.str())] = value;
+    }
+    return Status::ok();
+}
+
+// The [slo] table: latency_p99_ms, the only SLO that is not the replays' business.
+Status applySloTable(const toml::table &table, std::string_view source, ServiceConfig &config)
+{
+    for (const auto &[key, node] : table) {
+        const std::string name = "slo." + std::string(key.str());
+        if (key.str() != "latency_p99_ms")
+            return badKey(source, name, "is not a setting");
+        const toml::table *latency = node.as_table();
+        if (!latency)
+            return badKey(source, name, "must be a table ([slo.latency_p99_ms])");
+        KAPPA_RETURN_IF_ERROR(applySlos(*latency, source, name, config.latencySloMillis));
     }
     return Status::ok();
 }
@@ -118,7 +138,7 @@ Status applyReprocessing(const toml::table &table, std::string_view source,
         } else if (key == "retention_ms") {
             KAPPA_ASSIGN_OR_RETURN(o.retention, anyMillis(node, source, name));
         } else if (key == "slo_seconds" && node.as_table()) {
-            KAPPA_RETURN_IF_ERROR(applySlos(*node.as_table(), source, o));
+            KAPPA_RETURN_IF_ERROR(applySlos(*node.as_table(), source, name, o.sloSeconds));
         } else {
             return badKey(source, name, "is not a setting");
         }
@@ -171,6 +191,11 @@ Status applyKey(std::string_view key, const toml::node &node, std::string_view s
         if (!demo)
             return badKey(source, key, "must be a table ([demo])");
         return applyDemo(*demo, source, c);
+    } else if (key == "slo") {
+        const toml::table *slo = node.as_table();
+        if (!slo)
+            return badKey(source, key, "must be a table ([slo.latency_p99_ms])");
+        return applySloTable(*slo, source, c);
     } else if (key == "reprocessing") {
         const toml::table *reprocessing = node.as_table();
         if (!reprocessing)
@@ -226,6 +251,15 @@ Status ServiceConfig::validate() const
         return Status::invalidArgument("max_body_bytes must be at most 64 MiB");
     if (!(demoRate >= 0) || demoRate > 10'000'000)
         return Status::invalidArgument("the demo rate must be in [0, 10000000] events/s");
+    // The file cannot break these, but code that builds a config can.
+    for (const char *pipeline : {"user_features", "fraud", "business_metrics"}) {
+        const auto lag = reprocessing.sloSeconds.find(pipeline);
+        const auto latency = latencySloMillis.find(pipeline);
+        if (lag == reprocessing.sloSeconds.end() || !(lag->second > 0) || !std::isfinite(lag->second)
+            || latency == latencySloMillis.end() || !(latency->second > 0) || !std::isfinite(latency->second))
+            return Status::invalidArgument(std::string("the SLOs of ") + pipeline
+                                           + " must be positive, finite numbers");
+    }
     return Status::ok();
 }
 

@@ -62,6 +62,8 @@ std::vector<std::string> changedSettingsNeedingRestart(const ServiceConfig &runn
     check(running.readTimeout != fresh.readTimeout || running.writeTimeout != fresh.writeTimeout, "timeouts");
     check(running.httpThreads != fresh.httpThreads, "http_threads");
     check(running.demo != fresh.demo, "demo.enabled");
+    check(running.reprocessing.sloSeconds != fresh.reprocessing.sloSeconds, "reprocessing.slo_seconds");
+    check(running.latencySloMillis != fresh.latencySloMillis, "slo.latency_p99_ms");
     return changed;
 }
 

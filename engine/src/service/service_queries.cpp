@@ -21,6 +21,8 @@ namespace {
 const char *const kKnownJobs[] = {"user_features", "fraud", "business_metrics"};
 // How old the freshness a view answer reports, and the alias it read through, may be.
 constexpr std::int64_t kServingTtlMs = 100;
+// The stage of the history row of a version's state store.
+constexpr const char *kStateStage = "state";
 // The largest metrics answer: a day of one-minute windows for ~100 categories fits; a month does not.
 constexpr std::size_t kMaxMetricsRows = 200'000;
 
@@ -36,6 +38,24 @@ nlohmann::json latencyJson(const metrics::HistogramSnapshot &latency)
             {"p90", millis(latency.percentile(0.90))},
             {"p99", millis(latency.percentile(0.99))},
             {"p999", millis(latency.percentile(0.999))}};
+}
+
+// A version's latency as a coarse histogram for a chart with a log axis:
+// every bucket of metrics::kLogScaleBoundsMicros, empty ones too (so that the
+// shape never changes), with its own count, then the overflow beyond one hour
+// with le_ms null.
+Result<nlohmann::json> latencyHistogramJson(const metrics::HistogramSnapshot &latency)
+{
+    KAPPA_ASSIGN_OR_RETURN(const std::vector<metrics::CoarseBucket> coarse, latency.coarseBuckets());
+    nlohmann::json buckets = nlohmann::json::array();
+    for (const metrics::CoarseBucket &bucket : coarse)
+        buckets.push_back({{"le_ms", bucket.upperBoundMicros ? nlohmann::json(millis(*bucket.upperBoundMicros))
+                                                             : nlohmann::json()},
+                           {"count", bucket.count}});
+    return nlohmann::json{{"count", latency.count()},
+                          {"p50", millis(latency.percentile(0.50))},
+                          {"p99", millis(latency.percentile(0.99))},
+                          {"buckets", std::move(buckets)}};
 }
 
 nlohmann::json taskJson(const jobs::TaskFigures &figures)
@@ -82,6 +102,26 @@ nlohmann::json reportJson(const jobs::JobReport &r, double inputRate, double pro
             {"skipped", r.skipped},
             {"state_bytes", r.stateBytes},
             {"state_keys", r.stateKeys}};
+}
+
+// A job's SLOs as configured (ServiceConfig::validate makes sure every job has both).
+nlohmann::json sloJson(const ServiceConfig &config, const std::string &job)
+{
+    const auto valueOf = [&](const std::map<std::string, double> &slos) {
+        const auto found = slos.find(job);
+        return found != slos.end() ? found->second : 0.0;
+    };
+    return {{"lag_seconds", valueOf(config.reprocessing.sloSeconds)},
+            {"latency_p99_ms", valueOf(config.latencySloMillis)}};
+}
+
+// The history series, comma-separated, for an error message.
+std::string seriesNames()
+{
+    std::string names;
+    for (int i = 0; i < runtime::kTaskSeriesCount; ++i)
+        names += (i ? ", " : "") + std::string(runtime::taskSeriesName(static_cast<runtime::TaskSeries>(i)));
+    return names;
 }
 
 // Input and processing rates of a version: its source stage's, summed over partitions.
@@ -234,6 +274,7 @@ Result<nlohmann::json> Service::jobs() const
         KAPPA_ASSIGN_OR_RETURN(std::optional<std::string> live, m_catalog->alias(job));
         nlohmann::json entry = {{"job", job},
                                 {"live_version", live ? nlohmann::json(*live) : nlohmann::json()},
+                                {"slo", sloJson(m_config, job)},
                                 {"versions", nlohmann::json::array()}};
         for (const JobVersionInfo &v : versions) {
             nlohmann::json version = {{"version", v.version},      {"state", versionStateName(v.state)},
@@ -255,12 +296,23 @@ Result<nlohmann::json> Service::jobs() const
 Result<nlohmann::json> Service::versionMetrics(const std::string &job, const std::string &version) const
 {
     KAPPA_RETURN_IF_ERROR(runningVersion(job, version).status());
-    nlohmann::json tasks = nlohmann::json::array();
     const std::shared_ptr<jobs::Engine> engine = engineOf(job, version);
-    for (const jobs::TaskFigures &t : engine ? engine->taskFigures() : std::vector<jobs::TaskFigures>())
+    const jobs::Engine::Figures figures = engine ? engine->figures() : jobs::Engine::Figures();
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const jobs::TaskFigures &t : figures.tasks)
         if (t.job == job && t.version == version)
             tasks.push_back(taskJson(t));
-    return nlohmann::json{{"job", job}, {"version", version}, {"tasks", std::move(tasks)}};
+    // The version report's histogram: the tasks that make rows visible merged
+    // over the same span as the figures' latency_ms, so the percentiles agree.
+    metrics::HistogramSnapshot latency;
+    for (const jobs::JobReport &r : figures.reports)
+        if (r.job == job && r.version == version)
+            latency = r.latencyMicros;
+    KAPPA_ASSIGN_OR_RETURN(nlohmann::json histogram, latencyHistogramJson(latency));
+    return nlohmann::json{{"job", job},
+                          {"version", version},
+                          {"tasks", std::move(tasks)},
+                          {"latency_histogram", std::move(histogram)}};
 }
 
 Result<nlohmann::json> Service::history(const std::string &job, const std::string &version,
@@ -270,26 +322,31 @@ Result<nlohmann::json> Service::history(const std::string &job, const std::strin
     KAPPA_RETURN_IF_ERROR(runningVersion(job, version).status());
     std::optional<runtime::TaskSeries> series = runtime::parseTaskSeries(seriesName);
     if (!series)
-        return Status::invalidArgument("unknown series '" + seriesName
-                                       + "' (lag_records, lag_seconds, input_rate, processing_rate, "
-                                         "checkpoint_ms, latency_p99_ms)");
+        return Status::invalidArgument("unknown series '" + seriesName + "' (" + seriesNames() + ")");
     if (fromMs > toMs)
         return Status::invalidArgument("from_ms must not be after to_ms");
-    nlohmann::json tasks = nlohmann::json::array();
     const std::shared_ptr<jobs::Engine> engine = engineOf(job, version);
     if (!engine)
         return Status::notFound(job + "@" + version + " is not running in this kappad");
-    for (const jobs::TaskFigures &t : engine->taskFigures()) {
-        if (t.job != job || t.version != version)
-            continue;
+    const auto samplesOf = [&](const std::string &row) {
         nlohmann::json samples = nlohmann::json::array();
         for (const metrics::Sample &s :
-             engine->history().range(t.metrics.task, *series, WallTime(fromMs), WallTime(toMs)))
+             engine->history().range(row, *series, WallTime(fromMs), WallTime(toMs)))
             samples.push_back({s.time.value(), s.value});
-        tasks.push_back({{"task", t.metrics.task},
-                         {"stage", t.stage},
-                         {"partition", t.metrics.partition.value()},
-                         {"samples", std::move(samples)}});
+        return samples;
+    };
+    nlohmann::json tasks = nlohmann::json::array();
+    if (runtime::isStateSeries(*series)) {
+        // The version's tasks share one state store: one row, without a partition.
+        const std::string row = runtime::stateRowName(job + "@" + version);
+        tasks.push_back({{"task", row}, {"stage", kStateStage}, {"samples", samplesOf(row)}});
+    } else {
+        for (const jobs::TaskFigures &t : engine->taskFigures())
+            if (t.job == job && t.version == version)
+                tasks.push_back({{"task", t.metrics.task},
+                                 {"stage", t.stage},
+                                 {"partition", t.metrics.partition.value()},
+                                 {"samples", samplesOf(t.metrics.task)}});
     }
     return nlohmann::json{{"job", job},        {"version", version}, {"series", seriesName},
                           {"from_ms", fromMs}, {"to_ms", toMs},      {"tasks", std::move(tasks)}};
@@ -363,6 +420,7 @@ nlohmann::json Service::metricsSnapshot() const
     nlohmann::json partitions = nlohmann::json::array();
     for (const jobs::TaskFigures &t : tasks)
         partitions.push_back({{"task", t.metrics.task},
+                              {"position", t.metrics.position},
                               {"lag_records", t.metrics.lagRecords},
                               {"lag_seconds", t.metrics.lagSeconds},
                               {"processing_rate", t.metrics.processingRatePerSecond}});
