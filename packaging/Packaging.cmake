@@ -130,9 +130,10 @@ versions, reads views and manages the service's bearer tokens.")
 set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_NAME kappa-console)
 set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_SECTION admin)
 # Qt loads the SVG icons and the platform integration as plugins, which
-# dpkg-shlibdeps cannot see; kappad makes "Start local demo" work.
+# dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_DEPENDS "libqt6svg6, qt6-qpa-plugins")
-set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_RECOMMENDS "kappad")
+# kappad makes "Start local demo" work; Qt's translations its own buttons in German.
+set(CPACK_DEBIAN_KAPPA-CONSOLE_PACKAGE_RECOMMENDS "kappad, qt6-translations-l10n")
 set(CPACK_COMPONENT_KAPPA-CONSOLE_DESCRIPTION "Kappa streaming engine operations console
 kappa-console is a Qt desktop console for kappad: an overview of every job
 version with lag, rates and SLO status, live dashboards, replays, views and

@@ -10,7 +10,7 @@ packages=(
     clang-14 libclang-rt-14-dev clang-format clang-tidy
     # Qt 6 (Qt Test for the engine suites; widgets, tools and l10n for the console)
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
+    qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 qt6-translations-l10n
     # engine libraries
     librdkafka-dev librocksdb-dev libsqlite3-dev libavro-dev
     libcpp-httplib-dev nlohmann-json3-dev libcli11-dev prometheus-cpp-dev

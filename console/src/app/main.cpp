@@ -3,11 +3,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QPointer>
 #include <QTimer>
-#include <QWizard>
 #include <QTranslator>
+#include <QWizard>
 
 int main(int argc, char *argv[])
 {
@@ -25,9 +26,13 @@ int main(int argc, char *argv[])
             language = arg.section(QLatin1Char('='), 1);
     }
     QTranslator translator;
+    QTranslator qtTranslator; // Qt's own strings: the wizards' Back, Next, Cancel, the file dialog
     if (language != QLatin1String("en")
         && translator.load(QStringLiteral(":/i18n/kappa_%1.qm").arg(language))) {
         QApplication::installTranslator(&translator);
+        if (qtTranslator.load(QStringLiteral("qtbase_") + language,
+                              QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            QApplication::installTranslator(&qtTranslator);
         QLocale::setDefault(QLocale(language)); // numbers as the language writes them
     }
 
@@ -68,7 +73,8 @@ int main(int argc, char *argv[])
     parser.addOption(demo);
     const QCommandLineOption wizard(QStringLiteral("wizard"),
                                     QApplication::translate("main", "Open a wizard once connected: %1.")
-                                        .arg(kappa::console::MainWindow::wizardNames().join(QStringLiteral(", "))),
+                                        .arg(kappa::console::MainWindow::wizardNames().join(
+                                            QStringLiteral(", "))),
                                     QStringLiteral("WIZARD"));
     parser.addOption(wizard);
     parser.addOption(tokenFile);
@@ -88,7 +94,6 @@ int main(int argc, char *argv[])
                   qPrintable(kappa::console::MainWindow::pageNames().join(QStringLiteral(", "))));
         return 2;
     }
-    window.resize(1100, 600);
     window.show();
     if (parser.isSet(wizard) && !kappa::console::MainWindow::wizardNames().contains(parser.value(wizard))) {
         qCritical("kappa-console: no wizard '%s' (%s)", qPrintable(parser.value(wizard)),

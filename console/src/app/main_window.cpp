@@ -73,7 +73,8 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_live);
 
-    restoreGeometry(m_settings.value("window/geometry").toByteArray());
+    if (!restoreGeometry(m_settings.value("window/geometry").toByteArray()))
+        resize(1240, 760); // the first run: room for the dashboard's charts on a 1280×800 screen
     restoreState(m_settings.value("window/state").toByteArray());
     m_refresh->setSingleShot(true); // rearmed after each poll, with the backoff
     connect(m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
@@ -137,14 +138,14 @@ void MainWindow::buildActions()
     toolBar->setObjectName(QStringLiteral("actions")); // for saveState()
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
-    QAction *connectAction = connection->addAction(QIcon(QStringLiteral(":/icons/connect.svg")), tr("&Connect"),
-                                                   this, &MainWindow::connectToBar);
+    QAction *connectAction = connection->addAction(QIcon(QStringLiteral(":/icons/connect.svg")),
+                                                   tr("&Connect"), this, &MainWindow::connectToBar);
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    QAction *demo = connection->addAction(QIcon(QStringLiteral(":/icons/demo.svg")), tr("Start local &demo"), this,
-                                          &MainWindow::startLocalDemo);
+    QAction *demo = connection->addAction(QIcon(QStringLiteral(":/icons/demo.svg")), tr("Start local &demo"),
+                                          this, &MainWindow::startLocalDemo);
     demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    QAction *reload = connection->addAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("&Refresh now"), this,
-                                            &MainWindow::refresh);
+    QAction *reload = connection->addAction(QIcon(QStringLiteral(":/icons/refresh.svg")), tr("&Refresh now"),
+                                            this, &MainWindow::refresh);
     reload->setShortcut(QKeySequence::Refresh);
     toolBar->addAction(reload);
     toolBar->addSeparator();
@@ -171,18 +172,22 @@ void MainWindow::buildWorkflowActions(QMenu *menu, QToolBar *toolBar)
     };
     const Step steps[] = {
         {"launch-replay", "launch-replay", tr("&Launch replay…"), QKeySequence(Qt::CTRL | Qt::Key_L)},
-        {"review-validation", "validate", tr("Review &validation…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V)},
-        {"approve-switch", "approve-switch", tr("&Approve switch…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A)},
+        {"review-validation", "validate", tr("Review &validation…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V)},
+        {"approve-switch", "approve-switch", tr("&Approve switch…"),
+         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A)},
         {"rollback", "rollback", tr("Roll &back…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)},
         {"rebuild", "rebuild", tr("Re&build a view…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B)},
     };
     for (const Step &step : steps) {
         const QString name = QLatin1String(step.wizard);
-        QAction *action = menu->addAction(QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(step.icon))),
+        QAction *action = menu->addAction(QIcon(
+                                              QStringLiteral(":/icons/%1.svg").arg(QLatin1String(step.icon))),
                                           step.text, this, [this, name] { openWizard(name); });
         action->setShortcut(step.shortcut);
-        action->setToolTip(QStringLiteral("%1 (%2)").arg(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")),
-                                                         step.shortcut.toString(QKeySequence::NativeText)));
+        action->setToolTip(
+            QStringLiteral("%1 (%2)").arg(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")),
+                                          step.shortcut.toString(QKeySequence::NativeText)));
         action->setEnabled(false); // until connected
         toolBar->addAction(action);
         m_workflowActions.append(action);
@@ -191,8 +196,8 @@ void MainWindow::buildWorkflowActions(QMenu *menu, QToolBar *toolBar)
 
 QStringList MainWindow::wizardNames()
 {
-    return {QStringLiteral("launch-replay"), QStringLiteral("review-validation"), QStringLiteral("approve-switch"),
-            QStringLiteral("rollback"), QStringLiteral("rebuild")};
+    return {QStringLiteral("launch-replay"), QStringLiteral("review-validation"),
+            QStringLiteral("approve-switch"), QStringLiteral("rollback"), QStringLiteral("rebuild")};
 }
 
 QString MainWindow::selectedJob() const
@@ -474,8 +479,8 @@ void MainWindow::showFailure(const QString &what, const ApiError &error)
         return;
     }
     // The banner speaks for the window's polls; pages and wizards answer their own calls.
-    static const QStringList kPolls{QStringLiteral("jobs"), QStringLiteral("status"), QStringLiteral("replays"),
-                                    QLatin1String(workflow_call::kAudit)};
+    static const QStringList kPolls{QStringLiteral("jobs"), QStringLiteral("status"),
+                                    QStringLiteral("replays"), QLatin1String(workflow_call::kAudit)};
     if (!kPolls.contains(what))
         return;
     if (what == QLatin1String("jobs")) { // the main poll sets the pace of the next ones

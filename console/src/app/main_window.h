@@ -101,8 +101,8 @@ private:
     LagTracker m_lag;
     JobsSnapshot m_jobs; // the latest
     LocalDemo *m_demo = nullptr;
-    bool m_remembered = false; // the current connection is in the recent list (or is the demo's)
-    int m_failedPolls = 0;     // in a row; sets the backoff
+    bool m_remembered = false;  // the current connection is in the recent list (or is the demo's)
+    int m_failedPolls = 0;      // in a row; sets the backoff
     bool m_established = false; // a poll of this connection has succeeded
 };
 

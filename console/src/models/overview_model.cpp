@@ -1,10 +1,10 @@
 #include "models/overview_model.h"
 
 #include <QColor>
-#include <algorithm>
 #include <QFont>
 #include <QHash>
 #include <QLocale>
+#include <algorithm>
 
 namespace kappa::console {
 
