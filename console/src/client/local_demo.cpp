@@ -40,9 +40,11 @@ QString LocalDemo::findKappad()
     if (!chosen.isEmpty())
         return chosen;
     const QString here = QCoreApplication::applicationDirPath();
-    // Installed: both in /usr/bin. Built: build/<preset>/console/src/app and build/<preset>/engine/apps/kappad.
+    // Installed: /usr/bin/kappa-console and /usr/sbin/kappad. Built: build/<preset>/console/src/app
+    // and build/<preset>/engine/apps/kappad.
     for (const QString &candidate :
-         {here + QStringLiteral("/kappad"), here + QStringLiteral("/../../../engine/apps/kappad/kappad")}) {
+         {here + QStringLiteral("/kappad"), here + QStringLiteral("/../sbin/kappad"),
+          here + QStringLiteral("/../../../engine/apps/kappad/kappad")}) {
         const QFileInfo file(candidate);
         if (file.isFile() && file.isExecutable())
             return file.canonicalFilePath();
