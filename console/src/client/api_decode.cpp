@@ -8,8 +8,6 @@
 
 namespace kappa::console {
 
-namespace {
-
 VersionFigures decodeFigures(FieldReader &&in, QString *error)
 {
     VersionFigures f;
@@ -31,6 +29,8 @@ VersionFigures decodeFigures(FieldReader &&in, QString *error)
     f.stateKeys = in.integer("state_keys");
     return f;
 }
+
+namespace {
 
 JobVersionInfo decodeVersion(FieldReader &&in, QString *error)
 {

@@ -78,23 +78,7 @@ StreamVersion decodeStreamVersion(FieldReader &&in, QString *error)
     StreamVersion v;
     v.job = in.string("job");
     v.version = in.string("version");
-    VersionFigures &f = v.figures;
-    f.events = in.integer("events");
-    f.lagRecords = in.integer("lag_records");
-    f.lagSeconds = in.number("lag_seconds");
-    f.inputRate = in.number("input_rate");
-    f.processingRate = in.number("processing_rate");
-    f.checkpoints = in.integer("checkpoints");
-    FieldReader checkpoint(in.object("checkpoint_ms"), in.path("checkpoint_ms"), error);
-    f.checkpointMeanMs = checkpoint.number("mean");
-    f.checkpointP99Ms = checkpoint.number("p99");
-    FieldReader latency(in.object("latency_ms"), in.path("latency_ms"), error);
-    f.latencyMs.count = latency.integer("count");
-    f.latencyMs.p50 = latency.number("p50");
-    f.latencyMs.p99 = latency.number("p99");
-    f.lateDropped = in.integer("late_dropped");
-    f.stateBytes = in.integer("state_bytes");
-    f.stateKeys = in.integer("state_keys");
+    v.figures = decodeFigures(std::move(in), error);
     return v;
 }
 

@@ -93,4 +93,8 @@ Decoded<T> decodeObject(const QByteArray &body, Read read)
     return value;
 }
 
+// A version's figures (the VersionFigures object of /jobs and of the stream's
+// snapshots); defined in api_decode.cpp.
+VersionFigures decodeFigures(FieldReader &&in, QString *error);
+
 } // namespace kappa::console
