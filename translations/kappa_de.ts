@@ -1641,6 +1641,21 @@
     </message>
 </context>
 <context>
+    <name>kappa::console::ReplayRateDialog</name>
+    <message>
+        <source>Change the rate of replay %1</source>
+        <translation>Rate von Replay %1 ändern</translation>
+    </message>
+    <message>
+        <source>%1@%2 now reads %3 events/s; live ingest is %4 events/s.</source>
+        <translation>%1@%2 liest jetzt %3 events/s; der Live-Eingang liegt bei %4 events/s.</translation>
+    </message>
+    <message>
+        <source>C&amp;hange rate</source>
+        <translation>Rate ä&amp;ndern</translation>
+    </message>
+</context>
+<context>
     <name>kappa::console::ReplaysModel</name>
     <message>
         <source>%1 s</source>
@@ -1742,6 +1757,10 @@
 Reason (for the audit log):</source>
         <translation>Das Replay von %1 abbrechen? Seine Version wird als abgebrochen markiert und angehalten.
 Grund (für das Audit-Log):</translation>
+    </message>
+    <message>
+        <source>Change ra&amp;te…</source>
+        <translation>Ra&amp;te ändern…</translation>
     </message>
 </context>
 <context>

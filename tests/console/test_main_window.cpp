@@ -1,10 +1,17 @@
 // The main window against a real kappad --demo: it fills its pages from the
-// polls, verifies the audit log, says when kappad cannot be reached and backs
-// off, refuses a URL that is not one, and starts a local demo by itself.
+// polls, verifies the audit log, changes a replay's rate from the Replays
+// page, says when kappad cannot be reached and backs off, refuses a URL that
+// is not one, and starts a local demo by itself.
 #include "app/main_window.h"
+#include "client/kappad_client.h"
 #include "kappad_process.h"
+#include "views/replay_rate_dialog.h"
+#include "views/throttle_fields.h"
 
 #include <QAbstractItemModel>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -13,6 +20,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace kappa::console;
 
@@ -67,6 +75,45 @@ private slots:
         const auto *verdict = window.findChild<QLabel *>("auditVerdict");
         QTRY_VERIFY_WITH_TIMEOUT(verdict->text().contains("verify"), 10000);
         QVERIFY2(verdict->text().startsWith(QStringLiteral("✔")), qPrintable(verdict->text()));
+    }
+
+    void replaysPageChangesTheRate()
+    {
+        MainWindow window;
+        window.connectTo(m_url, m_dir.filePath("data/demo-operator.token"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.client() != nullptr, 10000);
+        LaunchReplayRequest request;
+        request.specJson = R"({"job":"fraud","version":"v1-rate","params":{}})";
+        request.rate.rateMultiple = 2;
+        window.client()->launchReplay(request);
+        QVERIFY(window.showPage("replays"));
+        QTRY_COMPARE_WITH_TIMEOUT(rows(window, "replaysTable"), 1, 10000);
+        auto *table = window.findChild<QTableView *>("replaysTable");
+        table->selectRow(0);
+        auto *change = window.findChild<QPushButton *>("changeReplayRate");
+        QTRY_VERIFY_WITH_TIMEOUT(change->isEnabled(), 10000);
+
+        // The dialog starts from the replay's settings, refuses a floor above
+        // the cap, and sends the new k.
+        double shownK = 0;
+        bool refusedFloorAboveCap = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<ReplayRateDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            shownK = dialog->fields()->rateMultiple()->value();
+            dialog->fields()->maxRate()->setValue(500);
+            dialog->fields()->minRate()->setValue(1000);
+            refusedFloorAboveCap = !ok->isEnabled();
+            dialog->fields()->maxRate()->setValue(0);
+            dialog->fields()->rateMultiple()->setValue(7);
+            ok->click();
+        });
+        change->click();
+        QCOMPARE(shownK, 2.0);
+        QVERIFY(refusedFloorAboveCap);
+        QTRY_VERIFY_WITH_TIMEOUT(table->model()->index(0, 0).data(Qt::ToolTipRole).toString().contains("k = 7"),
+                                 10000);
     }
 
     void unreachableBacksOff()

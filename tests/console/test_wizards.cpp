@@ -185,6 +185,22 @@ private slots:
             !specProblem(QJsonObject{{"job", "fraud"}, {"version", "v3"}, {"params", 1}}, "fraud").isEmpty());
     }
 
+    void specsAreEditableJson()
+    {
+        const QJsonObject params{{"learning_rate", 0.0008},
+                                 {"weights", QJsonArray{1.5, -2, 1e-12}},
+                                 {"name", "a \"quoted\" name"},
+                                 {"empty", QJsonObject{}},
+                                 {"on", true}};
+        const QString text = editableJson(params);
+        QVERIFY2(text.contains("\"learning_rate\": 0.0008,"), qPrintable(text));
+        QVERIFY2(text.contains("        1.5,\n        -2,\n        1e-12\n"), qPrintable(text));
+        QVERIFY2(text.contains("\"name\": \"a \\\"quoted\\\" name\""), qPrintable(text));
+        QVERIFY2(text.contains("\"empty\": {}"), qPrintable(text));
+        // It reads back as the same object.
+        QCOMPARE(QJsonDocument::fromJson(text.toUtf8()).object(), params);
+    }
+
     // ---- Launch replay ----
 
     void launchFieldsAndBranches()

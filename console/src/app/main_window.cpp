@@ -116,6 +116,10 @@ void MainWindow::buildPages()
                 if (m_client)
                     m_client->controlReplay(id, action, reason);
             });
+    connect(replays, &ReplaysPanel::rateChangeRequested, this, [this](qint64 id, const RateSettings &rate) {
+        if (m_client)
+            m_client->setReplayRate(id, rate);
+    });
 
     auto *views = new ViewsPanel(m_versions, m_audit);
     views->setObjectName(QStringLiteral("views"));
@@ -466,7 +470,7 @@ void MainWindow::showRefusal(const QString &what, const ApiError &error)
     // wizards show their refusals themselves); the polls' failures go to the
     // banner, which the next good poll hides.
     static const QRegularExpression kReplayControl(QStringLiteral("^(pause|resume|cancel) replay \\d+$"));
-    if (!kReplayControl.match(what).hasMatch())
+    if (!kReplayControl.match(what).hasMatch() && what != QLatin1String(workflow_call::kReplayRate))
         return;
     QMessageBox::warning(this, tr("kappad refused"),
                          tr("%1: %2 (%3, HTTP %4)").arg(what, error.message, error.code).arg(error.httpStatus));

@@ -107,7 +107,7 @@ std::optional<int> severityOf(LagStatus status)
 } // namespace
 
 OverviewModel::OverviewModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : SnapshotTableModel(parent)
 {}
 
 void OverviewModel::setSnapshot(const JobsSnapshot &snapshot)
@@ -116,21 +116,8 @@ void OverviewModel::setSnapshot(const JobsSnapshot &snapshot)
     for (const JobInfo &job : snapshot.jobs)
         for (const JobVersionInfo &version : job.versions)
             rows.append(Row{job.job, job.slo, version});
-    auto keys = [](const QList<Row> &list) {
-        QList<QString> out;
-        for (const Row &row : list)
-            out.append(row.job + QLatin1Char('@') + row.version.version);
-        return out;
-    };
-    if (keys(rows) != keys(m_rows)) {
-        beginResetModel();
-        m_rows = std::move(rows);
-        endResetModel();
-        return;
-    }
-    m_rows = std::move(rows);
-    if (!m_rows.isEmpty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    replaceRows(std::move(rows),
+                [](const Row &row) { return row.job + QLatin1Char('@') + row.version.version; });
 }
 
 void OverviewModel::setLagEvaluations(const QHash<QString, VersionLagEvaluation> &evaluations)
@@ -143,11 +130,6 @@ void OverviewModel::setLagEvaluations(const QHash<QString, VersionLagEvaluation>
 VersionLagEvaluation OverviewModel::lagOf(const Row &row) const
 {
     return m_lag.value(row.job + QLatin1Char('@') + row.version.version);
-}
-
-int OverviewModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int OverviewModel::columnCount(const QModelIndex &parent) const

@@ -5,8 +5,8 @@
 
 #include "client/api_types.h"
 #include "models/lag_tracker.h"
+#include "models/snapshot_table_model.h"
 
-#include <QAbstractTableModel>
 #include <QHash>
 
 namespace kappa::console {
@@ -26,7 +26,15 @@ QString sloStatusText(SloStatus status);
 // "caught up"), translated; an unknown state is shown as it is.
 QString stateText(const QString &state);
 
-class OverviewModel : public QAbstractTableModel
+// One line of the overview: a version with its job's SLOs.
+struct OverviewRow
+{
+    QString job;
+    JobSlo slo;
+    JobVersionInfo version;
+};
+
+class OverviewModel : public SnapshotTableModel<OverviewRow>
 {
     Q_OBJECT
 
@@ -53,25 +61,18 @@ public:
     // The lag evaluations by "job@version" (from a LagTracker fed by the stream).
     void setLagEvaluations(const QHash<QString, VersionLagEvaluation> &evaluations);
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct Row
-    {
-        QString job;
-        JobSlo slo;
-        JobVersionInfo version;
-    };
+    using Row = OverviewRow;
     QVariant display(const Row &row, int column) const;
     QVariant sortValue(const Row &row, int column) const;
     QVariant background(const Row &row, int column) const;
     QVariant toolTip(const Row &row, int column) const;
     VersionLagEvaluation lagOf(const Row &row) const;
 
-    QList<Row> m_rows;
     QHash<QString, VersionLagEvaluation> m_lag;
 };
 

@@ -23,46 +23,27 @@ QColor lagColor(PartitionLag lag)
 } // namespace
 
 PartitionsModel::PartitionsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : SnapshotTableModel(parent)
 {}
 
 void PartitionsModel::setMetrics(const VersionMetricsInfo &metrics)
 {
-    auto keys = [](const QList<TaskMetricsInfo> &tasks) {
-        QStringList out;
-        for (const TaskMetricsInfo &task : tasks)
-            out.append(task.task);
-        return out;
-    };
-    if (keys(metrics.tasks) != keys(m_tasks)) {
-        beginResetModel();
-        m_tasks = metrics.tasks;
-        endResetModel();
-        return;
-    }
-    m_tasks = metrics.tasks;
-    if (!m_tasks.isEmpty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    replaceRows(metrics.tasks, [](const TaskMetricsInfo &task) { return task.task; });
 }
 
 void PartitionsModel::setLagStates(const QHash<QString, PartitionLag> &states)
 {
     m_states = states;
-    if (!m_tasks.isEmpty())
+    if (!m_rows.isEmpty())
         emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 void PartitionsModel::clear()
 {
     beginResetModel();
-    m_tasks.clear();
+    m_rows.clear();
     m_states.clear();
     endResetModel();
-}
-
-int PartitionsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_tasks.size());
 }
 
 int PartitionsModel::columnCount(const QModelIndex &parent) const
@@ -79,7 +60,7 @@ QVariant PartitionsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const TaskMetricsInfo &task = m_tasks[index.row()];
+    const TaskMetricsInfo &task = m_rows[index.row()];
     switch (role) {
     case Qt::DisplayRole: return display(task, index.column());
     case SortRole: return sortValue(task, index.column());

@@ -7,13 +7,13 @@
 
 #include "client/dashboard_types.h"
 #include "models/lag_evaluation.h"
+#include "models/snapshot_table_model.h"
 
-#include <QAbstractTableModel>
 #include <QHash>
 
 namespace kappa::console {
 
-class PartitionsModel : public QAbstractTableModel
+class PartitionsModel : public SnapshotTableModel<TaskMetricsInfo>
 {
     Q_OBJECT
 
@@ -45,9 +45,8 @@ public:
     void setLagStates(const QHash<QString, PartitionLag> &states);
     void clear();
 
-    const TaskMetricsInfo &task(int row) const { return m_tasks[row]; }
+    const TaskMetricsInfo &task(int row) const { return m_rows[row]; }
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -57,7 +56,6 @@ private:
     QVariant sortValue(const TaskMetricsInfo &task, int column) const;
     PartitionLag lagOf(const TaskMetricsInfo &task) const;
 
-    QList<TaskMetricsInfo> m_tasks;
     QHash<QString, PartitionLag> m_states;
 };
 

@@ -21,42 +21,23 @@ QString formatEta(std::optional<double> seconds)
 }
 
 ReplaysModel::ReplaysModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : SnapshotTableModel(parent)
 {}
 
 void ReplaysModel::setReplays(const QList<ReplayInfo> &replays)
 {
-    auto ids = [](const QList<ReplayInfo> &list) {
-        QList<qint64> out;
-        for (const ReplayInfo &replay : list)
-            out.append(replay.id);
-        return out;
-    };
-    if (ids(replays) != ids(m_replays)) {
-        beginResetModel();
-        m_replays = replays;
-        endResetModel();
-        return;
-    }
-    m_replays = replays;
-    if (!m_replays.isEmpty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    replaceRows(replays, [](const ReplayInfo &replay) { return replay.id; });
 }
 
 void ReplaysModel::updateReplay(const ReplayInfo &replay)
 {
-    for (qsizetype row = 0; row < m_replays.size(); ++row) {
-        if (m_replays[row].id != replay.id)
+    for (qsizetype row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row].id != replay.id)
             continue;
-        m_replays[row] = replay;
+        m_rows[row] = replay;
         emit dataChanged(index(int(row), 0), index(int(row), ColumnCount - 1));
         return;
     }
-}
-
-int ReplaysModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_replays.size());
 }
 
 int ReplaysModel::columnCount(const QModelIndex &parent) const
@@ -68,7 +49,7 @@ QVariant ReplaysModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const ReplayInfo &replay = m_replays[index.row()];
+    const ReplayInfo &replay = m_rows[index.row()];
     switch (role) {
     case Qt::DisplayRole: return display(replay, index.column());
     case SortRole: return sortValue(replay, index.column());

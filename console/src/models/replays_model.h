@@ -4,15 +4,14 @@
 #pragma once
 
 #include "client/api_types.h"
-
-#include <QAbstractTableModel>
+#include "models/snapshot_table_model.h"
 
 namespace kappa::console {
 
 // "12 s", "3 min 20 s", "2 h 5 min"; an em dash when there is no estimate.
 QString formatEta(std::optional<double> seconds);
 
-class ReplaysModel : public QAbstractTableModel
+class ReplaysModel : public SnapshotTableModel<ReplayInfo>
 {
     Q_OBJECT
 
@@ -29,8 +28,9 @@ public:
     void setReplays(const QList<ReplayInfo> &replays);
     // A replay changed by a control call, ahead of the next snapshot.
     void updateReplay(const ReplayInfo &replay);
+    // The replay shown in `row` (0 <= row < rowCount()).
+    const ReplayInfo &replayAt(int row) const { return m_rows.at(row); }
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -38,8 +38,6 @@ public:
 private:
     QVariant display(const ReplayInfo &replay, int column) const;
     QVariant sortValue(const ReplayInfo &replay, int column) const;
-
-    QList<ReplayInfo> m_replays;
 };
 
 } // namespace kappa::console

@@ -8,7 +8,7 @@
 namespace kappa::console {
 
 VersionsModel::VersionsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : SnapshotTableModel(parent)
 {}
 
 void VersionsModel::setSnapshot(const JobsSnapshot &snapshot)
@@ -17,25 +17,8 @@ void VersionsModel::setSnapshot(const JobsSnapshot &snapshot)
     for (const JobInfo &job : snapshot.jobs)
         for (const JobVersionInfo &version : job.versions)
             rows.append(Row{job.job, version});
-    const bool sameRows = rows.size() == m_rows.size()
-                          && std::equal(rows.cbegin(), rows.cend(), m_rows.cbegin(),
-                                        [](const Row &a, const Row &b) {
-                                            return a.job == b.job && a.version.version == b.version.version;
-                                        });
-    if (!sameRows) {
-        beginResetModel();
-        m_rows = std::move(rows);
-        endResetModel();
-        return;
-    }
-    m_rows = std::move(rows);
-    if (!m_rows.isEmpty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
-}
-
-int VersionsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+    replaceRows(std::move(rows),
+                [](const Row &row) { return row.job + QLatin1Char('@') + row.version.version; });
 }
 
 int VersionsModel::columnCount(const QModelIndex &parent) const

@@ -4,12 +4,17 @@
 #pragma once
 
 #include "client/api_types.h"
-
-#include <QAbstractTableModel>
+#include "models/snapshot_table_model.h"
 
 namespace kappa::console {
 
-class VersionsModel : public QAbstractTableModel
+struct VersionRow
+{
+    QString job;
+    JobVersionInfo version;
+};
+
+class VersionsModel : public SnapshotTableModel<VersionRow>
 {
     Q_OBJECT
 
@@ -21,21 +26,14 @@ public:
 
     void setSnapshot(const JobsSnapshot &snapshot);
 
-    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    struct Row
-    {
-        QString job;
-        JobVersionInfo version;
-    };
+    using Row = VersionRow;
     QVariant display(const Row &row, int column) const;
     QVariant sortValue(const Row &row, int column) const;
-
-    QList<Row> m_rows;
 };
 
 } // namespace kappa::console

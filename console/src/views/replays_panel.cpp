@@ -1,5 +1,7 @@
 #include "views/replays_panel.h"
 
+#include "views/replay_rate_dialog.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -13,15 +15,19 @@ namespace kappa::console {
 
 ReplaysPanel::ReplaysPanel(ReplaysModel *model, QWidget *parent)
     : QWidget(parent)
+    , m_model(model)
+    , m_sorted(new QSortFilterProxyModel(this))
     , m_table(new QTableView)
     , m_pause(new QPushButton(tr("&Pause")))
     , m_resume(new QPushButton(tr("&Resume")))
     , m_cancel(new QPushButton(tr("Ca&ncel…")))
+    , m_rate(new QPushButton(tr("Change ra&te…")))
 {
-    auto *sorted = new QSortFilterProxyModel(this);
-    sorted->setSourceModel(model);
-    sorted->setSortRole(ReplaysModel::SortRole);
-    m_table->setModel(sorted);
+    m_sorted->setSourceModel(model);
+    m_sorted->setSortRole(ReplaysModel::SortRole);
+    m_table->setObjectName(QStringLiteral("replaysTable"));
+    m_rate->setObjectName(QStringLiteral("changeReplayRate"));
+    m_table->setModel(m_sorted);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(ReplaysModel::Id, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -34,6 +40,7 @@ ReplaysPanel::ReplaysPanel(ReplaysModel *model, QWidget *parent)
     buttons->addWidget(m_pause);
     buttons->addWidget(m_resume);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_rate);
     buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -43,11 +50,12 @@ ReplaysPanel::ReplaysPanel(ReplaysModel *model, QWidget *parent)
     connect(m_pause, &QPushButton::clicked, this, [this] { request(ReplayAction::Pause); });
     connect(m_resume, &QPushButton::clicked, this, [this] { request(ReplayAction::Resume); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { request(ReplayAction::Cancel); });
+    connect(m_rate, &QPushButton::clicked, this, &ReplaysPanel::requestRateChange);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ReplaysPanel::updateButtons);
     // A refresh changes what the selected replay allows.
-    connect(sorted, &QAbstractItemModel::dataChanged, this, &ReplaysPanel::updateButtons);
-    connect(sorted, &QAbstractItemModel::modelReset, this, &ReplaysPanel::updateButtons);
+    connect(m_sorted, &QAbstractItemModel::dataChanged, this, &ReplaysPanel::updateButtons);
+    connect(m_sorted, &QAbstractItemModel::modelReset, this, &ReplaysPanel::updateButtons);
     updateButtons();
 }
 
@@ -65,6 +73,7 @@ void ReplaysPanel::updateButtons()
     m_pause->setEnabled(active && !paused);
     m_resume->setEnabled(paused);
     m_cancel->setEnabled(active);
+    m_rate->setEnabled(active);
 }
 
 void ReplaysPanel::request(ReplayAction action)
@@ -87,6 +96,17 @@ void ReplaysPanel::request(ReplayAction action)
             return;
     }
     emit controlRequested(id, action, reason);
+}
+
+void ReplaysPanel::requestRateChange()
+{
+    const QModelIndex row = selected();
+    if (!row.isValid())
+        return;
+    const ReplayInfo replay = m_model->replayAt(m_sorted->mapToSource(row).row());
+    ReplayRateDialog dialog(replay, this);
+    if (dialog.exec() == QDialog::Accepted)
+        emit rateChangeRequested(replay.id, dialog.rateSettings());
 }
 
 } // namespace kappa::console

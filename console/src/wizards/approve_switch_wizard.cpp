@@ -437,7 +437,9 @@ ApproveSwitchWizard::ApproveSwitchWizard(KappadClient *client, const JobsSnapsho
     , m_jobs(jobs)
 {
     setWindowTitle(tr("Approve switch"));
+    // The last page shows the result of what was done: only Finish is left.
     setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
     auto *pick = new PickSwitchPage(this);
     setPage(id(Page::Pick), pick);
     setPage(id(Page::Review), new ReviewSwitchPage(this, pick));

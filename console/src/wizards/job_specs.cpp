@@ -6,7 +6,11 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <QJsonArray>
+
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 namespace kappa::console {
 
@@ -70,6 +74,79 @@ QString specProblem(const QJsonObject &spec, const QString &job)
             return JobSpecs::tr("The spec has a field kappad does not know: \"%1\".").arg(it.key());
     }
     return QString();
+}
+
+namespace {
+
+// The shortest decimal that reads back as `number`, without an exponent
+// unless the number is huge or tiny enough to need one.
+QString plainNumber(double number)
+{
+    if (!std::isfinite(number))
+        return QStringLiteral("null"); // JSON has no infinity; QJsonValue never holds one anyway
+    const double magnitude = std::fabs(number);
+    const bool plain = magnitude == 0 || (magnitude >= 1e-9 && magnitude < 1e21);
+    char text[400];
+    const auto result = std::to_chars(text, text + sizeof text, number,
+                                      plain ? std::chars_format::fixed : std::chars_format::general);
+    return QString::fromLatin1(text, result.ptr - text);
+}
+
+// A string, boolean or null as JSON text, escaped by QJsonDocument.
+QString scalarJson(const QJsonValue &value)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(array.mid(1).chopped(1)); // without the array's brackets
+}
+
+void appendJson(QString &out, const QJsonValue &value, int depth)
+{
+    const QString indent(4 * (depth + 1), QLatin1Char(' '));
+    const QString closingIndent(4 * depth, QLatin1Char(' '));
+    switch (value.type()) {
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        if (object.isEmpty()) {
+            out += QLatin1String("{}");
+            return;
+        }
+        out += QLatin1String("{\n");
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            out += indent + scalarJson(it.key()) + QLatin1String(": ");
+            appendJson(out, it.value(), depth + 1);
+            out += std::next(it) == object.end() ? QLatin1String("\n") : QLatin1String(",\n");
+        }
+        out += closingIndent + QLatin1Char('}');
+        return;
+    }
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        if (array.isEmpty()) {
+            out += QLatin1String("[]");
+            return;
+        }
+        out += QLatin1String("[\n");
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            out += indent;
+            appendJson(out, array.at(i), depth + 1);
+            out += i + 1 == array.size() ? QLatin1String("\n") : QLatin1String(",\n");
+        }
+        out += closingIndent + QLatin1Char(']');
+        return;
+    }
+    case QJsonValue::Double: out += plainNumber(value.toDouble()); return;
+    default: out += scalarJson(value); return;
+    }
+}
+
+} // namespace
+
+QString editableJson(const QJsonValue &value)
+{
+    QString out;
+    appendJson(out, value, 0);
+    out += QLatin1Char('\n');
+    return out;
 }
 
 } // namespace kappa::console

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 
@@ -16,5 +17,9 @@ bool isValidVersionName(const QString &version);
 // Why `spec` cannot be launched for `job`, for people; empty when it can be sent
 // (kappad's own checks of the parameters still apply).
 QString specProblem(const QJsonObject &spec, const QString &job);
+// `value` as indented JSON for a person to read and edit. Unlike
+// QJsonDocument::toJson, numbers keep plain decimal notation (0.0008, not
+// 8e-04), as the built-in specs write them.
+QString editableJson(const QJsonValue &value);
 
 } // namespace kappa::console

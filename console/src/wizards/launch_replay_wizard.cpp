@@ -545,7 +545,9 @@ LaunchReplayWizard::LaunchReplayWizard(KappadClient *client, const JobsSnapshot 
     , m_jobs(jobs)
 {
     setWindowTitle(tr("Launch replay"));
+    // The last page shows the result of what was done: only Finish is left.
     setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
     setOption(QWizard::HaveHelpButton, false);
     setPage(id(Page::Job), new LaunchJobPage(this));
     setPage(id(Page::Source), new LaunchSourcePage);

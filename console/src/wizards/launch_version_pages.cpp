@@ -146,7 +146,7 @@ public:
             return false;
         }
         const QJsonObject spec = document.object();
-        m_preview->setPlainText(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
+        m_preview->setPlainText(editableJson(spec));
         const QString job = field(QStringLiteral("job")).toString();
         QString problem = specProblem(spec, job);
         const QString version = spec.value(QLatin1String("version")).toString();
@@ -272,8 +272,7 @@ private:
     {
         const QJsonObject base = m_base->currentData().toJsonObject();
         m_description->setText(base.value(QLatin1String("description")).toString());
-        m_params->setPlainText(QString::fromUtf8(
-            QJsonDocument(base.value(QLatin1String("params")).toObject()).toJson(QJsonDocument::Indented)));
+        m_params->setPlainText(editableJson(base.value(QLatin1String("params")).toObject()));
     }
 
     LaunchReplayWizard *m_wizard;

@@ -368,7 +368,9 @@ RebuildWizard::RebuildWizard(KappadClient *client, const JobsSnapshot &jobs, QWi
     , m_jobs(jobs)
 {
     setWindowTitle(tr("Rebuild a view"));
+    // The last page shows the result of what was done: only Finish is left.
     setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
     auto *progress = new RebuildProgressPage(this);
     setPage(id(Page::Version), new RebuildVersionPage(this));
     setPage(id(Page::Throttle), new RebuildThrottlePage(this));

@@ -709,7 +709,9 @@ ReviewValidationWizard::ReviewValidationWizard(KappadClient *client, const JobsS
     , m_aggregates(new ValidationAggregatesModel(this))
 {
     setWindowTitle(tr("Review validation"));
+    // The last page shows the result of what was done: only Finish is left.
     setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
     auto *pick = new PickValidationPage(this);
     auto *decision = new ValidationDecisionPage(this);
     setPage(id(Page::Pick), pick);

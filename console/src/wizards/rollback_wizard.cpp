@@ -278,7 +278,9 @@ RollbackWizard::RollbackWizard(KappadClient *client, const JobsSnapshot &jobs, Q
     , m_jobs(jobs)
 {
     setWindowTitle(tr("Roll back"));
+    // The last page shows the result of what was done: only Finish is left.
     setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
     auto *pick = new PickRollbackPage(this);
     setPage(id(Page::Pick), pick);
     setPage(id(Page::Confirm), new ConfirmRollbackPage(pick));

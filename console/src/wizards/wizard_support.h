@@ -1,14 +1,13 @@
 // Pieces the reprocessing wizards share: a status line that shows a busy
-// state, a result or kappad's refusal; the throttle fields (k, cap, floor);
-// the typed confirmation of a job name; and how an ApiError reads.
+// state, a result or kappad's refusal; the typed confirmation of a job name; and how an ApiError reads.
 #pragma once
 
 #include "client/workflow_types.h"
+#include "views/throttle_fields.h"
 
 #include <QWidget>
 #include <QWizardPage>
 
-class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -50,32 +49,6 @@ private:
     Kind m_kind = Kind::None;
     QProgressBar *m_busy;
     QLabel *m_text;
-};
-
-// Rate multiple k, maximum and minimum rate, with kappad's defaults
-// (5, no cap, 1000 events/s). A page registers the spin boxes as its fields.
-class ThrottleFields : public QWidget
-{
-    Q_OBJECT
-
-public:
-    explicit ThrottleFields(QWidget *parent = nullptr);
-
-    RateSettings rateSettings() const;
-    // Empty when the settings are valid; otherwise why not, for people.
-    QString problem() const;
-
-    QDoubleSpinBox *rateMultiple() const { return m_rateMultiple; }
-    QDoubleSpinBox *maxRate() const { return m_maxRate; }
-    QDoubleSpinBox *minRate() const { return m_minRate; }
-
-signals:
-    void changed();
-
-private:
-    QDoubleSpinBox *m_rateMultiple;
-    QDoubleSpinBox *m_maxRate;
-    QDoubleSpinBox *m_minRate;
 };
 
 // "Type the job's name to confirm": complete once something is typed,
