@@ -2,7 +2,8 @@
 // events, and finally replay from offset zero after losing their state, a
 // reader thread keeps opening the user_features view read-only (as kappactl
 // does) and reading the busiest users' rows. Neither a row's position nor its
-// as_of_ms may ever decrease, and the replay ends on the same rows.
+// as_of_ms may ever decrease, and the replay ends on the same rows. Nor does a
+// task's watermark fall back to 0 when it restarts from its checkpoint.
 #include "jobs_test_util.h"
 
 #include "pipelines/job_tasks.h"
@@ -20,6 +21,29 @@ class TestJobsViewMonotonic : public QObject
     Q_OBJECT
 
 private slots:
+    // A restarted task shows its checkpointed watermark before it reads
+    // anything: a validation right after a restart compares up to the
+    // watermarks, so a watermark of 0 would leave it nothing to compare.
+    void watermarksSurviveARestart()
+    {
+        QTemporaryDir dir;
+        DataDir data;
+        KAPPA_VERIFY_OK(data.open(tempPath(dir, "data"), 4));
+        KAPPA_VERIFY_OK(data.append(sampleEvents(5'000, 5)));
+        KAPPA_VERIFY_OK(data.runUntilCaughtUp({"user_features@v1"}).status());
+
+        auto engine = data.openEngine({"user_features@v1"});
+        KAPPA_VERIFY_OK(engine.status());
+        KAPPA_VERIFY_OK((*engine)->start());
+        const std::vector<kappa::jobs::TaskFigures> figures = (*engine)->taskFigures();
+        KAPPA_VERIFY_OK((*engine)->stop());
+        QCOMPARE(figures.size(), std::size_t{4});
+        for (const kappa::jobs::TaskFigures &task : figures)
+            QVERIFY2(task.metrics.watermarkMs > kBaseMs,
+                     qPrintable(QString::fromStdString(task.metrics.task) + " shows watermark "
+                                + QString::number(task.metrics.watermarkMs)));
+    }
+
     void rowsNeverGoBackwards()
     {
         const std::vector<kappa::Event> events = sampleEvents(60'000, 77);

@@ -97,9 +97,13 @@ Status SourceTask::open()
     } else {
         m_reader.seek(m_startOffset);
     }
-    // The restored position is visible at once, also for a throttled task that has not read yet.
+    // The restored position and watermark are visible at once, also for a
+    // throttled task that has not read yet: a validation right after a restart
+    // compares up to the watermarks, and would find nothing final below 0.
     KAPPA_RETURN_IF_ERROR(m_reader.refreshEnd());
     mutableMetrics().recordRead(now(), 0, m_reader.position(), m_reader.endOffset(), std::nullopt);
+    if (m_maxTs)
+        mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
     return restoreState(blob);
 }
 
