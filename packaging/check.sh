@@ -14,6 +14,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "dependencies"
 packaging/install-deps.sh
 
+step "Apache Kafka broker jars (Maven, cached outside the repository)"
+python3 tests/kafka/broker/kafka_broker.py fetch
+
 step "formatting (clang-format 14)"
 mapfile -t sources < <(git ls-files '*.h' '*.cpp')
 clang-format --dry-run --Werror "${sources[@]}"

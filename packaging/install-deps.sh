@@ -19,6 +19,9 @@ packages=(
     xvfb python3 dpkg-dev desktop-file-utils
     # promtool (checks the /metrics exposition in the service tests) and curl (README examples)
     prometheus curl openssl
+    # the real Apache Kafka broker of the kafka tests (tests/kafka/broker): a Java runtime, Maven
+    # to fetch its jars from Maven Central, kcat for the smoke test
+    default-jre-headless maven kcat
 )
 
 missing=()

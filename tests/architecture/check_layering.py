@@ -15,6 +15,7 @@ ALLOWED = {
     "base": set(),
     "metrics": {"base"},
     "log": {"base", "metrics"},
+    "kafka": {"base", "metrics", "log"},
     "codec": {"base"},
     "sqlite": {"base"},
     "samples": {"base", "codec"},
@@ -27,7 +28,7 @@ ALLOWED = {
     "reprocessing": {"base", "metrics", "log", "codec", "sqlite", "state", "runtime", "pipelines", "views", "control",
                      "jobs"},
     "service": {"base", "metrics", "log", "codec", "sqlite", "samples", "state", "runtime", "pipelines", "views",
-                "control", "jobs", "reprocessing"},
+                "control", "jobs", "reprocessing", "kafka"},
 }
 
 PUBLIC_HEADER_OWNER = {
@@ -38,6 +39,7 @@ PUBLIC_HEADER_OWNER = {
     "fault_injection_file_system.h": "base",
     "event_log.h": "log",
     "local_log.h": "log",
+    "kafka_log.h": "kafka",
     "event.h": "codec",
     "event_codec.h": "codec",
     "schema_registry.h": "codec",

@@ -1,0 +1,188 @@
+#include "kafka/reader_pool.h"
+
+#include "kafka/client_config.h"
+#include "kafka/errors.h"
+
+#include <algorithm>
+
+namespace kappa::kafka {
+
+ReaderPool::ReaderPool(const KafkaLogConfig &config, rd_kafka_t *offsetsClient)
+    : m_config(config)
+    , m_offsetsClient(offsetsClient)
+{
+    m_clients.resize(static_cast<std::size_t>(config.readerHandles));
+}
+
+ReaderPool::~ReaderPool()
+{
+    m_slots.clear();
+    m_clients.clear();
+}
+
+Result<rd_kafka_t *> ReaderPool::client(std::size_t index)
+{
+    if (!m_clients[index]) {
+        KafkaLogConfig config = m_config;
+        config.clientId += "-reader-" + std::to_string(index);
+        KAPPA_ASSIGN_OR_RETURN(ConfPtr conf, consumerConf(config));
+        char error[512] = {};
+        m_clients[index].reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error));
+        if (!m_clients[index])
+            return Status::invalidArgument(std::string("creating a Kafka reader: ") + error);
+        conf.release(); // owned by the client now
+    }
+    return m_clients[index].get();
+}
+
+void ReaderPool::eraseSlot(Slot *slot)
+{
+    auto it = std::find_if(m_slots.begin(), m_slots.end(), [&](const auto &s) { return s.get() == slot; });
+    m_slots.erase(it);
+}
+
+Result<ReaderPool::Lease> ReaderPool::acquire(const std::string &topic, PartitionId partition, Offset from)
+{
+    std::unique_lock lock(m_mutex);
+    const std::size_t clientCount = m_clients.size();
+    while (true) {
+        Slot *exact = nullptr;
+        Slot *oldestOfPartition = nullptr; // idle
+        Slot *oldest = nullptr;            // idle, any partition
+        std::vector<bool> clientHasPartition(clientCount, false);
+        std::vector<std::size_t> load(clientCount, 0);
+        for (const auto &owned : m_slots) {
+            Slot *slot = owned.get();
+            ++load[slot->client];
+            const bool samePartition = slot->topic == topic && slot->partition == partition;
+            if (samePartition)
+                clientHasPartition[slot->client] = true;
+            if (slot->leased || slot->discard)
+                continue;
+            if (samePartition && slot->positioned && slot->next == from && !slot->cursor->broken())
+                exact = slot;
+            if (samePartition && (!oldestOfPartition || slot->lastUse < oldestOfPartition->lastUse))
+                oldestOfPartition = slot;
+            if (!oldest || slot->lastUse < oldest->lastUse)
+                oldest = slot;
+        }
+        if (exact) {
+            exact->leased = true;
+            ++m_stats.sequentialReads;
+            return Lease{exact, true};
+        }
+        std::optional<std::size_t> freeClient;
+        for (std::size_t i = 0; i < clientCount; ++i) {
+            if (!clientHasPartition[i] && (!freeClient || load[i] < load[*freeClient]))
+                freeClient = i;
+        }
+        if (freeClient) {
+            if (m_slots.size() >= static_cast<std::size_t>(m_config.readerCursors)) {
+                if (oldest) {
+                    eraseSlot(oldest);
+                    continue;
+                }
+            } else {
+                KAPPA_ASSIGN_OR_RETURN(rd_kafka_t * consumer, client(*freeClient));
+                auto slot = std::make_unique<Slot>();
+                slot->cursor = std::make_unique<ReaderCursor>(consumer, topic, partition);
+                slot->topic = topic;
+                slot->partition = partition;
+                slot->client = *freeClient;
+                slot->leased = true;
+                m_slots.push_back(std::move(slot));
+                ++m_stats.cursorsOpened;
+                return Lease{m_slots.back().get(), false};
+            }
+        }
+        if (oldestOfPartition) {
+            oldestOfPartition->leased = true;
+            ++m_stats.cursorsMoved;
+            return Lease{oldestOfPartition, false};
+        }
+        m_released.wait(lock);
+    }
+}
+
+void ReaderPool::release(Slot *slot, bool keep, Offset next)
+{
+    std::lock_guard lock(m_mutex);
+    slot->leased = false;
+    if (!keep || slot->discard || slot->cursor->broken()) {
+        eraseSlot(slot);
+    } else {
+        slot->next = next;
+        slot->lastUse = ++m_useCounter;
+    }
+    m_released.notify_all();
+}
+
+Status ReaderPool::read(const std::string &topic, PartitionId partition, Offset from, std::size_t maxBytes,
+                        RecordBatch &batch)
+{
+    batch.reset(from);
+    KAPPA_ASSIGN_OR_RETURN(Lease lease, acquire(topic, partition, from));
+    const Status status = readLeased(lease, from, maxBytes, batch);
+    // Unavailable leaves the cursor where it was (the client retries the
+    // fetch); after any other error its position is not worth keeping.
+    const bool keep = status.isOk() || status.code() == StatusCode::Unavailable;
+    release(lease.slot, keep && lease.slot->positioned, batch.nextOffset());
+    return status;
+}
+
+Status ReaderPool::readLeased(Lease lease, Offset from, std::size_t maxBytes, RecordBatch &batch)
+{
+    Slot &slot = *lease.slot;
+    ReaderCursor &cursor = *slot.cursor;
+    const std::string where = slot.topic + "[" + std::to_string(slot.partition.value()) + "]";
+    std::optional<Watermarks> marks;
+    if (lease.sequential) {
+        // The last fetch response tells whether records are due; no request.
+        marks = cursor.cachedWatermarks();
+    } else {
+        slot.positioned = false;
+        KAPPA_ASSIGN_OR_RETURN(marks, queryWatermarks(m_offsetsClient, slot.topic, slot.partition,
+                                                      m_config.requestTimeout));
+        if (from < marks->start)
+            return Status::outOfRange(where + ": offset " + std::to_string(from.value())
+                                      + " is below the start offset " + std::to_string(marks->start.value()));
+        if (from > marks->end)
+            return Status::outOfRange(where + ": offset " + std::to_string(from.value())
+                                      + " is past the end offset " + std::to_string(marks->end.value()));
+        KAPPA_RETURN_IF_ERROR(cursor.moveTo(from, m_config.requestTimeout));
+        slot.positioned = true;
+    }
+    // Below the end, records exist and the wait is for the fetch round trip;
+    // at the end, wait only briefly for new ones.
+    const bool recordsDue = marks && from < marks->end;
+    const auto wait = recordsDue ? m_config.requestTimeout : m_config.emptyReadWait;
+    KAPPA_RETURN_IF_ERROR(cursor.fill(from, maxBytes, wait, batch));
+    if (recordsDue && batch.empty())
+        return Status::unavailable(where + ": no records arrived within " + std::to_string(wait.count())
+                                   + " ms although the end offset is " + std::to_string(marks->end.value()));
+    return Status::ok();
+}
+
+void ReaderPool::forgetTopic(std::string_view topic)
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<Slot *> idle;
+    for (const auto &slot : m_slots) {
+        if (slot->topic != topic)
+            continue;
+        if (slot->leased)
+            slot->discard = true;
+        else
+            idle.push_back(slot.get());
+    }
+    for (Slot *slot : idle)
+        eraseSlot(slot);
+}
+
+KafkaLogStats ReaderPool::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
+} // namespace kappa::kafka
