@@ -39,6 +39,15 @@ bool waitForExposure(QWidget &widget)
     return QTest::qWaitForWindowExposed(&widget);
 }
 
+// The ticker's label function, reachable from the test.
+struct PlainLabels : PlainNumberTicker
+{
+    QString label(double tick, const QLocale &locale)
+    {
+        return getTickLabel(tick, locale, QLatin1Char('g'), 6);
+    }
+};
+
 } // namespace
 
 class TestDashboardCharts : public QObject
@@ -46,6 +55,18 @@ class TestDashboardCharts : public QObject
     Q_OBJECT
 
 private slots:
+    void valueAxesWritePlainNumbers()
+    {
+        PlainLabels labels;
+        const QLocale german(QLocale::German, QLocale::Germany);
+        const QLocale english(QLocale::English, QLocale::UnitedStates);
+        QCOMPARE(labels.label(2.5e6, german), QStringLiteral("2.500.000"));
+        QCOMPARE(labels.label(2.5e6, english), QStringLiteral("2,500,000"));
+        QCOMPARE(labels.label(0.1 + 0.2, german), QStringLiteral("0,3"));
+        QCOMPARE(labels.label(0.0008, english), QStringLiteral("0.0008"));
+        QCOMPARE(labels.label(-1e-17, english), QStringLiteral("0"));
+    }
+
     void manyUpdatesGiveOneReplot()
     {
         TimeSeriesChart chart;

@@ -18,7 +18,7 @@ CheckpointChart::CheckpointChart(QWidget *parent)
 {
     setUpTimeAxis(xAxis);
     yAxis->setLabel(tr("duration (ms)"));
-    yAxis->setNumberFormat(QStringLiteral("gb"));
+    usePlainNumbers(yAxis);
     m_graph->setName(tr("checkpoint"));
     m_graph->setLineStyle(QCPGraph::lsImpulse);
     m_graph->setPen(linePen(kCheckpointColor, 1.4));

@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include <cmath>
+
 namespace kappa::console {
 
 CoalescedPlot::CoalescedPlot(QWidget *parent)
@@ -91,6 +93,20 @@ void setTimeRange(QCPAxis *axis, qint64 fromMs, qint64 toMs)
         ticker->setDateTimeFormat(toMs - fromMs < 5 * 60 * 1000 ? QStringLiteral("HH:mm:ss")
                                                                 : QStringLiteral("HH:mm"));
     axis->setRange(timeKey(fromMs), timeKey(toMs));
+}
+
+QString PlainNumberTicker::getTickLabel(double tick, const QLocale &locale, QChar, int)
+{
+    // 15 significant digits: exact for tick values, and no exponent below 1e15;
+    // rounding hides the binary noise of steps like 0.1 + 0.2.
+    if (std::abs(tick) < 1e-12)
+        tick = 0; // the zero tick of a range computed in floating point
+    return locale.toString(tick, 'g', 15);
+}
+
+void usePlainNumbers(QCPAxis *axis)
+{
+    axis->setTicker(QSharedPointer<QCPAxisTicker>(new PlainNumberTicker));
 }
 
 } // namespace kappa::console

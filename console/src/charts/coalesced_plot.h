@@ -53,6 +53,16 @@ private:
     bool m_dirty = false;
 };
 
+// Value-axis labels as people write numbers in their locale: 3.000.000 or
+// 0,25 in German, never QCustomPlot's 3e+06.
+class PlainNumberTicker : public QCPAxisTicker
+{
+protected:
+    QString getTickLabel(double tick, const QLocale &locale, QChar formatChar, int precision) override;
+};
+// Gives `axis` a PlainNumberTicker.
+void usePlainNumbers(QCPAxis *axis);
+
 // Shared by the charts over wall time: a date-time x axis ("HH:mm") in seconds since the epoch.
 void setUpTimeAxis(QCPAxis *axis);
 // Shows [fromMs, toMs] on a time axis set up by setUpTimeAxis, with seconds in

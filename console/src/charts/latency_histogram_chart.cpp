@@ -47,10 +47,12 @@ LatencyHistogramChart::LatencyHistogramChart(QWidget *parent)
     xAxis->setTicker(ticker);
     xAxis->setLabel(tr("append to visible (log scale)"));
     yAxis->setLabel(tr("records"));
-    yAxis->setNumberFormat(QStringLiteral("gb"));
+    usePlainNumbers(yAxis);
     xAxis->setRange(0.1, 10'000);
     yAxis->setRange(0, 1);
 
+    // The markers' labels sit on a layer above the bars, so they stay readable over them.
+    addLayer(QStringLiteral("markerLabels"), layer(QStringLiteral("main")), QCustomPlot::limAbove);
     Marker p50 = makeMarker(kP50Color, Qt::DashLine, 1.6);
     m_p50 = p50.line;
     m_p50Label = p50.label;
@@ -81,6 +83,7 @@ LatencyHistogramChart::Marker LatencyHistogramChart::makeMarker(const QColor &co
     label->setColor(color);
     label->setPadding(QMargins(3, 1, 3, 1));
     label->setBrush(QColor(255, 255, 255, 210)); // readable over a bar
+    label->setLayer(QStringLiteral("markerLabels"));
     label->setVisible(false);
     return Marker{line, label};
 }

@@ -12,8 +12,8 @@ TimeSeriesChart::TimeSeriesChart(QWidget *parent)
 {
     setUpTimeAxis(xAxis);
     yAxis->setRange(0, 1);
-    yAxis->setNumberFormat(QStringLiteral("gb"));
-    yAxis2->setNumberFormat(QStringLiteral("gb"));
+    usePlainNumbers(yAxis);
+    usePlainNumbers(yAxis2);
     legend->setVisible(true);
     legend->setRowSpacing(0);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
@@ -49,13 +49,19 @@ void TimeSeriesChart::setAxisLabel(Axis axis, const QString &label)
     requestReplot();
 }
 
+void TimeSeriesChart::setLegendCorner(Qt::Alignment corner)
+{
+    axisRect()->insetLayout()->setInsetAlignment(0, corner);
+    requestReplot();
+}
+
 void TimeSeriesChart::setUnit(Axis axis, Unit unit)
 {
     QCPAxis *valueAxis = axis == Axis::Left ? yAxis : yAxis2;
     if (unit == Unit::Bytes)
         valueAxis->setTicker(QSharedPointer<QCPAxisTicker>(new BytesTicker));
     else
-        valueAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        usePlainNumbers(valueAxis);
     requestReplot();
 }
 

@@ -33,6 +33,9 @@ public:
     void setSeries(int index, const TimeSeries &points);
     void setAxisLabel(Axis axis, const QString &label);
     void setUnit(Axis axis, Unit unit);
+    // Where the legend sits inside the plot (top left by default): away from
+    // where the lines usually run.
+    void setLegendCorner(Qt::Alignment corner);
     // How much time the x axis shows at most, ending at the newest point.
     void setTimeWindow(qint64 milliseconds);
 

@@ -150,6 +150,8 @@ QWidget *JobDashboardView::buildCharts()
     // Processed first, so that the input (dashed) stays visible on top when both are equal.
     m_throughputChart->addSeries(tr("processed"), kGreen);
     m_throughputChart->addSeries(tr("input"), kPurple, TimeSeriesChart::Axis::Left, Qt::DashLine);
+    // The rates run along the top of the plot once the job keeps up.
+    m_throughputChart->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     m_throughputChart->setAxisLabel(TimeSeriesChart::Axis::Left, tr("events/s"));
 
     m_checkpoints = new CheckpointChart;
@@ -263,7 +265,13 @@ void JobDashboardView::showFigures(const VersionDashboard &dashboard)
         f ? tr("%1 / %2 events/s")
                 .arg(locale.toString(f->inputRate, 'f', 0), locale.toString(f->processingRate, 'f', 0))
           : none);
-    m_checkpointP99->setText(f && f->checkpoints > 0 ? msText(f->checkpointP99Ms) : none);
+    // The same p99 as the line in the checkpoint chart (over the checkpoints
+    // it shows), so the two never disagree; kappad's own figure (the largest
+    // task p99 since it started) until the chart has points.
+    if (const std::optional<double> shown = dashboard.checkpointP99Ms())
+        m_checkpointP99->setText(msText(*shown));
+    else
+        m_checkpointP99->setText(f && f->checkpoints > 0 ? msText(f->checkpointP99Ms) : none);
     m_stateSize->setText(f ? formatBytes(f->stateBytes) : none);
 
     const JobSlo slo = m_slos.value(m_job);
