@@ -32,8 +32,20 @@ ReaderCursor::ReaderCursor(rd_kafka_t *consumer, const std::string &topic, Parti
 ReaderCursor::~ReaderCursor()
 {
     dropBuffered();
-    if (m_started)
-        rd_kafka_consume_stop(m_topic.get(), m_partition.value());
+    if (!m_started)
+        return;
+    rd_kafka_consume_stop(m_topic.get(), m_partition.value());
+    // Whatever the fetcher queued after our last take (records, or an error
+    // when the topic was just deleted) holds a reference to the partition, and
+    // with it to the broker: left in the queue, it would make destroying the
+    // client wait forever. Taking it now releases it.
+    std::array<rd_kafka_message_t *, kTakeAtOnce> taken;
+    ssize_t count;
+    while ((count = rd_kafka_consume_batch(m_topic.get(), m_partition.value(), 0, taken.data(), taken.size()))
+           > 0) {
+        for (ssize_t i = 0; i < count; ++i)
+            rd_kafka_message_destroy(taken[static_cast<std::size_t>(i)]);
+    }
 }
 
 Status ReaderCursor::moveTo(Offset from, std::chrono::milliseconds timeout)
