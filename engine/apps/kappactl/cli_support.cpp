@@ -10,4 +10,10 @@ int fail(const Status &status)
     return static_cast<int>(exitCodeFor(status));
 }
 
+Result<std::unique_ptr<EventLog>> openLog(const DataDir &dataDir, service::LogAccess access)
+{
+    access.clientId = "kappactl";
+    return service::openEventLog(dataDir.log, dataDir.root, access);
+}
+
 } // namespace kappa::ctl

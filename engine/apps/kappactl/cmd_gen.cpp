@@ -1,4 +1,5 @@
-// kappactl gen: writes deterministic sample events into the embedded log.
+// kappactl gen: writes deterministic sample events into the event log
+// (embedded, or Kafka with --kafka-bootstrap or --config).
 //
 // History mode (default) spreads --events over --days of event time starting
 // at --start and writes as fast as the log takes them. Live mode (--rate)
@@ -11,7 +12,6 @@
 #include "kappa/clock.h"
 #include "kappa/event_codec.h"
 #include "kappa/file_system.h"
-#include "kappa/local_log.h"
 #include "kappa/sample_generator.h"
 
 #include <CLI/CLI.hpp>
@@ -178,7 +178,7 @@ struct Session
 {
     std::unique_ptr<Catalog> catalog;
     std::unique_ptr<EventCodec> codec;
-    std::unique_ptr<LocalLog> log;
+    std::unique_ptr<EventLog> log;
     std::int32_t partitions = 0;
 };
 
@@ -190,14 +190,18 @@ Result<Session> openSession(const DataDir &dataDir, std::optional<std::int32_t> 
     KAPPA_RETURN_IF_ERROR(FileSystem::posix().createDirs(dataDir.root));
     KAPPA_ASSIGN_OR_RETURN(s.catalog, Catalog::open(dataDir.catalogPath()));
     KAPPA_ASSIGN_OR_RETURN(s.codec, EventCodec::create(s.catalog->schemas()));
-    KAPPA_ASSIGN_OR_RETURN(s.log, LocalLog::open(dataDir.logDir(), LocalLogOptions{}));
+    service::LogAccess access;
+    access.create = true;
+    access.verifyOnOpen = true; // as before: gen checks every batch of the embedded log first
+    KAPPA_ASSIGN_OR_RETURN(s.log, openLog(dataDir, access));
     auto existing = s.log->describeTopic(kEventsTopic);
     if (existing.isOk()) {
         if (partitions && *partitions != existing->partitions)
-            return Status::alreadyExists("topic '" + std::string(kEventsTopic) + "' already has "
-                                         + std::to_string(existing->partitions) + " partitions, not "
-                                         + std::to_string(*partitions)
-                                         + " (omit --partitions or use a new --data-dir)");
+            return Status::alreadyExists(
+                "topic '" + std::string(kEventsTopic) + "' already has "
+                + std::to_string(existing->partitions) + " partitions, not " + std::to_string(*partitions)
+                + (dataDir.onKafka() ? " (omit --partitions or use a new topic prefix)"
+                                     : " (omit --partitions or use a new --data-dir)"));
         s.partitions = existing->partitions;
         return s;
     }
@@ -228,8 +232,8 @@ void printSummary(const GenOptions &o, const SampleGenerator &generator, const j
         return;
     }
     std::cout << "generated " << events << " events (" << (o.rate ? "live" : "history") << " mode, seed "
-              << o.seed << ") into " << dataDir.logDir() << " topic " << kEventsTopic << ": "
-              << writer.bytes() << " bytes in " << seconds << " s ("
+              << o.seed << ") into " << service::logLocation(dataDir.log, dataDir.root) << " topic "
+              << kEventsTopic << ": " << writer.bytes() << " bytes in " << seconds << " s ("
               << static_cast<std::int64_t>(seconds > 0 ? events / seconds : 0) << " events/s)\n";
     std::cout << "injected fraud episodes:";
     for (const auto &[pattern, count] : fraud)

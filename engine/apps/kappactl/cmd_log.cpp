@@ -1,11 +1,12 @@
-// kappactl log info | dump: read-only inspection of the embedded log. Both
-// open the log read-only, so they work while a writer (kappad) is running.
+// kappactl log info | verify | dump: read-only inspection of the event log.
+// They open the log read-only, so they work while a writer (kappad) is
+// running. On Kafka, info has no segment or byte counts (brokers do not report
+// them to clients) and verify does not apply (brokers check their own files).
 #include "commands.h"
 
 #include "kappa/catalog.h"
 #include "kappa/event_codec.h"
 #include "kappa/file_system.h"
-#include "kappa/local_log.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -21,12 +22,12 @@ namespace {
 // Read-only opens take no lock and change nothing, so they work beside a
 // running writer. Only `verify` pays for checking every batch's CRC up front;
 // the others meet corruption, if any, when they read it.
-Result<std::unique_ptr<LocalLog>> openLogReadOnly(const DataDir &dataDir, bool verifyAll = false)
+Result<std::unique_ptr<EventLog>> openLogReadOnly(const DataDir &dataDir, bool verifyAll = false)
 {
-    LocalLogOptions options;
-    options.readOnly = true;
-    options.verifyOnOpen = verifyAll;
-    return LocalLog::open(dataDir.logDir(), options);
+    service::LogAccess access;
+    access.readOnly = true;
+    access.verifyOnOpen = verifyAll;
+    return openLog(dataDir, access);
 }
 
 std::string formatTime(std::optional<WallTime> t)
@@ -41,22 +42,24 @@ std::string formatTime(std::optional<WallTime> t)
     return text;
 }
 
-nlohmann::json partitionJson(const PartitionInfo &info)
+// storage: whether the log reports segments and bytes (the embedded one
+// does; Kafka's are null rather than a misleading 0).
+nlohmann::json partitionJson(const PartitionInfo &info, bool storage)
 {
     nlohmann::json j = {
         {"partition", info.partition.value()},
         {"start_offset", info.startOffset.value()},
         {"end_offset", info.endOffset.value()},
         {"records", info.endOffset - info.startOffset},
-        {"segments", info.segments},
-        {"bytes", info.bytes},
+        {"segments", storage ? nlohmann::json(info.segments) : nlohmann::json()},
+        {"bytes", storage ? nlohmann::json(info.bytes) : nlohmann::json()},
     };
     j["first_append_ts_ms"] = info.firstAppendTime ? nlohmann::json(info.firstAppendTime->value()) : nullptr;
     j["last_append_ts_ms"] = info.lastAppendTime ? nlohmann::json(info.lastAppendTime->value()) : nullptr;
     return j;
 }
 
-Result<nlohmann::json> collectInfo(EventLog &log)
+Result<nlohmann::json> collectInfo(EventLog &log, bool storage)
 {
     nlohmann::json topics = nlohmann::json::array();
     for (const std::string &topic : log.listTopics()) {
@@ -64,7 +67,7 @@ Result<nlohmann::json> collectInfo(EventLog &log)
         nlohmann::json partitions = nlohmann::json::array();
         for (std::int32_t p = 0; p < config.partitions; ++p) {
             KAPPA_ASSIGN_OR_RETURN(PartitionInfo info, log.partitionInfo(topic, PartitionId(p)));
-            partitions.push_back(partitionJson(info));
+            partitions.push_back(partitionJson(info, storage));
         }
         topics.push_back({{"topic", topic}, {"partitions", partitions}});
     }
@@ -85,16 +88,21 @@ void printInfoTable(const nlohmann::json &info)
             auto timeOf = [&](const char *key) {
                 return p[key].is_null() ? std::optional<WallTime>() : WallTime(p[key].get<std::int64_t>());
             };
+            auto figure = [&](const char *key) {
+                return p[key].is_null() ? std::string("-") : std::to_string(p[key].get<std::uint64_t>());
+            };
             std::cout << std::left << std::setw(10) << p["partition"].get<int>() << std::right
                       << std::setw(12) << p["start_offset"].get<std::int64_t>() << std::setw(12)
-                      << p["end_offset"].get<std::int64_t>() << std::setw(10) << p["segments"].get<int>()
-                      << std::setw(14) << p["bytes"].get<std::uint64_t>() << "  "
-                      << formatTime(timeOf("first_append_ts_ms")) << " .. "
-                      << formatTime(timeOf("last_append_ts_ms")) << "\n";
+                      << p["end_offset"].get<std::int64_t>() << std::setw(10) << figure("segments")
+                      << std::setw(14) << figure("bytes") << "  " << formatTime(timeOf("first_append_ts_ms"))
+                      << " .. " << formatTime(timeOf("last_append_ts_ms")) << "\n";
             records += p["records"].get<std::int64_t>();
-            bytes += p["bytes"].get<std::uint64_t>();
+            bytes += p["bytes"].is_null() ? 0 : p["bytes"].get<std::uint64_t>();
         }
-        std::cout << "total: " << records << " records, " << bytes << " bytes\n";
+        std::cout << "total: " << records << " records"
+                  << (topic["partitions"].empty() || !topic["partitions"][0]["bytes"].is_null()
+                          ? ", " + std::to_string(bytes) + " bytes\n"
+                          : "\n");
     }
 }
 
@@ -103,7 +111,7 @@ int runInfo(const DataDir &dataDir, bool json)
     auto log = openLogReadOnly(dataDir);
     if (!log.isOk())
         return fail(log.status());
-    auto info = collectInfo(**log);
+    auto info = collectInfo(**log, !dataDir.onKafka());
     if (!info.isOk())
         return fail(info.status());
     if (json)
@@ -115,10 +123,14 @@ int runInfo(const DataDir &dataDir, bool json)
 
 int runVerify(const DataDir &dataDir)
 {
+    if (dataDir.onKafka())
+        return fail(Status::failedPrecondition(
+            "log verify checks the embedded log's segment files; Kafka brokers check their own "
+            "(see Kafka's kafka-dump-log.sh)"));
     auto log = openLogReadOnly(dataDir, true);
     if (!log.isOk())
         return fail(log.status());
-    auto info = collectInfo(**log);
+    auto info = collectInfo(**log, true);
     if (!info.isOk())
         return fail(info.status());
     std::int64_t records = 0;
@@ -214,7 +226,7 @@ int runDump(const DataDir &dataDir, const DumpOptions &options)
 
 void addLogCommands(CLI::App &app, const DataDir &dataDir, Action &action)
 {
-    CLI::App *log = app.add_subcommand("log", "Inspect the embedded event log");
+    CLI::App *log = app.add_subcommand("log", "Inspect the event log");
     log->require_subcommand(1);
 
     CLI::App *info = log->add_subcommand("info",
@@ -224,8 +236,9 @@ void addLogCommands(CLI::App &app, const DataDir &dataDir, Action &action)
     info->callback(
         [&dataDir, &action, json] { action = [&dataDir, json] { return runInfo(dataDir, *json); }; });
 
-    CLI::App *verify = log->add_subcommand("verify",
-                                           "Check the CRC and offsets of every batch in every segment");
+    CLI::App *verify
+        = log->add_subcommand("verify",
+                              "Check the CRC and offsets of every batch in every segment (embedded log)");
     verify->callback([&dataDir, &action] { action = [&dataDir] { return runVerify(dataDir); }; });
 
     CLI::App *dump = log->add_subcommand("dump", "Print records as one flat JSON object per line");

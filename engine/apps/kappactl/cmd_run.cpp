@@ -1,4 +1,4 @@
-// kappactl run: runs job versions over the embedded log in this process.
+// kappactl run: runs job versions over the event log (embedded or Kafka) in this process.
 // With --until-caught-up it processes to the end of the log, takes a final
 // checkpoint and prints what it measured; otherwise it keeps tailing the log
 // until SIGINT or SIGTERM, then stops the same way.
@@ -7,7 +7,6 @@
 #include "jobs/builtin_specs.h"
 #include "jobs/engine.h"
 #include "kappa/catalog.h"
-#include "kappa/local_log.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -15,7 +14,6 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -177,13 +175,11 @@ int runJobs(const DataDir &dataDir, const RunOptions &options)
     // Installed first, so that Ctrl-C during start-up also stops cleanly.
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
-    // A mistyped --data-dir must not become a new, empty data directory.
-    if (!std::filesystem::exists(dataDir.logDir()))
-        return fail(
-            Status::notFound("no event log in " + dataDir.root + " (generate events first: kappactl gen)"));
-    LocalLogOptions logOptions;
-    logOptions.verifyOnOpen = false;
-    Result<std::unique_ptr<LocalLog>> log = LocalLog::open(dataDir.logDir(), logOptions);
+    // Exclusive and not created: a mistyped --data-dir must not become a new,
+    // empty data directory, and one directory runs one engine at a time.
+    service::LogAccess access;
+    access.exclusive = true;
+    Result<std::unique_ptr<EventLog>> log = openLog(dataDir, access);
     if (!log.isOk())
         return fail(log.status());
     Result<std::unique_ptr<Catalog>> catalog = Catalog::open(dataDir.catalogPath());
@@ -235,7 +231,7 @@ int runJobs(const DataDir &dataDir, const RunOptions &options)
 void addRunCommand(CLI::App &app, const DataDir &dataDir, Action &action)
 {
     auto options = std::make_shared<RunOptions>();
-    CLI::App *run = app.add_subcommand("run", "Run job versions over the embedded log");
+    CLI::App *run = app.add_subcommand("run", "Run job versions over the event log");
     CLI::Option *jobsOption
         = run->add_option("--jobs", options->jobs,
                           "'all' (v1 of the three pipelines) or JOB@VERSION,... (registered or built in)")

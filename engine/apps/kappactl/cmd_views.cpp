@@ -6,12 +6,10 @@
 #include "jobs/data_layout.h"
 #include "jobs/view_reader.h"
 #include "kappa/catalog.h"
-#include "kappa/local_log.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -28,10 +26,9 @@ struct ViewContext
 
 Result<ViewContext> openViews(const DataDir &dataDir)
 {
-    LocalLogOptions logOptions;
-    logOptions.readOnly = true;
-    logOptions.verifyOnOpen = false;
-    KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<LocalLog> log, LocalLog::open(dataDir.logDir(), logOptions));
+    service::LogAccess access;
+    access.readOnly = true;
+    KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log, openLog(dataDir, access));
     KAPPA_ASSIGN_OR_RETURN(TopicConfig events, log->describeTopic(jobs::kEventsTopic));
     ViewContext context;
     KAPPA_ASSIGN_OR_RETURN(context.catalog, Catalog::open(dataDir.catalogPath()));
@@ -144,12 +141,11 @@ int dropView(const DataDir &dataDir, const std::string &name, bool force)
     Result<jobs::JobVersionName> parsed = jobs::parseJobVersionName(name);
     if (!parsed.isOk())
         return fail(parsed.status());
-    if (!std::filesystem::exists(dataDir.logDir()))
-        return fail(Status::notFound("no event log in " + dataDir.root));
-    // The writable log also proves no engine is running on this directory.
-    LocalLogOptions logOptions;
-    logOptions.verifyOnOpen = false;
-    Result<std::unique_ptr<LocalLog>> log = LocalLog::open(dataDir.logDir(), logOptions);
+    // The exclusive open also proves no engine is running on this directory.
+    service::LogAccess access;
+    access.exclusive = true;
+    access.missingHint = "nothing to drop";
+    Result<std::unique_ptr<EventLog>> log = openLog(dataDir, access);
     if (!log.isOk())
         return fail(log.status());
     Result<std::unique_ptr<Catalog>> catalog = Catalog::open(dataDir.catalogPath());

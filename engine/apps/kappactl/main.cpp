@@ -1,6 +1,7 @@
 // kappactl: the command-line client and offline tool for Kappa.
 #include "cli_support.h"
 #include "commands.h"
+#include "log_options.h"
 
 #include <CLI/CLI.hpp>
 
@@ -11,7 +12,8 @@ namespace {
 constexpr const char *kExitCodeHelp = R"(Exit codes:
   0 success            1 internal error     2 usage error / invalid argument
   3 not found          4 conflict (incompatible schema, conflicting settings)
-  5 corruption         6 out of range       7 unavailable (log locked, disk full)
+  5 corruption         6 out of range       7 unavailable (log locked, disk full,
+                                                          no Kafka broker answering)
   130 `run --until-caught-up` interrupted (Ctrl-C/SIGTERM) after final checkpoints)";
 
 // Arguments left over by the innermost selected (sub)command.
@@ -36,8 +38,13 @@ int main(int argc, char **argv)
     app.footer(kExitCodeHelp);
     app.require_subcommand(1);
 
-    DataDir dataDir{"./kappa-data"};
-    app.add_option("--data-dir", dataDir.root, "Kappa data directory (log and catalog)")->capture_default_str();
+    DataDir dataDir;
+    dataDir.root = "./kappa-data";
+    LogFlags logFlags;
+    logFlags.dataDirOption = app.add_option("--data-dir", dataDir.root,
+                                            "Kappa data directory (catalog, state, views; the embedded log)")
+                                 ->capture_default_str();
+    addLogOptions(app, logFlags);
 
     Action action;
     addGenCommand(app, dataDir, action);
@@ -66,6 +73,8 @@ int main(int argc, char **argv)
             std::cerr << "kappactl: " << e.what() << " (see kappactl --help)\n";
         return static_cast<int>(ExitCode::Usage);
     }
+    if (kappa::Status resolved = resolveLogOptions(logFlags, dataDir); !resolved.isOk())
+        return fail(resolved);
     routeRemote(app, remote, action);
     if (!action) {
         std::cerr << "kappactl: missing subcommand (see kappactl --help)\n";

@@ -24,6 +24,7 @@ struct Flags
 {
     std::string configFile;
     std::optional<std::string> dataDir, listen, jobs, tokenFile, tlsCert, tlsKey, logLevel;
+    std::optional<std::string> kafkaBootstrap, kafkaTopicPrefix;
     std::optional<std::int64_t> checkpointIntervalMs, streamIntervalMs;
     std::optional<double> demoRate;
     bool demo = false;
@@ -66,6 +67,12 @@ Result<ServiceConfig> buildConfig(const Flags &flags)
         config.demoRate = *flags.demoRate;
     if (flags.anonymousLoopbackViewer)
         config.anonymousLoopbackViewer = true;
+    if (flags.kafkaBootstrap) {
+        config.log.kind = LogKind::Kafka;
+        config.log.bootstrapServers = *flags.kafkaBootstrap;
+    }
+    if (flags.kafkaTopicPrefix)
+        config.log.topicPrefix = *flags.kafkaTopicPrefix;
     if (config.checkpointInterval.count() <= 0 || config.streamInterval.count() <= 0)
         return Status::invalidArgument("intervals must be positive (milliseconds)");
     KAPPA_RETURN_IF_ERROR(config.validate());
@@ -86,9 +93,14 @@ void addFlags(CLI::App &app, Flags &f)
     app.add_option("--tls-key", f.tlsKey, "TLS private key (PEM)");
     app.add_option("--log-level", f.logLevel, "debug, info, warn or error (default info)");
     app.add_flag("--demo", f.demo,
-                 "demo: embedded log in ./kappa-demo (or --data-dir), live sample events, the v1 jobs, "
+                 "demo: data in ./kappa-demo (or --data-dir), live sample events, the v1 jobs, "
                  "anonymous viewer access from loopback");
     app.add_option("--demo-rate", f.demoRate, "demo producer rate in events/s (default 20000)");
+    app.add_option("--kafka-bootstrap", f.kafkaBootstrap,
+                   "event log on Kafka at HOST:PORT[,HOST:PORT...] (sets log.kind = \"kafka\"); "
+                   "catalog, state and views stay in the data directory");
+    app.add_option("--kafka-topic-prefix", f.kafkaTopicPrefix,
+                   "prepended to every Kafka topic name (log.topic_prefix)");
     app.add_flag("--anonymous-loopback-viewer", f.anonymousLoopbackViewer,
                  "allow viewer access without a token from 127.0.0.1/::1");
 }
@@ -165,7 +177,8 @@ int main(int argc, char **argv)
     CLI::App app{"kappad: the Kappa engine as a headless service with an HTTP API"};
     app.footer(
         "Exit codes: 0 stopped cleanly, 2 invalid configuration, 3 data directory or file not found,\n"
-        "5 corruption, 7 unavailable (log locked by another process, address in use), 1 other errors.");
+        "5 corruption, 7 unavailable (log or data directory locked by another process, address in use,\n"
+        "no Kafka broker answering), 1 other errors.");
     Flags flags;
     addFlags(app, flags);
     CLI11_PARSE(app, argc, argv);
@@ -207,6 +220,7 @@ int main(int argc, char **argv)
     logger.info("listening", {{"address", config->listenHost + ":" + std::to_string(*port)},
                               {"url", scheme + "://" + config->listenHost + ":" + std::to_string(*port)},
                               {"data_dir", config->dataDir},
+                              {"log", logKindName(config->log.kind)},
                               {"demo", config->demo},
                               {"jobs", config->jobs}});
     sd_notify(0, "READY=1");

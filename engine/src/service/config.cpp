@@ -150,6 +150,96 @@ Status applyReprocessing(const toml::table &table, std::string_view source,
     return Status::ok();
 }
 
+// A comma-separated list; the file may also give an array of strings.
+Result<std::string> bootstrapList(const toml::node &node, std::string_view source)
+{
+    if (std::optional<std::string> text = node.value<std::string>())
+        return *text;
+    const toml::array *array = node.as_array();
+    if (!array)
+        return badKey(source, "log.bootstrap_servers", "must be a string or an array of strings");
+    std::string out;
+    for (const toml::node &item : *array) {
+        std::optional<std::string> server = item.value<std::string>();
+        if (!server)
+            return badKey(source, "log.bootstrap_servers", "must hold only strings");
+        out += (out.empty() ? "" : ",") + *server;
+    }
+    return out;
+}
+
+Result<std::int64_t> integerIn(const toml::node &node, std::string_view source, const std::string &key,
+                               std::int64_t low, std::int64_t high)
+{
+    KAPPA_ASSIGN_OR_RETURN(std::int64_t value, required<std::int64_t>(node, source, key, "an integer"));
+    if (value < low || value > high)
+        return badKey(source, key, "must be in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+    return value;
+}
+
+// librdkafka takes every property as text; TOML integers and booleans are
+// accepted too, so that `"socket.keepalive.enable" = true` reads naturally.
+Status applyKafkaProperties(const toml::table &table, std::string_view source,
+                            std::map<std::string, std::string> &properties)
+{
+    for (const auto &[keyName, node] : table) {
+        const std::string key(keyName.str());
+        if (std::optional<std::string> text = node.value_exact<std::string>())
+            properties[key] = *text;
+        else if (std::optional<std::int64_t> number = node.value_exact<std::int64_t>())
+            properties[key] = std::to_string(*number);
+        else if (std::optional<bool> flag = node.value_exact<bool>())
+            properties[key] = *flag ? "true" : "false";
+        else
+            return badKey(source, "log.kafka_properties." + key, "must be a string, an integer or a boolean");
+    }
+    return Status::ok();
+}
+
+Status applyLogKey(std::string_view key, const toml::node &node, std::string_view source, LogSettings &log)
+{
+    const std::string name = "log." + std::string(key);
+    if (key == "kind") {
+        KAPPA_ASSIGN_OR_RETURN(std::string kind, required<std::string>(node, source, name, "a string"));
+        if (kind == "embedded")
+            log.kind = LogKind::Embedded;
+        else if (kind == "kafka")
+            log.kind = LogKind::Kafka;
+        else
+            return badKey(source, name, "must be \"embedded\" or \"kafka\", not \"" + kind + "\"");
+    } else if (key == "bootstrap_servers") {
+        KAPPA_ASSIGN_OR_RETURN(log.bootstrapServers, bootstrapList(node, source));
+    } else if (key == "topic_prefix") {
+        KAPPA_ASSIGN_OR_RETURN(log.topicPrefix, required<std::string>(node, source, name, "a string"));
+    } else if (key == "replication_factor") {
+        KAPPA_ASSIGN_OR_RETURN(std::int64_t factor, integerIn(node, source, name, -1, 32767));
+        log.replicationFactor = static_cast<std::int16_t>(factor);
+    } else if (key == "linger_ms") {
+        KAPPA_ASSIGN_OR_RETURN(std::int64_t ms, integerIn(node, source, name, 0, 900'000));
+        log.linger = std::chrono::milliseconds(ms);
+    } else if (key == "batch_size") {
+        KAPPA_ASSIGN_OR_RETURN(std::int64_t bytes, integerIn(node, source, name, 1, INT32_MAX));
+        log.batchBytes = static_cast<std::int32_t>(bytes);
+    } else if (key == "compression") {
+        KAPPA_ASSIGN_OR_RETURN(log.compression, required<std::string>(node, source, name, "a string"));
+    } else if (key == "kafka_properties" && node.as_table()) {
+        return applyKafkaProperties(*node.as_table(), source, log.kafkaProperties);
+    } else if (key == "kafka_properties") {
+        return badKey(source, name, "must be a table ([log.kafka_properties])");
+    } else {
+        return badKey(source, name, "is not a setting");
+    }
+    return Status::ok();
+}
+
+Status applyLog(const toml::table &table, std::string_view source, LogSettings &log)
+{
+    // Checked as a whole by ServiceConfig::validate(), after the flags (--kafka-bootstrap).
+    for (const auto &[key, node] : table)
+        KAPPA_RETURN_IF_ERROR(applyLogKey(key.str(), node, source, log));
+    return Status::ok();
+}
+
 Status applyKey(std::string_view key, const toml::node &node, std::string_view source, ServiceConfig &c)
 {
     if (key == "data_dir") {
@@ -201,6 +291,11 @@ Status applyKey(std::string_view key, const toml::node &node, std::string_view s
         if (!reprocessing)
             return badKey(source, key, "must be a table ([reprocessing])");
         return applyReprocessing(*reprocessing, source, c.reprocessing);
+    } else if (key == "log") {
+        const toml::table *log = node.as_table();
+        if (!log)
+            return badKey(source, key, "must be a table ([log])");
+        return applyLog(*log, source, c.log);
     } else {
         return badKey(source, key, "is not a setting");
     }
@@ -228,6 +323,130 @@ Result<LogLevel> parseLogLevel(std::string_view name)
     return Status::invalidArgument("unknown log level '" + std::string(name) + "' (debug, info, warn, error)");
 }
 
+std::string_view logKindName(LogKind kind)
+{
+    return kind == LogKind::Kafka ? "kafka" : "embedded";
+}
+
+namespace {
+
+// Properties the [log] table sets through its own keys: a pass-through value
+// would be overridden or would override them, either way silently.
+constexpr std::pair<std::string_view, std::string_view> kOwnedProperties[] = {
+    {"bootstrap.servers", "log.bootstrap_servers"},
+    {"metadata.broker.list", "log.bootstrap_servers"},
+    {"linger.ms", "log.linger_ms"},
+    {"queue.buffering.max.ms", "log.linger_ms"},
+    {"batch.size", "log.batch_size"},
+    {"compression.type", "log.compression"},
+    {"compression.codec", "log.compression"},
+};
+
+// EventLog's topic-name alphabet; the prefix is part of every name.
+bool isTopicNameText(std::string_view text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+               || c == '_' || c == '-';
+    });
+}
+
+Status validateBootstrapServers(const std::string &servers)
+{
+    std::size_t start = 0;
+    while (start <= servers.size()) {
+        const std::size_t comma = std::min(servers.find(',', start), servers.size());
+        const std::string_view server = std::string_view(servers).substr(start, comma - start);
+        if (server.empty() || server.find_first_of(" \t") != std::string_view::npos)
+            return Status::invalidArgument(
+                "log.bootstrap_servers '" + servers
+                + "' must be host:port[,host:port...] without spaces or empty entries");
+        start = comma + 1;
+    }
+    return Status::ok();
+}
+
+Status validateKafkaSettings(const LogSettings &log)
+{
+    if (log.bootstrapServers.empty())
+        return Status::invalidArgument(
+            "log.kind = \"kafka\" needs log.bootstrap_servers (or --kafka-bootstrap)");
+    KAPPA_RETURN_IF_ERROR(validateBootstrapServers(log.bootstrapServers));
+    if (log.topicPrefix.size() > 100 || !isTopicNameText(log.topicPrefix))
+        return Status::invalidArgument("log.topic_prefix '" + log.topicPrefix
+                                       + "' must be at most 100 characters of [A-Za-z0-9._-]");
+    if (log.replicationFactor == 0 || log.replicationFactor < -1)
+        return Status::invalidArgument(
+            "log.replication_factor must be -1 (the broker's default) or positive");
+    if (log.linger.count() < 0 || log.linger.count() > 900'000)
+        return Status::invalidArgument("log.linger_ms must be in [0, 900000]");
+    if (log.batchBytes < 1)
+        return Status::invalidArgument("log.batch_size must be positive");
+    static const std::set<std::string> kCompressions = {"none", "gzip", "snappy", "lz4", "zstd"};
+    if (!kCompressions.count(log.compression))
+        return Status::invalidArgument("log.compression '" + log.compression
+                                       + "' must be none, gzip, snappy, lz4 or zstd");
+    for (const auto &[name, value] : log.kafkaProperties) {
+        if (name.empty())
+            return Status::invalidArgument("log.kafka_properties: a property name must not be empty");
+        for (const auto &[owned, key] : kOwnedProperties)
+            if (name == owned)
+                return Status::invalidArgument("Kafka property " + name + " is set by " + std::string(key)
+                                               + "; set that instead");
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Status LogSettings::validate() const
+{
+    if (kind == LogKind::Kafka)
+        return validateKafkaSettings(*this);
+    // A Kafka setting beside the embedded log is a mistake: say so rather than ignore the cluster.
+    const LogSettings defaults;
+    const auto kafkaOnly = [](const char *key) {
+        return Status::invalidArgument(std::string("log.") + key + " applies only with log.kind = \"kafka\"");
+    };
+    if (!bootstrapServers.empty())
+        return kafkaOnly("bootstrap_servers");
+    if (!topicPrefix.empty())
+        return kafkaOnly("topic_prefix");
+    if (replicationFactor != defaults.replicationFactor)
+        return kafkaOnly("replication_factor");
+    if (linger != defaults.linger)
+        return kafkaOnly("linger_ms");
+    if (batchBytes != defaults.batchBytes)
+        return kafkaOnly("batch_size");
+    if (compression != defaults.compression)
+        return kafkaOnly("compression");
+    if (!kafkaProperties.empty())
+        return kafkaOnly("kafka_properties");
+    return Status::ok();
+}
+
+bool isSecretKafkaProperty(std::string_view name)
+{
+    // librdkafka's secrets: *.password, sasl.oauthbearer.client.secret,
+    // sasl.oauthbearer.config, ssl.key.pem (a private key), ssl_key; plus any
+    // name that says token or secret, for plugins' properties.
+    for (std::string_view word :
+         {"password", "secret", "token", "oauthbearer.config", "jaas", "ssl.key.pem", "ssl_key", "private"})
+        if (name.find(word) != std::string_view::npos)
+            return true;
+    return false;
+}
+
+Status addKafkaProperty(std::string_view keyValue, std::map<std::string, std::string> &properties)
+{
+    const std::size_t equals = keyValue.find('=');
+    // The text is not echoed: it may be a secret's value.
+    if (equals == std::string_view::npos || equals == 0)
+        return Status::invalidArgument("--kafka-property takes KEY=VALUE with a non-empty KEY");
+    properties[std::string(keyValue.substr(0, equals))] = std::string(keyValue.substr(equals + 1));
+    return Status::ok();
+}
+
 std::string ServiceConfig::effectiveTokenFile() const
 {
     return tokenFile.empty() ? dataDir + "/tokens.json" : tokenFile;
@@ -251,6 +470,7 @@ Status ServiceConfig::validate() const
         return Status::invalidArgument("max_body_bytes must be at most 64 MiB");
     if (!(demoRate >= 0) || demoRate > 10'000'000)
         return Status::invalidArgument("the demo rate must be in [0, 10000000] events/s");
+    KAPPA_RETURN_IF_ERROR(log.validate());
     // The file cannot break these, but code that builds a config can.
     for (const char *pipeline : {"user_features", "fraud", "business_metrics"}) {
         const auto lag = reprocessing.sloSeconds.find(pipeline);

@@ -39,6 +39,20 @@
 //   user_features = 100.0               # targets); shown beside the measured latency, not enforced
 //   fraud = 100.0
 //   business_metrics = 1000.0
+//   [log]                               # where the event log is (catalog, state, views stay in data_dir)
+//   kind = "embedded"                   # or "kafka"
+//   bootstrap_servers = "k1:9092,k2:9092"   # kafka: required (a string or an array of host:port)
+//   topic_prefix = "prod."              # kafka: prepended to every topic Kappa uses
+//   replication_factor = -1             # kafka: of the topics Kappa creates (-1: the broker's default)
+//   linger_ms = 5                       # kafka producer: batching wait, 0..900000
+//   batch_size = 1048576                # kafka producer: bytes per batch, 1..2147483647
+//   compression = "lz4"                 # kafka producer: none, gzip, snappy, lz4 or zstd
+//   [log.kafka_properties]              # passed through to librdkafka (SASL/SSL, tuning); values are
+//   "security.protocol" = "SASL_SSL"    # strings, integers or booleans. Secrets (passwords, keys,
+//   "sasl.password" = "..."             # tokens) are never logged.
+//
+// The kafka-only [log] keys are errors with kind = "embedded", so that a Kafka
+// cluster is never silently ignored.
 //
 // SLO values are positive, finite numbers; a pipeline other than the three is an error.
 // Threading: a plain value.
@@ -58,6 +72,34 @@ namespace kappa::service {
 enum class LogLevel { Debug, Info, Warn, Error };
 std::string_view logLevelName(LogLevel level);
 Result<LogLevel> parseLogLevel(std::string_view name);
+
+enum class LogKind { Embedded, Kafka };
+std::string_view logKindName(LogKind kind);
+
+// The [log] table: which EventLog holds the events (event_log_factory.h opens it).
+struct LogSettings
+{
+    LogKind kind = LogKind::Embedded;
+    // Kafka only (validate() refuses them with the embedded log):
+    std::string bootstrapServers; // "host:port,host:port"
+    std::string topicPrefix;      // prepended to every topic name; [A-Za-z0-9._-]
+    std::int16_t replicationFactor = -1;
+    std::chrono::milliseconds linger{5};
+    std::int32_t batchBytes = 1 << 20;
+    std::string compression = "lz4";
+    // Passed through to librdkafka; librdkafka and KafkaLog check them when the log opens.
+    std::map<std::string, std::string> kafkaProperties;
+
+    bool operator==(const LogSettings &) const = default;
+    // InvalidArgument naming the first bad setting (as "log.<key>").
+    Status validate() const;
+};
+
+// Whether a librdkafka property holds a secret (passwords, private keys,
+// tokens, JAAS or OAuth configuration), whose value must never be logged.
+bool isSecretKafkaProperty(std::string_view name);
+// Parses "KEY=VALUE" (a --kafka-property flag) into `properties`.
+Status addKafkaProperty(std::string_view keyValue, std::map<std::string, std::string> &properties);
 
 struct ServiceConfig
 {
@@ -79,6 +121,7 @@ struct ServiceConfig
     bool demo = false;
     double demoRate = 20'000;
     reprocessing::ReprocessingOptions reprocessing;
+    LogSettings log;
     // The p99 append-to-view-visible latency (ms) each pipeline should stay
     // under, by pipeline name; every pipeline has one.
     std::map<std::string, double> latencySloMillis = {{"user_features", 100.0},

@@ -2,7 +2,7 @@
 
 #include "kappa/catalog.h"
 #include "kappa/event_codec.h"
-#include "kappa/local_log.h"
+#include "service/event_log_factory.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -52,6 +52,7 @@ std::vector<std::string> changedSettingsNeedingRestart(const ServiceConfig &runn
             changed.emplace_back(name);
     };
     check(running.dataDir != fresh.dataDir, "data_dir");
+    check(running.log != fresh.log, "log");
     check(running.listenHost != fresh.listenHost || running.listenPort != fresh.listenPort, "listen");
     check(running.jobs != fresh.jobs, "jobs");
     check(running.checkpointInterval != fresh.checkpointInterval, "checkpoint_interval_ms");
@@ -97,22 +98,18 @@ Result<std::unique_ptr<Service>> Service::open(ServiceConfig config, Logger &log
 Status Service::openData()
 {
     const jobs::DataLayout layout{m_config.dataDir};
-    if (m_config.demo) {
-        std::error_code ec;
-        std::filesystem::create_directories(layout.logDir(), ec);
-        if (ec)
-            return Status::unavailable("cannot create data directory " + m_config.dataDir + ": "
-                                       + ec.message());
-    } else if (!std::filesystem::exists(layout.logDir())) {
-        // A mistyped data directory must not become a new, empty one.
-        return Status::notFound("no event log in " + m_config.dataDir
-                                + " (generate events with kappactl gen, or start kappad --demo)");
-    }
+    // The log first: it holds the data directory for this process (the
+    // embedded log's lock, or engine.lock beside a Kafka log).
+    LogAccess access;
+    access.create = m_config.demo;
+    access.exclusive = true;
+    access.missingHint = "generate events with kappactl gen, or start kappad --demo";
+    access.clientId = "kappad";
+    KAPPA_ASSIGN_OR_RETURN(m_log, openEventLog(m_config.log, m_config.dataDir, access));
+    m_logger.info("event log opened", {{"log", describeLogSettings(m_config.log)},
+                                       {"location", logLocation(m_config.log, m_config.dataDir)}});
     KAPPA_ASSIGN_OR_RETURN(m_catalog, Catalog::open(layout.catalogPath()));
     KAPPA_ASSIGN_OR_RETURN(m_codec, EventCodec::create(m_catalog->schemas()));
-    LocalLogOptions logOptions;
-    logOptions.verifyOnOpen = false; // batches are CRC-checked when read
-    KAPPA_ASSIGN_OR_RETURN(m_log, LocalLog::open(layout.logDir(), logOptions));
     if (m_config.demo && !m_log->describeTopic(jobs::kEventsTopic).isOk())
         KAPPA_RETURN_IF_ERROR(m_log->createTopic(jobs::kEventsTopic, TopicConfig{kDemoPartitions}));
     KAPPA_ASSIGN_OR_RETURN(m_tokens, TokenStore::open(m_config.effectiveTokenFile()));

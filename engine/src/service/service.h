@@ -38,7 +38,7 @@
 namespace kappa {
 class Catalog;
 class EventCodec;
-class LocalLog;
+class EventLog;
 } // namespace kappa
 
 namespace kappa::service {
@@ -134,7 +134,7 @@ private:
     const std::chrono::steady_clock::time_point m_startedAt = std::chrono::steady_clock::now();
     std::unique_ptr<Catalog> m_catalog;
     std::unique_ptr<EventCodec> m_codec;
-    std::unique_ptr<LocalLog> m_log;
+    std::unique_ptr<EventLog> m_log;              // embedded or Kafka (event_log_factory.h)
     std::unique_ptr<reprocessing::Fleet> m_fleet; // one engine per running job version
     std::unique_ptr<reprocessing::ReplayManager> m_replays;
     std::unique_ptr<reprocessing::SwitchCoordinator> m_switches;
