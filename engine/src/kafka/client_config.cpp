@@ -30,7 +30,8 @@ Status setProperty(rd_kafka_conf_t *conf, const std::string &name, const std::st
 {
     char error[512] = {};
     if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK)
-        return Status::invalidArgument("Kafka property " + name + "=" + value + ": " + error);
+        // Only the name: the value may be a password (sasl.password, ssl.key.password).
+        return Status::invalidArgument("Kafka property " + name + ": " + error);
     return Status::ok();
 }
 
