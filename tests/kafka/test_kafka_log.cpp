@@ -361,6 +361,10 @@ private slots:
         QVERIFY(info.firstAppendTime->value() >= before - 1000);
         QVERIFY(info.lastAppendTime->value() <= after + 1000);
         QVERIFY(*info.lastAppendTime >= *info.firstAppendTime + 10);
+        // The readers' cheap question gives the same end.
+        KAPPA_ASSIGN_OR_FAIL(Offset end, m_log->endOffset(m_topic, PartitionId(1)));
+        QCOMPARE(end.value(), 11);
+        QCOMPARE(m_log->endOffset("nope", PartitionId(0)).status().code(), StatusCode::NotFound);
 
         // No record at or after a future time: the end offset. (Finding a
         // record by time needs ListOffsets by timestamp, which the mock does

@@ -131,6 +131,8 @@ private slots:
             KAPPA_ASSIGN_OR_FAIL(PartitionInfo info, log->partitionInfo("t", PartitionId(1)));
             QCOMPARE(info.startOffset.value(), 0);
             QCOMPARE(info.endOffset.value(), end);
+            KAPPA_ASSIGN_OR_FAIL(Offset endOnly, log->endOffset("t", PartitionId(1)));
+            QCOMPARE(endOnly.value(), end);
             QVERIFY2(info.segments > 5, "the test must span several segments");
             QCOMPARE(std::size_t(info.segments), segmentFiles(path + "/t/1").size());
             QVERIFY(log->stats().segmentsRolled >= 5);

@@ -135,6 +135,17 @@ public:
     virtual Result<Offset> offsetForTime(std::string_view topic, PartitionId partition, WallTime t) = 0;
 
     virtual Result<PartitionInfo> partitionInfo(std::string_view topic, PartitionId partition) = 0;
+
+    // partitionInfo(...).endOffset alone, which readers ask before every read.
+    // Logs where the rest of partitionInfo() costs more (KafkaLog reads two
+    // records for the append times) answer it more cheaply.
+    virtual Result<Offset> endOffset(std::string_view topic, PartitionId partition)
+    {
+        Result<PartitionInfo> info = partitionInfo(topic, partition);
+        if (!info.isOk())
+            return info.status();
+        return info->endOffset;
+    }
 };
 
 } // namespace kappa

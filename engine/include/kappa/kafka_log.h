@@ -135,6 +135,8 @@ public:
                 RecordBatch &batch) override;
     Result<Offset> offsetForTime(std::string_view topic, PartitionId partition, WallTime t) override;
     Result<PartitionInfo> partitionInfo(std::string_view topic, PartitionId partition) override;
+    // One watermark request, without partitionInfo()'s record reads.
+    Result<Offset> endOffset(std::string_view topic, PartitionId partition) override;
 
     KafkaLogStats stats() const;
 

@@ -148,6 +148,15 @@ Result<PartitionInfo> KafkaLog::partitionInfo(std::string_view topic, PartitionI
     return info;
 }
 
+Result<Offset> KafkaLog::endOffset(std::string_view topic, PartitionId partition)
+{
+    KAPPA_RETURN_IF_ERROR(m_impl->m_catalog.checkPartition(topic, partition));
+    KAPPA_ASSIGN_OR_RETURN(kafka::Watermarks marks,
+                           kafka::queryWatermarks(m_impl->m_producer->client(), std::string(topic), partition,
+                                                  m_impl->m_config.requestTimeout));
+    return marks.end;
+}
+
 KafkaLogStats KafkaLog::stats() const
 {
     return m_impl->m_readers->stats();

@@ -47,6 +47,9 @@ public:
     PartitionId partition() const { return m_partition; }
 
 private:
+    // A read refused with OutOfRange: why, naming the start offset when retention deleted m_next.
+    Status belowStart(const std::string &where, const Status &refused) const;
+
     EventLog &m_log;
     const std::string m_topic;
     const PartitionId m_partition;

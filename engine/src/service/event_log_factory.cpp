@@ -65,6 +65,10 @@ public:
     {
         return m_inner->partitionInfo(name(topic), partition);
     }
+    Result<Offset> endOffset(std::string_view topic, PartitionId partition) override
+    {
+        return m_inner->endOffset(name(topic), partition);
+    }
 
 private:
     // Without a prefix the name passes as it is; the common case costs one small copy.
