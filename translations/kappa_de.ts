@@ -698,10 +698,6 @@
         <translation>Spec bearbeiten</translation>
     </message>
     <message>
-        <source>Start from a built-in version, give it a new name and change its parameters.</source>
-        <translation>Gehen Sie von einer integrierten Version aus, geben Sie ihr einen neuen Namen und ändern Sie ihre Parameter.</translation>
-    </message>
-    <message>
         <source>e.g. v3</source>
         <translation>z. B. v3</translation>
     </message>
@@ -744,6 +740,26 @@
     <message>
         <source>The parameters must be a JSON object: {…}.</source>
         <translation>Die Parameter müssen ein JSON-Objekt sein: {…}.</translation>
+    </message>
+    <message>
+        <source>Start from a built-in or a registered version, give it a new name and change its parameters.</source>
+        <translation>Gehen Sie von einer integrierten oder einer registrierten Version aus, geben Sie ihr einen neuen Namen und ändern Sie ihre Parameter.</translation>
+    </message>
+    <message>
+        <source>Loading the specs of the registered versions…</source>
+        <translation>Die Specs der registrierten Versionen werden geladen…</translation>
+    </message>
+    <message>
+        <source>The spec of %1@%2 cannot be edited here: %3</source>
+        <translation>Die Spec von %1@%2 kann hier nicht bearbeitet werden: %3</translation>
+    </message>
+    <message>
+        <source>%1@%2 (registered)</source>
+        <translation>%1@%2 (registriert)</translation>
+    </message>
+    <message>
+        <source>A registered version&apos;s spec could not be loaded, so it is not in the list. %1</source>
+        <translation>Die Spec einer registrierten Version konnte nicht geladen werden und fehlt daher in der Liste. %1</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,7 @@
 // KappadClient's workflow calls against a real kappad --demo on loopback:
 // who the token is, a dry run and a launch, the throttle, a validation, a
 // four-eyes switch with a rejection, an approval and a rollback, a rebuild,
-// the audit log and its verification; refusals arrive as actionFailed or
+// the audit log and its verification; a registered version's spec; refusals arrive as actionFailed or
 // failed with kappad's code, nothing blocks.
 #include "client/kappad_client.h"
 #include "client/workflow_decode.h"
@@ -9,6 +9,8 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,6 +24,7 @@ class TestConsoleWorkflowClient : public QObject
 private slots:
     void initTestCase();
     void identities();
+    void registeredSpec();
     void preflight();
     void specThatIsNoObjectIsRefusedLocally();
     void launchThrottleValidateSwitchRollBack();
@@ -81,6 +84,32 @@ void TestConsoleWorkflowClient::identities()
     QVERIFY(viewer.wait(10000));
     QCOMPARE(viewer.at(0).at(0).value<Identity>().name, QStringLiteral("anonymous"));
     QCOMPARE(viewer.at(0).at(0).value<Identity>().role, QStringLiteral("viewer"));
+}
+
+// The spec of fraud@v1 is the built-in one kappad --demo registered; a viewer may read it.
+void TestConsoleWorkflowClient::registeredSpec()
+{
+    KappadClient anonymous(m_url, QString());
+    QSignalSpy received(&anonymous, &KappadClient::specReceived);
+    QSignalSpy failed(&anonymous, &KappadClient::failed);
+    anonymous.fetchSpec(QStringLiteral("fraud"), QStringLiteral("v1"));
+    QVERIFY(received.wait(10000));
+    const JobVersionSpec spec = received.at(0).at(0).value<JobVersionSpec>();
+    QCOMPARE(spec.job, QStringLiteral("fraud"));
+    QCOMPARE(spec.version, QStringLiteral("v1"));
+    QCOMPARE(spec.state, QStringLiteral("live"));
+    QFile builtin(qEnvironmentVariable("KAPPA_SOURCE_DIR") + QStringLiteral("/resources/jobs/fraud-v1.json"));
+    QVERIFY(builtin.open(QIODevice::ReadOnly));
+    QCOMPARE(spec.spec, QJsonDocument::fromJson(builtin.readAll()).object());
+
+    anonymous.fetchSpec(QStringLiteral("fraud"), QStringLiteral("v999"));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(failed.at(0).at(0).toString(), QLatin1String(workflow_call::kSpec));
+    const ApiError error = failed.at(0).at(1).value<ApiError>();
+    QCOMPARE(error.code, QStringLiteral("NotFound"));
+    QCOMPARE(error.httpStatus, 404);
+    QVERIFY2(error.message.contains(QLatin1String("fraud@v999")), qPrintable(error.message));
+    QCOMPARE(received.count(), 1);
 }
 
 void TestConsoleWorkflowClient::preflight()

@@ -467,6 +467,78 @@ private slots:
         QCOMPARE(wizard.version(), QStringLiteral("v3"));
     }
 
+    // A registered version launched from a custom spec (v3) joins the bases
+    // once kappad answers its spec; one kappad cannot answer (v5) is left out
+    // with a note. Built-in versions are not asked for.
+    void launchEditsRegisteredSpec()
+    {
+        const QJsonObject custom{{"job", "user_features"},
+                                 {"version", "v3"},
+                                 {"description", "v2 without the top categories"},
+                                 {"params", QJsonObject{{"views_7d", true}, {"top_categories_7d", false}}},
+                                 {"validation", QJsonObject{{"max_diff_share", 0.5}}}};
+        CannedKappad kappad;
+        kappad.answer("GET /api/v1/jobs/user_features/versions/v3/spec", 200,
+                      json({{"job", "user_features"},
+                            {"version", "v3"},
+                            {"state", "caught_up"},
+                            {"created_by", "operator"},
+                            {"created_ms", 1},
+                            {"spec", custom}}));
+        kappad.answer("GET /api/v1/jobs/user_features/versions/v5/spec", 404,
+                      R"({"code":"NotFound","message":"job version user_features@v5 is not registered"})");
+        KappadClient client(kappad.url(), QString());
+        JobsSnapshot jobs = snapshot();
+        jobs.jobs[2].versions << version("v3", "caught_up") << version("v5", "failed", false);
+        LaunchReplayWizard wizard(&client, jobs);
+        wizard.restart();
+        wizard.setJob(QStringLiteral("user_features"));
+        wizard.setField("sourceEdit", true);
+        wizard.next();
+        wizard.next();
+        QCOMPARE(wizard.currentId(), LaunchReplayWizard::id(LaunchReplayWizard::Page::EditSpec));
+        QWizardPage *page = wizard.currentPage();
+        auto *base = page->findChild<QComboBox *>();
+        QVERIFY(base);
+        QCOMPARE(base->count(), 2); // the built-in v1 and v2 until kappad answers
+        QTRY_COMPARE_WITH_TIMEOUT(base->count(), 3, 5000);
+        QCOMPARE(base->itemText(2), QStringLiteral("user_features@v3 (registered)"));
+        QTRY_VERIFY_WITH_TIMEOUT(statusText(page).contains("user_features@v5"), 5000);
+        QCOMPARE(base->count(), 3);
+        QCOMPARE(kappad.count("GET /api/v1/jobs/user_features/versions/v1/spec"), 0);
+        QCOMPARE(kappad.count("GET /api/v1/jobs/user_features/versions/v2/spec"), 0);
+        QCOMPARE(wizard.editBaseName(), QStringLiteral("user_features@v2")); // still the newest built-in
+
+        // Choosing it fills the fields from the registered spec.
+        wizard.setField("editBase", 2);
+        QCOMPARE(wizard.editBaseName(), QStringLiteral("user_features@v3"));
+        QCOMPARE(wizard.field("editDescription").toString(), QStringLiteral("v2 without the top categories"));
+        const QJsonObject params = QJsonDocument::fromJson(wizard.field("editParams").toString().toUtf8())
+                                       .object();
+        QCOMPARE(params, custom.value("params").toObject());
+
+        // The same rules as for a built-in base.
+        wizard.setField("editVersion", "v3");
+        QVERIFY(!page->validatePage());
+        QVERIFY(statusText(page).contains("registered already"));
+        wizard.setField("editVersion", "v4");
+        wizard.setField("editParams", R"({"views_7d": false, "top_categories_7d": false})");
+        QVERIFY(page->validatePage());
+        const QJsonObject spec = QJsonDocument::fromJson(wizard.request().specJson).object();
+        QCOMPARE(spec.value("version").toString(), QStringLiteral("v4"));
+        QCOMPARE(spec.value("description").toString(), QStringLiteral("v2 without the top categories"));
+        QCOMPARE(spec.value("params").toObject().value("views_7d").toBool(), false);
+        QCOMPARE(spec.value("validation"), custom.value("validation")); // kept from the base
+
+        // Back and forth keeps the list and the edits, and asks kappad once.
+        wizard.back();
+        wizard.next();
+        QCOMPARE(base->count(), 3);
+        QCOMPARE(base->currentIndex(), 2);
+        QCOMPARE(wizard.field("editVersion").toString(), QStringLiteral("v4"));
+        QCOMPARE(kappad.count("GET /api/v1/jobs/user_features/versions/v3/spec"), 1);
+    }
+
     // ---- Review validation ----
 
     void reviewWalkthroughRequestsSwitch()

@@ -54,6 +54,34 @@ private slots:
         QVERIFY(std::get<ApiError>(broken).message.contains("role is missing"));
     }
 
+    void versionSpec()
+    {
+        const Decoded<JobVersionSpec> decoded = decodeVersionSpec(
+            R"({"job":"user_features","version":"v3","state":"caught_up","created_by":"operator",
+                "created_ms":1764140400000,"spec":{"job":"user_features","version":"v3",
+                "description":"longer windows","params":{"windows_s":[60,3600],"decay":0.0008}}})");
+        QVERIFY(std::holds_alternative<JobVersionSpec>(decoded));
+        const JobVersionSpec &v = std::get<JobVersionSpec>(decoded);
+        QCOMPARE(v.job, QStringLiteral("user_features"));
+        QCOMPARE(v.version, QStringLiteral("v3"));
+        QCOMPARE(v.state, QStringLiteral("caught_up"));
+        QCOMPARE(v.createdBy, QStringLiteral("operator"));
+        QCOMPARE(v.createdMs, qint64(1764140400000));
+        QCOMPARE(v.spec.value("description").toString(), QStringLiteral("longer windows"));
+        QCOMPARE(v.spec.value("params").toObject().value("decay").toDouble(), 0.0008);
+        // The spec is an object, not a name or text.
+        const Decoded<JobVersionSpec> text = decodeVersionSpec(
+            R"({"job":"fraud","version":"v1","state":"live","created_by":"kappad","created_ms":1,
+                "spec":"fraud@v1"})");
+        QVERIFY(std::holds_alternative<ApiError>(text));
+        QVERIFY2(std::get<ApiError>(text).message.contains("spec has the wrong type"),
+                 qPrintable(std::get<ApiError>(text).message));
+        const Decoded<JobVersionSpec> noState = decodeVersionSpec(
+            R"({"job":"fraud","version":"v1","created_by":"kappad","created_ms":1,"spec":{}})");
+        QVERIFY(std::holds_alternative<ApiError>(noState));
+        QVERIFY(std::get<ApiError>(noState).message.contains("state is missing"));
+    }
+
     void preflight()
     {
         const Decoded<Preflight> decoded = decodePreflight(kPreflight);
@@ -84,7 +112,7 @@ private slots:
         QCOMPARE(v.candidate, QStringLiteral("v2"));
         QCOMPARE(v.baseline, QStringLiteral("v1"));
         QVERIFY(!v.passed);
-        QCOMPARE(v.createdMs, 1764140400000);
+        QCOMPARE(v.createdMs, qint64(1764140400000));
         QCOMPARE(v.keysCompared, 400);
         QCOMPARE(v.keysDiffering, 12);
         QCOMPARE(v.differingShare, 0.03);

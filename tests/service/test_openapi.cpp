@@ -619,6 +619,7 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
     const QString metrics = QStringLiteral("GET /api/v1/views/metrics");
     const QString versionMetrics = QStringLiteral("GET /api/v1/jobs/{job}/versions/{version}/metrics");
     const QString history = QStringLiteral("GET /api/v1/jobs/{job}/versions/{version}/history");
+    const QString spec = QStringLiteral("GET /api/v1/jobs/{job}/versions/{version}/spec");
     const QString rate = QStringLiteral("PUT /api/v1/demo/rate");
     const QString anon = QStringLiteral("anonymous");
     const QString viewer = QStringLiteral("viewer");
@@ -656,7 +657,14 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
                 base + "history?series=" + series + "&from_ms=0&to_ms=" + now, history, anon, {}, 200, "",
                 QByteArray::fromStdString(R"({"tasks": [{"task": ")" + job + "@" + version
                                           + R"(/state", "stage": "state"}]})"));
+        row(("spec " + job).c_str(), get, base + "spec", spec, anon, {}, 200, "",
+            QByteArray::fromStdString(R"({"job": ")" + job + R"(", "version": ")" + version
+                                      + R"(", "spec": {"job": ")" + job + R"(", "version": ")" + version
+                                      + R"("}})"));
     }
+    // Registered by kappactl run (see initTestCase) and not run by this kappad.
+    row("spec of a version not running", get, "/api/v1/jobs/business_metrics/versions/v2/spec", spec, viewer,
+        {}, 200, "", R"({"version": "v2", "spec": {"job": "business_metrics", "version": "v2"}})");
     row("demo rate", get, "/api/v1/demo", "GET /api/v1/demo", anon, {}, 200, "");
     row("set demo rate", put, "/api/v1/demo/rate", rate, op, R"({"events_per_second": 20000})", 200, "");
     row("features", get, "/api/v1/views/features/" + user, features, anon, {}, 200, "");
@@ -710,6 +718,8 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
         R"({"events_per_second": 1})", 401, "Unauthenticated");
     row("status with a bad token", get, "/api/v1/status", "GET /api/v1/status", QStringLiteral("invalid"), {},
         401, "Unauthenticated");
+    row("spec with a bad token", get, "/api/v1/jobs/fraud/versions/v1/spec", spec, QStringLiteral("invalid"),
+        {}, 401, "Unauthenticated");
     row("prometheus with a bad token", get, "/metrics", "GET /metrics", QStringLiteral("invalid"), {}, 401,
         "Unauthenticated");
     row("rate as a viewer", put, "/api/v1/demo/rate", rate, viewer, R"({"events_per_second": 1})", 403,
@@ -726,12 +736,18 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
         "NotFound");
     row("history of a version not running", get, "/api/v1/jobs/fraud/versions/v999/history", history, anon,
         {}, 404, "NotFound");
+    row("spec of an unknown version", get, "/api/v1/jobs/fraud/versions/v999/spec", spec, anon, {}, 404,
+        "NotFound");
+    row("spec of an unknown job", get, "/api/v1/jobs/nope/versions/v1/spec", spec, viewer, {}, 404,
+        "NotFound");
     row("unknown path", get, "/api/v1/nope", "", anon, {}, 404, "NotFound");
     row("user id not a number", get, "/api/v1/views/features/abc", "", anon, {}, 404, "NotFound");
 
     // 405 MethodNotAllowed on documented paths; 413 PayloadTooLarge.
     row("DELETE status", QStringLiteral("DELETE"), "/api/v1/status", "", viewer, {}, 405, "MethodNotAllowed");
     row("POST healthz", QStringLiteral("POST"), "/healthz", "", anon, "{}", 405, "MethodNotAllowed");
+    row("PUT a version's spec", put, "/api/v1/jobs/fraud/versions/v1/spec", "", op, "{}", 405,
+        "MethodNotAllowed");
     row("GET the rate setter", get, "/api/v1/demo/rate", "", anon, {}, 405, "MethodNotAllowed");
     row("PATCH features", QStringLiteral("PATCH"), "/api/v1/views/features/" + user, "", anon, "{}", 405,
         "MethodNotAllowed");
@@ -791,6 +807,8 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
         413, "PayloadTooLarge");
     row("launch a replay", post, "/api/v1/replays", launch, op, R"({"job_version": "user_features@v2"})", 201,
         "", R"({"id": 1, "job": "user_features", "version": "v2", "kind": "replay", "from": "earliest"})");
+    row("spec of the launched version", get, "/api/v1/jobs/user_features/versions/v2/spec", spec, viewer, {},
+        200, "", R"({"version": "v2", "created_by": "demo-operator", "spec": {"version": "v2"}})");
 
     // Watching and steering replay 1.
     row("replays", get, "/api/v1/replays", replays, viewer, {}, 200, "");

@@ -43,6 +43,8 @@ public:
 
     // The reprocessing workflow and the audit log (kappad_client_workflow.cpp).
     void fetchIdentity();
+    // The spec job@version was registered with (any registered version, running or not).
+    void fetchSpec(const QString &job, const QString &version);
     // A dry run answers preflightReceived, a launch replayLaunched.
     void launchReplay(const LaunchReplayRequest &request);
     void setReplayRate(qint64 id, const RateSettings &rate);
@@ -68,6 +70,7 @@ signals:
     void metricsReceived(const kappa::console::VersionMetricsInfo &metrics);
     void historyReceived(const kappa::console::HistoryInfo &history);
     void identityReceived(const kappa::console::Identity &identity);
+    void specReceived(const kappa::console::JobVersionSpec &spec);
     void preflightReceived(const kappa::console::Preflight &preflight);
     // A new replay or rebuild.
     void replayLaunched(const kappa::console::ReplayInfo &replay);

@@ -40,6 +40,12 @@ void KappadClient::fetchIdentity()
                      &KappadClient::identityReceived);
 }
 
+void KappadClient::fetchSpec(const QString &job, const QString &version)
+{
+    answer<JobVersionSpec>(get(versionPath(job, version, "spec")), call(workflow_call::kSpec),
+                           decodeVersionSpec, &KappadClient::specReceived);
+}
+
 void KappadClient::launchReplay(const LaunchReplayRequest &request)
 {
     const QString what = call(request.dryRun ? workflow_call::kPreflight : workflow_call::kLaunchReplay);

@@ -172,6 +172,20 @@ Decoded<Identity> decodeIdentity(const QByteArray &body)
     });
 }
 
+Decoded<JobVersionSpec> decodeVersionSpec(const QByteArray &body)
+{
+    return decodeObject<JobVersionSpec>(body, [](FieldReader &in, QString *) {
+        JobVersionSpec v;
+        v.job = in.string("job");
+        v.version = in.string("version");
+        v.state = in.string("state");
+        v.createdBy = in.string("created_by");
+        v.createdMs = in.integer("created_ms");
+        v.spec = in.object("spec");
+        return v;
+    });
+}
+
 Decoded<Preflight> decodePreflight(const QByteArray &body)
 {
     return decodeObject<Preflight>(body, [](FieldReader &in, QString *error) {

@@ -14,6 +14,7 @@ namespace kappa::console {
 // KappadClient::actionFailed, so that a wizard knows which failure is its own.
 namespace workflow_call {
 inline constexpr char kIdentity[] = "identity";
+inline constexpr char kSpec[] = "spec";            // a registered version's spec
 inline constexpr char kPreflight[] = "pre-flight"; // a launch with dryRun
 inline constexpr char kLaunchReplay[] = "launch replay";
 inline constexpr char kReplayRate[] = "replay rate";
@@ -31,6 +32,7 @@ inline constexpr char kVerifyAudit[] = "verify audit";
 } // namespace workflow_call
 
 Decoded<Identity> decodeIdentity(const QByteArray &body);                   // WhoAmI
+Decoded<JobVersionSpec> decodeVersionSpec(const QByteArray &body);          // {"job", ..., "spec": {...}}
 Decoded<Preflight> decodePreflight(const QByteArray &body);                 // {"preflight": {...}}
 Decoded<ValidationInfo> decodeValidation(const QByteArray &body);           // with its report
 Decoded<QList<ValidationInfo>> decodeValidations(const QByteArray &body);   // {"validations": [...]}

@@ -5,6 +5,7 @@
 
 #include "client/api_types.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QMetaType>
@@ -20,6 +21,18 @@ struct Identity
 {
     QString name; // "anonymous" for anonymous loopback viewers
     QString role; // viewer, operator, approver, admin
+};
+
+// A registered version with the spec it was registered with
+// (GET /api/v1/jobs/{job}/versions/{version}/spec).
+struct JobVersionSpec
+{
+    QString job;
+    QString version;
+    QString state; // the version's lifecycle state, as in JobVersionInfo
+    QString createdBy;
+    qint64 createdMs = 0;
+    QJsonObject spec; // {"job", "version", "params", "description", "validation"}
 };
 
 // A replay's throttle. Unset members keep kappad's defaults (or, when changing
@@ -158,6 +171,7 @@ struct AuditVerification
 } // namespace kappa::console
 
 Q_DECLARE_METATYPE(kappa::console::Identity)
+Q_DECLARE_METATYPE(kappa::console::JobVersionSpec)
 Q_DECLARE_METATYPE(kappa::console::Preflight)
 Q_DECLARE_METATYPE(kappa::console::ValidationInfo)
 Q_DECLARE_METATYPE(QList<kappa::console::ValidationInfo>)

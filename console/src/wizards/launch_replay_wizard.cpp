@@ -609,10 +609,9 @@ QString LaunchReplayWizard::from() const
 QJsonObject LaunchReplayWizard::editedSpec() const
 {
     const QString job = field(QStringLiteral("job")).toString();
-    const QList<QJsonObject> bases = builtinSpecs(job);
-    const int base = field(QStringLiteral("editBase")).toInt();
-    QJsonObject spec = base >= 0 && base < bases.size() ? bases[base]
-                                                        : QJsonObject{{QStringLiteral("job"), job}};
+    QJsonObject spec = field(QStringLiteral("editBaseSpec")).toJsonObject();
+    if (spec.isEmpty())
+        spec.insert(QStringLiteral("job"), job);
     spec.insert(QStringLiteral("version"), field(QStringLiteral("editVersion")).toString());
     const QString description = field(QStringLiteral("editDescription")).toString();
     if (description.isEmpty())
@@ -627,11 +626,10 @@ QJsonObject LaunchReplayWizard::editedSpec() const
 QString LaunchReplayWizard::editBaseName() const
 {
     const QString job = field(QStringLiteral("job")).toString();
-    const QList<QJsonObject> bases = builtinSpecs(job);
-    const int base = field(QStringLiteral("editBase")).toInt();
-    if (base < 0 || base >= bases.size())
+    const QJsonObject base = field(QStringLiteral("editBaseSpec")).toJsonObject();
+    if (base.isEmpty())
         return job;
-    return job + QLatin1Char('@') + bases[base].value(QLatin1String("version")).toString();
+    return job + QLatin1Char('@') + base.value(QLatin1String("version")).toString();
 }
 
 LaunchReplayRequest LaunchReplayWizard::request() const

@@ -1,6 +1,6 @@
 // LaunchReplayWizard: launches a throttled replay of a new job version.
 // Job → the new version (a version kappad knows, a spec file, or an edit of a
-// built-in spec under a new name) → start point → throttle with a live ETA
+// built-in or registered spec under a new name) → start point → throttle with a live ETA
 // preview → pre-flight → confirm → launched. Every page's values are fields;
 // request() builds the one LaunchReplayRequest they describe. The dry runs
 // behind the preview and the pre-flight go one at a time through
@@ -49,7 +49,8 @@ public:
     QString from() const;
     // The spec read from the file, once its page was accepted.
     QJsonObject fileSpec() const { return m_fileSpec; }
-    // The edited spec: the base spec with the new version, description and parameters.
+    // The edited spec: the base spec (built in, or a registered version's as
+    // kappad answered it) with the new version, description and parameters.
     QJsonObject editedSpec() const;
     // The spec an edit starts from, as job@version.
     QString editBaseName() const;

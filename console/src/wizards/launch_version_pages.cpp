@@ -1,5 +1,6 @@
 #include "wizards/launch_version_pages.h"
 
+#include "client/workflow_decode.h"
 #include "wizards/job_specs.h"
 #include "wizards/launch_replay_wizard.h"
 #include "wizards/wizard_support.h"
@@ -15,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QSet>
 #include <QVBoxLayout>
 
 namespace kappa::console {
@@ -170,8 +172,11 @@ private:
     StatusLine *m_status;
 };
 
-// A built-in spec of the job as the base, under a new name, with its
-// parameters as editable JSON. The base's validation rules are kept.
+// A spec of the job as the base, under a new name, with its parameters as
+// editable JSON. The base's validation rules are kept. The bases are the
+// job's built-in specs and the specs of its registered versions that are not
+// built in (launched from a file or an edit), which kappad is asked for when
+// the page is shown and which join the list as they arrive.
 class LaunchEditSpecPage : public QWizardPage
 {
     Q_OBJECT
@@ -183,10 +188,12 @@ public:
         , m_version(new QLineEdit)
         , m_description(new QLineEdit)
         , m_params(new QPlainTextEdit)
+        , m_registered(new StatusLine)
         , m_status(new StatusLine)
     {
         setTitle(tr("Edit a spec"));
-        setSubTitle(tr("Start from a built-in version, give it a new name and change its parameters."));
+        setSubTitle(tr("Start from a built-in or a registered version, give it a new name and change its "
+                       "parameters."));
         m_version->setValidator(
             new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[A-Za-z0-9._-]{1,64}")), this));
         m_version->setPlaceholderText(tr("e.g. v3"));
@@ -204,14 +211,18 @@ public:
         layout->addLayout(form);
         layout->addWidget(paramsLabel);
         layout->addWidget(m_params, 1);
+        layout->addWidget(m_registered);
         layout->addWidget(m_status);
         registerField(QStringLiteral("editBase"), m_base);
+        registerField(QStringLiteral("editBaseSpec"), m_base, "currentData", SIGNAL(currentIndexChanged(int)));
         registerField(QStringLiteral("editVersion*"), m_version);
         registerField(QStringLiteral("editDescription"), m_description);
         registerField(QStringLiteral("editParams"), m_params, "plainText", SIGNAL(textChanged()));
         connect(m_base, &QComboBox::currentIndexChanged, this, &LaunchEditSpecPage::loadBase);
         connect(m_params, &QPlainTextEdit::textChanged, m_status, &StatusLine::clear);
         connect(m_version, &QLineEdit::textChanged, m_status, &StatusLine::clear);
+        connect(wizard->client(), &KappadClient::specReceived, this, &LaunchEditSpecPage::addRegistered);
+        connect(wizard->client(), &KappadClient::failed, this, &LaunchEditSpecPage::onFetchFailed);
     }
 
     void initializePage() override
@@ -226,6 +237,7 @@ public:
             m_base->addItem(tr("%1@%2").arg(job, spec.value(QLatin1String("version")).toString()), spec);
         m_base->setCurrentIndex(m_base->count() - 1); // the newest built-in version
         loadBase();
+        fetchRegistered();
     }
 
     // Going back keeps the edits (QWizardPage would reset the fields); a
@@ -268,6 +280,78 @@ public:
     int nextId() const override { return LaunchReplayWizard::id(Page::Start); }
 
 private:
+    // Asks kappad for the spec of each registered version of the job that is
+    // not a built-in one (a built-in version's spec is the one in the list).
+    void fetchRegistered()
+    {
+        QStringList builtin;
+        for (const QJsonObject &spec : builtinSpecs(m_job))
+            builtin << spec.value(QLatin1String("version")).toString();
+        m_order.clear();
+        m_awaited.clear();
+        m_registered->clear();
+        for (const JobInfo &job : m_wizard->jobs().jobs)
+            if (job.job == m_job)
+                for (const JobVersionInfo &v : job.versions)
+                    if (!builtin.contains(v.version))
+                        m_order << v.version;
+        for (const QString &version : std::as_const(m_order)) {
+            m_awaited.insert(version);
+            m_wizard->client()->fetchSpec(m_job, version);
+        }
+        m_outstanding = static_cast<int>(m_order.size());
+        if (m_outstanding > 0)
+            m_registered->showBusy(tr("Loading the specs of the registered versions…"));
+    }
+
+    void addRegistered(const JobVersionSpec &registered)
+    {
+        if (registered.job != m_job || !m_awaited.remove(registered.version))
+            return; // not asked for by this page, or for a job chosen before
+        --m_outstanding;
+        if (const QString problem = specProblem(registered.spec, m_job); !problem.isEmpty())
+            m_registered->showError(
+                tr("The spec of %1@%2 cannot be edited here: %3").arg(m_job, registered.version, problem));
+        else
+            insertRegistered(registered);
+        settle();
+    }
+
+    // Once every answer is in, the busy line goes (an error stays).
+    void settle()
+    {
+        if (m_outstanding == 0 && m_registered->kind() == StatusLine::Kind::Busy)
+            m_registered->clear();
+    }
+
+    // After the built-in specs, in the order of the jobs snapshot whatever
+    // the order of kappad's answers. The current base stays current and its
+    // edits stay (no currentIndexChanged).
+    void insertRegistered(const JobVersionSpec &registered)
+    {
+        const qsizetype rank = m_order.indexOf(registered.version);
+        int at = m_base->count();
+        while (at > 0 && m_order.indexOf(m_base->itemData(at - 1, kVersionRole).toString()) > rank)
+            --at;
+        const QSignalBlocker blocker(m_base);
+        m_base->insertItem(at, tr("%1@%2 (registered)").arg(m_job, registered.version), registered.spec);
+        m_base->setItemData(at, registered.version, kVersionRole);
+    }
+
+    // A failed fetchSpec carries no version (kappad's message names it), so
+    // only the count of outstanding answers goes down. One Launch replay
+    // wizard per client at a time, so a spec failure is this page's.
+    void onFetchFailed(const QString &what, const ApiError &error)
+    {
+        if (!isCall(what, workflow_call::kSpec) || m_outstanding == 0)
+            return;
+        --m_outstanding;
+        m_registered->showError(tr("A registered version's spec could not be loaded, so it is not in the "
+                                   "list. %1")
+                                    .arg(errorText(error)));
+        settle();
+    }
+
     void loadBase()
     {
         const QJsonObject base = m_base->currentData().toJsonObject();
@@ -275,12 +359,19 @@ private:
         m_params->setPlainText(editableJson(base.value(QLatin1String("params")).toObject()));
     }
 
+    // A registered base's version (built-in bases have none); orders the list.
+    static constexpr int kVersionRole = Qt::UserRole + 1;
+
     LaunchReplayWizard *m_wizard;
     QString m_job;
+    QStringList m_order;     // the registered versions asked for, in the snapshot's order
+    QSet<QString> m_awaited; // those not answered yet
+    int m_outstanding = 0;   // answers (specs or failures) still to come
     QComboBox *m_base;
     QLineEdit *m_version;
     QLineEdit *m_description;
     QPlainTextEdit *m_params;
+    StatusLine *m_registered; // loading the registered specs, or why one is missing
     StatusLine *m_status;
 };
 

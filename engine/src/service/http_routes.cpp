@@ -68,6 +68,23 @@ void registerMethod(httplib::Server &server, std::string_view method, const std:
         server.Patch(pattern, std::move(handler));
 }
 
+// A registered version with its spec as an object. The catalog keeps the spec
+// as the text it was registered with; text that no longer parses is a damaged
+// catalog, not the client's fault.
+nlohmann::json versionSpecJson(const JobVersionInfo &info)
+{
+    nlohmann::json spec = nlohmann::json::parse(info.specJson, nullptr, false);
+    if (spec.is_discarded() || !spec.is_object())
+        failWith(Status::corruption("the stored spec of " + info.job + "@" + info.version
+                                    + " is not a JSON object"));
+    return {{"job", info.job},
+            {"version", info.version},
+            {"state", versionStateName(info.state)},
+            {"created_by", info.createdBy},
+            {"created_ms", info.createdAt.value()},
+            {"spec", std::move(spec)}};
+}
+
 bool isLoopback(const std::string &address)
 {
     return address == "127.0.0.1" || address == "::1" || address == "::ffff:127.0.0.1";
@@ -257,6 +274,11 @@ void HttpRoutes::addServiceRoutes()
                                           .value_or(std::max(to, earliest) - kDefaultHistoryMs);
             const std::string series = stringParam(req, "series").value_or("lag_records");
             sendJson(res, valueOr(m_service.history(req.matches[1], req.matches[2], series, from, to)));
+        });
+    add("GET", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/spec)", Role::Viewer,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            sendJson(res, versionSpecJson(
+                              valueOr(m_service.catalog().jobVersion(req.matches[1], req.matches[2]))));
         });
     add("GET", "/api/v1/demo", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
         sendJson(res, {{"events_per_second", valueOr(m_service.demoRate())}});
