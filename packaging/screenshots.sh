@@ -3,7 +3,10 @@
 # page, at 1280×800 and at a high-DPI scale (×2), in English and German. They
 # show one local `kappad --demo` on which packaging/screenshot_stage.py has
 # staged a workflow (replays, validations, a switch waiting for approval), so
-# no page is empty. Needs a built tree (`cmake --build --preset demo`).
+# no page is empty. Then every page of the Launch replay, Review validation
+# and Approve switch wizards as test_wizard_flow walks through them against
+# its own kappad (in OUT_DIR/flow-LANGUAGE-xSCALE). Needs a built tree with
+# the tests (`cmake --build --preset default`).
 #
 #   packaging/screenshots.sh [OUT_DIR]   # default build/screenshots
 #   packaging/screenshots.sh --readme    # also refreshes the README's set in docs/screenshots
@@ -11,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 console=${KAPPA_CONSOLE:-build/default/console/src/app/kappa-console}
 kappad=${KAPPA_KAPPAD:-build/default/engine/apps/kappad/kappad}
+flow=${KAPPA_WIZARD_FLOW:-build/default/tests/console/test_wizard_flow}
+translation=${KAPPA_TRANSLATION:-build/default/console/src/app/kappa_de.qm}
 readme=0
 if [ "${1:-}" = --readme ]; then
     readme=1
@@ -18,7 +23,7 @@ if [ "${1:-}" = --readme ]; then
 fi
 out=${1:-build/screenshots}
 mkdir -p "$out"
-for binary in "$console" "$kappad"; do
+for binary in "$console" "$kappad" "$flow"; do
     [ -x "$binary" ] || { echo "screenshots: build it first: $binary" >&2; exit 1; }
 done
 
@@ -58,6 +63,20 @@ for scale in 1 2; do
         for wizard in launch-replay review-validation approve-switch rollback rebuild; do
             shoot "wizard-$wizard" "$scale" "$language" --wizard "$wizard"
         done
+    done
+done
+
+for scale in 1 2; do
+    for language in en de; do
+        pages=$out/flow-$language-x$scale
+        rm -rf "$pages"
+        mkdir -p "$pages"
+        qm=
+        [ "$language" = de ] && qm=$(realpath "$translation")
+        QT_QPA_PLATFORM=offscreen QT_SCALE_FACTOR=$scale KAPPA_WIZARD_SCREENSHOTS=$(realpath "$pages") \
+            KAPPA_WIZARD_SCREENSHOTS_QM=$qm "$flow" >"$pages/test.log" 2>&1 \
+            || { echo "screenshots: test_wizard_flow failed, see $pages/test.log" >&2; exit 1; }
+        echo "$pages/ ($(ls "$pages"/*.png | wc -l) pages)"
     done
 done
 

@@ -62,6 +62,10 @@
         <source>Switching %1 from %2 to %3…</source>
         <translation>%1 wird von %2 auf %3 umgeschaltet…</translation>
     </message>
+    <message>
+        <source>What kappad answered.</source>
+        <translation>Was kappad geantwortet hat.</translation>
+    </message>
 </context>
 <context>
     <name>kappa::console::ApproveSwitchWizard</name>
@@ -177,6 +181,10 @@
         <source>Approving moves the alias of &lt;b&gt;%1&lt;/b&gt; from %2 to &lt;b&gt;%3&lt;/b&gt; at once: every read after that is answered by %3. %2 stays warm during the rollback window.</source>
         <translation>Die Freigabe verschiebt den Alias von &lt;b&gt;%1&lt;/b&gt; sofort von %2 auf &lt;b&gt;%3&lt;/b&gt;: Jeder anschließende Lesezugriff wird von %3 beantwortet. %2 bleibt während des Rollback-Zeitfensters betriebsbereit.</translation>
     </message>
+    <message>
+        <source>Type the name of the job to approve the switch.</source>
+        <translation>Geben Sie den Namen des Jobs ein, um die Umschaltung freizugeben.</translation>
+    </message>
 </context>
 <context>
     <name>kappa::console::ConfirmJobPage</name>
@@ -205,15 +213,15 @@
     </message>
     <message>
         <source>the known version %1</source>
-        <translation>die bekannte Version %1</translation>
+        <translation>der bekannten Version %1</translation>
     </message>
     <message>
         <source>the spec file %1</source>
-        <translation>die Spec-Datei %1</translation>
+        <translation>der Spec-Datei %1</translation>
     </message>
     <message>
         <source>an edit of %1</source>
-        <translation>eine Bearbeitung von %1</translation>
+        <translation>einer Bearbeitung von %1</translation>
     </message>
     <message>
         <source>Version</source>
@@ -286,6 +294,10 @@
         <source>Until it has caught up, %1 answers its reads.</source>
         <translation>Bis sie aufgeholt hat, beantwortet %1 ihre Lesezugriffe.</translation>
     </message>
+    <message>
+        <source>Type the name of the job to start the rebuild.</source>
+        <translation>Geben Sie den Namen des Jobs ein, um den Neuaufbau zu starten.</translation>
+    </message>
 </context>
 <context>
     <name>kappa::console::ConfirmRollbackPage</name>
@@ -308,6 +320,10 @@
     <message>
         <source>Rolling back moves the alias of &lt;b&gt;%1&lt;/b&gt; from %2 back to &lt;b&gt;%3&lt;/b&gt; at once: every read after that is answered by %3, and %2 stays warm in turn. The switch was at %4 (%5); kappad refuses when its rollback window is over.</source>
         <translation>Ein Rollback verschiebt den Alias von &lt;b&gt;%1&lt;/b&gt; sofort von %2 zurück auf &lt;b&gt;%3&lt;/b&gt;: Jeder anschließende Lesezugriff wird von %3 beantwortet, und %2 bleibt seinerseits betriebsbereit. Die Umschaltung erfolgte um %4 (%5); kappad lehnt ab, wenn das Rollback-Zeitfenster abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>Type the name of the job to roll it back.</source>
+        <translation>Geben Sie den Namen des Jobs ein, um ihn zurückzurollen.</translation>
     </message>
 </context>
 <context>
@@ -1020,6 +1036,10 @@
         <source>Launching…</source>
         <translation>Wird gestartet…</translation>
     </message>
+    <message>
+        <source>What kappad answered.</source>
+        <translation>Was kappad geantwortet hat.</translation>
+    </message>
 </context>
 <context>
     <name>kappa::console::LocalDemo</name>
@@ -1586,6 +1606,10 @@
         <source>The rebuild of %1 is %2: %3</source>
         <translation>Der Neuaufbau von %1 ist %2: %3</translation>
     </message>
+    <message>
+        <source>What kappad answered.</source>
+        <translation>Was kappad geantwortet hat.</translation>
+    </message>
 </context>
 <context>
     <name>kappa::console::RebuildThrottlePage</name>
@@ -1922,6 +1946,10 @@ Grund (für das Audit-Log):</translation>
     <message>
         <source>Rolling %1 back…</source>
         <translation>Rollback von %1 läuft…</translation>
+    </message>
+    <message>
+        <source>What kappad answered.</source>
+        <translation>Was kappad geantwortet hat.</translation>
     </message>
 </context>
 <context>
@@ -2304,6 +2332,10 @@ Grund (für das Audit-Log):</translation>
     <message>
         <source>Switch request %1 is %2.</source>
         <translation>Umschaltungsanforderung %1 ist %2.</translation>
+    </message>
+    <message>
+        <source>What kappad answered.</source>
+        <translation>Was kappad geantwortet hat.</translation>
     </message>
 </context>
 <context>

@@ -5,19 +5,49 @@
 // name (Approve switch). At the end kappad serves user_features from v2.
 // The wizards are driven as a person would: fields filled, next() pressed,
 // each page waited for until kappad's answer completes it.
+//
+// With KAPPA_WIZARD_SCREENSHOTS=DIR it also saves every page as it leaves it
+// (complete, with kappad's answers), for people to look at; with
+// KAPPA_WIZARD_SCREENSHOTS_QM=FILE in that translation (packaging/screenshots.sh).
 #include "client/kappad_client.h"
 #include "kappad_process.h"
 #include "wizards/approve_switch_wizard.h"
 #include "wizards/launch_replay_wizard.h"
 #include "wizards/review_validation_wizard.h"
 
+#include <QApplication>
+#include <QDir>
 #include <QFile>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 using namespace kappa::console;
+
+namespace {
+
+// Saves the wizard's current page when KAPPA_WIZARD_SCREENSHOTS names a directory.
+void snap(QWizard &wizard)
+{
+    static int taken = 0;
+    const QString dir = qEnvironmentVariable("KAPPA_WIZARD_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    wizard.show();
+    QApplication::processEvents();
+    const QString name
+        = QStringLiteral("%1-%2-page%3.png")
+              .arg(++taken, 2, 10, QLatin1Char('0'))
+              .arg(QString::fromLatin1(wizard.metaObject()->className()).section(QLatin1String("::"), -1))
+              .arg(wizard.currentId());
+    QVERIFY(wizard.grab().save(QDir(dir).filePath(name)));
+}
+
+} // namespace
 
 class TestWizardFlow : public QObject
 {
@@ -26,6 +56,16 @@ class TestWizardFlow : public QObject
 private slots:
     void initTestCase()
     {
+        if (const QString qm = qEnvironmentVariable("KAPPA_WIZARD_SCREENSHOTS_QM"); !qm.isEmpty()) {
+            // As kappa-console --language de: its strings, Qt's own (the wizard buttons) and numbers.
+            QVERIFY2(m_translator.load(qm), qPrintable(qm));
+            QCoreApplication::installTranslator(&m_translator);
+            const QLocale german(QLocale::German, QLocale::Germany);
+            if (m_qtTranslator.load(german, QStringLiteral("qtbase"), QStringLiteral("_"),
+                                    QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+                QCoreApplication::installTranslator(&m_qtTranslator);
+            QLocale::setDefault(german);
+        }
         QVERIFY(m_dir.isValid());
         // A small demo and a short caught-up hold keep the replay to seconds.
         QFile config(m_dir.filePath("kappad.toml"));
@@ -58,25 +98,27 @@ private slots:
         QSignalSpy launched(&launch, &LaunchReplayWizard::launched);
         launch.restart();
         launch.setJob(QStringLiteral("user_features"));
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::Source));
         QVERIFY(launch.field("sourceKnown").toBool());
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::KnownVersion));
         QCOMPARE(launch.field("knownVersion").toString(), QStringLiteral("v2"));
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::Start));
         QVERIFY(launch.field("fromEarliest").toBool());
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::Throttle));
         launch.setField(QStringLiteral("rateMultiple"), 50.0);
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::Preflight));
         // The log must hold events from the start point; the demo has just begun.
-        QPushButton *again = nullptr;
-        for (QPushButton *button : launch.currentPage()->findChildren<QPushButton *>())
-            if (button->text().contains(QLatin1String("again")))
-                again = button;
+        auto *again = launch.currentPage()->findChild<QPushButton *>(QStringLiteral("checkAgain"));
         QVERIFY(again);
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -87,8 +129,10 @@ private slots:
                 return false;
             }(),
             30000);
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::Confirm));
+        snap(launch);
         launch.next();
         QCOMPARE(launch.currentId(), LaunchReplayWizard::id(LaunchPage::Launched));
         QTRY_COMPARE_WITH_TIMEOUT(launched.count(), 1, 30000);
@@ -96,6 +140,7 @@ private slots:
         QCOMPARE(replay.version, QStringLiteral("v2"));
         QCOMPARE(replay.createdBy, QStringLiteral("demo-operator"));
         QVERIFY(launch.currentPage()->isComplete());
+        snap(launch);
         launch.accept();
 
         // It catches up (the Replays page shows this; here, the replay list).
@@ -122,15 +167,13 @@ private slots:
         review.setCandidate(QStringLiteral("user_features"), QStringLiteral("v2"));
         QVERIFY(review.field("validateNow").toBool());
         QCOMPARE(review.field("candidate").toString(), QStringLiteral("user_features@v2"));
+        snap(review);
         review.next();
         QCOMPARE(review.currentId(), ReviewValidationWizard::id(ReviewPage::Report));
         QTRY_VERIFY_WITH_TIMEOUT(review.currentPage()->isComplete(), 60000);
         // Soon after kappad started, no key may be final in both versions yet
         // ("nothing to compare"): the operator validates again a little later.
-        QPushButton *validateAgain = nullptr;
-        for (QPushButton *button : review.currentPage()->findChildren<QPushButton *>())
-            if (button->text().contains(QLatin1String("again")))
-                validateAgain = button;
+        auto *validateAgain = review.currentPage()->findChild<QPushButton *>(QStringLiteral("validateAgain"));
         QVERIFY(validateAgain && !validateAgain->isHidden());
         for (int attempt = 1; attempt < 30 && !review.validation()->passed; ++attempt) {
             qInfo("validation %lld: %s", review.validation()->id,
@@ -144,17 +187,20 @@ private slots:
         QVERIFY(review.validation()->addedFields.contains("views_7d"));
         while (review.currentId() != ReviewValidationWizard::id(ReviewPage::Decision)) {
             const int before = review.currentId();
+            snap(review);
             review.next();
             QVERIFY(review.currentId() != before);
         }
         QTRY_VERIFY_WITH_TIMEOUT(review.currentPage()->isComplete(), 10000);
         QVERIFY(review.field("decisionRequest").toBool());
+        snap(review);
         review.next();
         QCOMPARE(review.currentId(), ReviewValidationWizard::id(ReviewPage::Done));
         QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, 10000);
         const SwitchRequestInfo request = requested.at(0).at(0).value<SwitchRequestInfo>();
         QCOMPARE(request.state, QStringLiteral("pending"));
         QCOMPARE(request.requestedBy, QStringLiteral("demo-operator"));
+        snap(review);
         review.accept();
 
         // The operator may not approve it: four-eyes, said before anything is sent.
@@ -162,6 +208,7 @@ private slots:
         own.restart();
         own.setRequestId(request.id);
         QTRY_COMPARE_WITH_TIMEOUT(own.field("switchRequest").toLongLong(), request.id, 10000);
+        snap(own);
         own.next();
         QTest::qWait(1000);
         QVERIFY(!own.currentPage()->isComplete());
@@ -174,16 +221,20 @@ private slots:
         approve.restart();
         approve.setRequestId(request.id);
         QTRY_COMPARE_WITH_TIMEOUT(approve.field("switchRequest").toLongLong(), request.id, 10000);
+        snap(approve);
         approve.next();
         QCOMPARE(approve.currentId(), ApproveSwitchWizard::id(ApprovePage::Review));
         QTRY_VERIFY_WITH_TIMEOUT(approve.currentPage()->isComplete(), 10000);
+        snap(approve);
         approve.next();
         QCOMPARE(approve.currentId(), ApproveSwitchWizard::id(ApprovePage::Confirm));
         approve.setField(QStringLiteral("approveTypedJob"), QStringLiteral("user_features"));
+        snap(approve);
         approve.next();
         QCOMPARE(approve.currentId(), ApproveSwitchWizard::id(ApprovePage::Result));
         QTRY_COMPARE_WITH_TIMEOUT(switched.count(), 1, 10000);
         QCOMPARE(switched.at(0).at(0).value<SwitchRequestInfo>().state, QStringLiteral("switched"));
+        snap(approve);
         approve.accept();
 
         // GET /api/v1/jobs: v2 is live.
@@ -212,6 +263,8 @@ private slots:
     }
 
 private:
+    QTranslator m_translator;
+    QTranslator m_qtTranslator;
     QString token(const char *file) const
     {
         QFile f(m_dir.filePath(QStringLiteral("data/") + QLatin1String(file)));

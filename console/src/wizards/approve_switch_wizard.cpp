@@ -328,6 +328,7 @@ public:
         , m_alias(new QLabel)
     {
         setTitle(tr("Switch"));
+        setSubTitle(tr("What kappad answered."));
         m_alias->setWordWrap(true);
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_status);
@@ -410,6 +411,7 @@ public:
         , m_pick(pick)
     {
         setTitle(tr("Confirm"));
+        setSubTitle(tr("Type the name of the job to approve the switch."));
         setCommitPage(true);
         setButtonText(QWizard::CommitButton, tr("&Approve and switch"));
     }

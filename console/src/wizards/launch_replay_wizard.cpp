@@ -333,6 +333,7 @@ public:
     {
         setTitle(tr("Pre-flight"));
         setSubTitle(tr("kappad checks the launch without starting it."));
+        m_again->setObjectName(QStringLiteral("checkAgain"));
         auto *table = new QTableView;
         table->setModel(m_checks);
         table->verticalHeader()->hide();
@@ -488,6 +489,7 @@ public:
         , m_again(new QPushButton(tr("&Try again")))
     {
         setTitle(tr("Launch"));
+        setSubTitle(tr("What kappad answered."));
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_status);
         layout->addWidget(m_again, 0, Qt::AlignLeft);

@@ -179,6 +179,7 @@ public:
         , m_summary(new QLabel)
     {
         setTitle(tr("Confirm"));
+        setSubTitle(tr("Type the name of the job to start the rebuild."));
         setCommitPage(true);
         setButtonText(QWizard::CommitButton, tr("&Rebuild"));
         m_summary->setWordWrap(true);
@@ -334,6 +335,7 @@ public:
         , m_text(new QLabel)
     {
         setTitle(tr("Result"));
+        setSubTitle(tr("What kappad answered."));
         m_text->setWordWrap(true);
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_text);

@@ -178,6 +178,7 @@ public:
         , m_again(new QPushButton(tr("&Validate again")))
     {
         setTitle(tr("Verdict"));
+        m_again->setObjectName(QStringLiteral("validateAgain"));
         m_again->setToolTip(tr("Compare again, e.g. when no key was final in both versions yet"));
         m_again->hide();
         QFont big = m_verdict->font();
@@ -193,6 +194,8 @@ public:
         layout->addStretch();
         auto *row = new QHBoxLayout;
         row->addWidget(m_status, 1);
+        // Its own width, also while the status line beside it is hidden.
+        m_again->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
         row->addWidget(m_again, 0, Qt::AlignTop);
         layout->addLayout(row);
         connect(m_again, &QPushButton::clicked, this, &ValidationReportPage::run);
@@ -628,6 +631,7 @@ public:
         , m_status(new StatusLine)
     {
         setTitle(tr("Done"));
+        setSubTitle(tr("What kappad answered."));
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_status);
         layout->addStretch();

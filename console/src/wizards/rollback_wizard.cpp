@@ -189,6 +189,7 @@ public:
         , m_reason(new QLineEdit)
     {
         setTitle(tr("Confirm"));
+        setSubTitle(tr("Type the name of the job to roll it back."));
         setCommitPage(true);
         setButtonText(QWizard::CommitButton, tr("&Roll back"));
         m_reason->setPlaceholderText(tr("optional, for the audit log"));
@@ -225,6 +226,7 @@ public:
         , m_status(new StatusLine)
     {
         setTitle(tr("Rollback"));
+        setSubTitle(tr("What kappad answered."));
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_status);
         layout->addStretch();
