@@ -27,6 +27,7 @@
 #include "engine_bench_support.h"
 #include "jobs/view_reader.h"
 #include "kappa/kafka_log.h"
+#include "log/prefixed_event_log.h"
 
 #include <algorithm>
 #include <chrono>
@@ -59,71 +60,6 @@ void check(const Status &status)
     if (!status.isOk())
         fail(status);
 }
-
-// Puts a prefix before every topic name the engine uses, so that its fixed
-// names become names of this run alone. listTopics() shows only this run's
-// topics, without the prefix.
-class PrefixedLog final : public EventLog
-{
-public:
-    PrefixedLog(std::unique_ptr<KafkaLog> inner, std::string prefix)
-        : m_inner(std::move(inner))
-        , m_prefix(std::move(prefix))
-    {}
-
-    const KafkaLog &kafka() const { return *m_inner; }
-
-    Status createTopic(std::string_view topic, const TopicConfig &config) override
-    {
-        return m_inner->createTopic(name(topic), config);
-    }
-    Result<TopicConfig> describeTopic(std::string_view topic) override
-    {
-        return m_inner->describeTopic(name(topic));
-    }
-    std::vector<std::string> listTopics() override
-    {
-        std::vector<std::string> ours;
-        for (const std::string &topic : m_inner->listTopics())
-            if (topic.size() > m_prefix.size() && topic.compare(0, m_prefix.size(), m_prefix) == 0)
-                ours.push_back(topic.substr(m_prefix.size()));
-        return ours;
-    }
-    Status deleteTopic(std::string_view topic) override { return m_inner->deleteTopic(name(topic)); }
-    Result<std::vector<AppendPosition>> append(std::string_view topic,
-                                               std::span<const Record> records) override
-    {
-        return m_inner->append(name(topic), records);
-    }
-    Result<Offset> appendToPartition(std::string_view topic, PartitionId partition,
-                                     std::span<const Record> records) override
-    {
-        return m_inner->appendToPartition(name(topic), partition, records);
-    }
-    Status read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
-                RecordBatch &batch) override
-    {
-        return m_inner->read(name(topic), partition, from, maxBytes, batch);
-    }
-    Result<Offset> offsetForTime(std::string_view topic, PartitionId partition, WallTime t) override
-    {
-        return m_inner->offsetForTime(name(topic), partition, t);
-    }
-    Result<PartitionInfo> partitionInfo(std::string_view topic, PartitionId partition) override
-    {
-        return m_inner->partitionInfo(name(topic), partition);
-    }
-    Result<Offset> endOffset(std::string_view topic, PartitionId partition) override
-    {
-        return m_inner->endOffset(name(topic), partition);
-    }
-
-private:
-    std::string name(std::string_view topic) const { return m_prefix + std::string(topic); }
-
-    std::unique_ptr<KafkaLog> m_inner;
-    const std::string m_prefix;
-};
 
 struct EngineRun
 {
@@ -308,8 +244,10 @@ int main(int argc, char **argv)
     const std::string localRoot = kRoot + "/embedded";
     const std::string kafkaRoot = kRoot + "/kafka";
     EngineDataDir local = bench::openEngineDataDir(localRoot, bench::openLocalLog(localRoot));
-    auto prefixed = std::make_unique<PrefixedLog>(orFail(KafkaLog::open(config)), prefix);
-    PrefixedLog &kafka = *prefixed;
+    // The prefix makes the engine's fixed topic names names of this run alone.
+    std::unique_ptr<KafkaLog> kafkaLog = orFail(KafkaLog::open(config));
+    const KafkaLog &kafka = *kafkaLog;
+    auto prefixed = std::make_unique<log::PrefixedEventLog>(std::move(kafkaLog), prefix);
     EngineDataDir remote = bench::openEngineDataDir(kafkaRoot, std::move(prefixed));
 
     // ---- appends: the same events into each log
@@ -364,9 +302,9 @@ int main(int argc, char **argv)
                 "other load) / the machine\n",
                 cores, static_cast<long long>(kCheckpointInterval.count()));
     const EngineRun localRun = runThreeJobs(local, events);
-    const KafkaLogStats statsBefore = kafka.kafka().stats();
+    const KafkaLogStats statsBefore = kafka.stats();
     const EngineRun kafkaRun = runThreeJobs(remote, events);
-    const KafkaLogStats stats = kafka.kafka().stats();
+    const KafkaLogStats stats = kafka.stats();
     std::printf("  %-9s %9s %8s %11s %14s    %s\n", "log", "events", "seconds", "events/s", "job-events/s",
                 "cores busy");
     printRun("embedded", events, localRun, cores);

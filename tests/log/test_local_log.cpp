@@ -2,6 +2,7 @@
 // segment rolls, seeks by offset and by time, retention, readOnly and the
 // directory lock.
 #include "base/murmur2.h"
+#include "log/prefixed_event_log.h"
 #include "log_test_util.h"
 
 #include <algorithm>
@@ -30,6 +31,31 @@ class TestLocalLog : public QObject
     Q_OBJECT
 
 private slots:
+    // The prefix decorator: names get the prefix on the way in, listTopics()
+    // shows only the prefixed topics, without the prefix.
+    void prefixedLogNamesItsTopics()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto local, LocalLog::open(dir.path().toStdString(), {}));
+        LocalLog &inner = *local;
+        KAPPA_VERIFY_OK(inner.createTopic("other", TopicConfig{1}));
+        log::PrefixedEventLog prefixed(std::move(local), "run1.");
+        KAPPA_VERIFY_OK(prefixed.createTopic("events", TopicConfig{2}));
+        QCOMPARE(prefixed.listTopics(), std::vector<std::string>{"events"});
+        QCOMPARE(inner.listTopics(), (std::vector<std::string>{"other", "run1.events"}));
+        KAPPA_VERIFY_OK(appendSequence(prefixed, "events", 1, 0, 5));
+        KAPPA_ASSIGN_OR_FAIL(Offset end, prefixed.endOffset("events", PartitionId(1)));
+        QCOMPARE(end.value(), 5);
+        KAPPA_ASSIGN_OR_FAIL(PartitionInfo info, inner.partitionInfo("run1.events", PartitionId(1)));
+        QCOMPARE(info.endOffset.value(), 5);
+        RecordBatch batch;
+        KAPPA_VERIFY_OK(prefixed.read("events", PartitionId(1), Offset(0), 1 << 20, batch));
+        QCOMPARE(batch.size(), std::size_t{5});
+        QCOMPARE(prefixed.describeTopic("other").status().code(), StatusCode::NotFound);
+        KAPPA_VERIFY_OK(prefixed.deleteTopic("events"));
+        QCOMPARE(inner.listTopics(), std::vector<std::string>{"other"});
+    }
+
     void createTopicValidation_data()
     {
         QTest::addColumn<QString>("name");

@@ -4,6 +4,7 @@
 #include "kappa/kafka_log.h"
 #include "kappa/local_log.h"
 #include "log/lock_file.h"
+#include "log/prefixed_event_log.h"
 
 #include <filesystem>
 
@@ -12,73 +13,6 @@ namespace kappa::service {
 namespace {
 
 constexpr const char *kRedacted = "[redacted]";
-
-// Prepends a prefix to every topic name on the way in and strips it from
-// listTopics() on the way out, hiding topics of other prefixes. Also keeps
-// the data directory's engine lock for as long as the log is open.
-class PrefixedEventLog final : public EventLog
-{
-public:
-    PrefixedEventLog(std::unique_ptr<EventLog> inner, std::string prefix, std::unique_ptr<log::LockFile> lock)
-        : m_lock(std::move(lock))
-        , m_inner(std::move(inner))
-        , m_prefix(std::move(prefix))
-    {}
-
-    Status createTopic(std::string_view topic, const TopicConfig &config) override
-    {
-        return m_inner->createTopic(name(topic), config);
-    }
-    Result<TopicConfig> describeTopic(std::string_view topic) override
-    {
-        return m_inner->describeTopic(name(topic));
-    }
-    std::vector<std::string> listTopics() override
-    {
-        std::vector<std::string> ours;
-        for (const std::string &topic : m_inner->listTopics())
-            if (topic.size() > m_prefix.size() && topic.compare(0, m_prefix.size(), m_prefix) == 0)
-                ours.push_back(topic.substr(m_prefix.size()));
-        return ours;
-    }
-    Status deleteTopic(std::string_view topic) override { return m_inner->deleteTopic(name(topic)); }
-    Result<std::vector<AppendPosition>> append(std::string_view topic,
-                                               std::span<const Record> records) override
-    {
-        return m_inner->append(name(topic), records);
-    }
-    Result<Offset> appendToPartition(std::string_view topic, PartitionId partition,
-                                     std::span<const Record> records) override
-    {
-        return m_inner->appendToPartition(name(topic), partition, records);
-    }
-    Status read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
-                RecordBatch &batch) override
-    {
-        return m_inner->read(name(topic), partition, from, maxBytes, batch);
-    }
-    Result<Offset> offsetForTime(std::string_view topic, PartitionId partition, WallTime t) override
-    {
-        return m_inner->offsetForTime(name(topic), partition, t);
-    }
-    Result<PartitionInfo> partitionInfo(std::string_view topic, PartitionId partition) override
-    {
-        return m_inner->partitionInfo(name(topic), partition);
-    }
-    Result<Offset> endOffset(std::string_view topic, PartitionId partition) override
-    {
-        return m_inner->endOffset(name(topic), partition);
-    }
-
-private:
-    // Without a prefix the name passes as it is; the common case costs one small copy.
-    std::string name(std::string_view topic) const { return m_prefix + std::string(topic); }
-
-    // Declared first so that it is released last, after the log is closed.
-    std::unique_ptr<log::LockFile> m_lock;
-    std::unique_ptr<EventLog> m_inner;
-    const std::string m_prefix;
-};
 
 Status ensureDirectory(const std::string &path)
 {
@@ -138,14 +72,15 @@ Result<std::unique_ptr<EventLog>> openKafka(const LogSettings &settings, const s
                                             const LogAccess &access)
 {
     KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<log::LockFile> lock, lockDataDir(dataDir, access));
-    Result<std::unique_ptr<KafkaLog>> log = KafkaLog::open(kafkaConfig(settings, access));
-    if (!log.isOk()) {
+    Result<std::unique_ptr<KafkaLog>> kafka = KafkaLog::open(kafkaConfig(settings, access));
+    if (!kafka.isOk()) {
         // librdkafka's complaint about a property may quote its value.
-        const Status &failed = log.status();
+        const Status &failed = kafka.status();
         return Status(failed.code(), redactSecrets(failed.message(), settings));
     }
-    return std::unique_ptr<EventLog>(
-        std::make_unique<PrefixedEventLog>(std::move(log).value(), settings.topicPrefix, std::move(lock)));
+    return std::unique_ptr<EventLog>(std::make_unique<log::PrefixedEventLog>(std::move(kafka).value(),
+                                                                             settings.topicPrefix,
+                                                                             std::move(lock)));
 }
 
 } // namespace
