@@ -7,6 +7,7 @@
 //
 // The shared broker (KAPPA_KAFKA_BOOTSTRAP_FILE) serves every test but the
 // restart test, which starts a broker of its own so the shared one stays up.
+#include "kafka_broker_address.h"
 #include "kappa/kafka_log.h"
 #include "kappa/local_log.h"
 #include "test_support.h"
@@ -268,12 +269,9 @@ private:
 private slots:
     void initTestCase()
     {
-        const QString file = qEnvironmentVariable("KAPPA_KAFKA_BOOTSTRAP_FILE");
-        if (file.isEmpty())
-            QSKIP("no Kafka broker: run through CTest (ctest -L kafka), which starts one");
-        QFile bootstrap(file);
-        QVERIFY2(bootstrap.open(QIODevice::ReadOnly), qPrintable(file));
-        m_bootstrap = bootstrap.readAll().trimmed().toStdString();
+        QString address;
+        KAPPA_KAFKA_BROKER_OR_SKIP(address);
+        m_bootstrap = address.toStdString();
         m_suffix = std::to_string(QCoreApplication::applicationPid());
         KAPPA_ASSIGN_OR_FAIL(m_log, KafkaLog::open(config(m_bootstrap)));
         m_admin = std::make_unique<AdminClient>(m_bootstrap);

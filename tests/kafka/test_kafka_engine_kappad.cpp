@@ -5,6 +5,7 @@
 //
 // Needs the shared broker (tests/kafka/broker): run through CTest. Every run
 // uses topic names of its own.
+#include "kafka_broker_address.h"
 #include "kappactl_process.h"
 #include "kappad_process.h"
 
@@ -69,12 +70,7 @@ class TestKafkaEngineKappad : public QObject
 private slots:
     void initTestCase()
     {
-        const QByteArray file = qgetenv("KAPPA_KAFKA_BOOTSTRAP_FILE");
-        if (file.isEmpty())
-            QSKIP("KAPPA_KAFKA_BOOTSTRAP_FILE is not set: run through CTest, which starts the broker");
-        QFile bootstrap(QString::fromLocal8Bit(file));
-        QVERIFY2(bootstrap.open(QIODevice::ReadOnly), qPrintable(bootstrap.fileName()));
-        m_bootstrap = QString::fromUtf8(bootstrap.readAll().trimmed());
+        KAPPA_KAFKA_BROKER_OR_SKIP(m_bootstrap);
         m_prefix = QStringLiteral("kappad-%1-%2.")
                        .arg(QCoreApplication::applicationPid())
                        .arg(QDateTime::currentMSecsSinceEpoch());
