@@ -22,6 +22,7 @@
 //                 together: the throughput of the three together only
 // Data lives under ./bench_engine_data and is removed at the end.
 #include "bench_support.h"
+#include "engine_bench_support.h"
 #include "jobs/data_layout.h"
 #include "jobs/engine.h"
 #include "jobs/event_writer.h"
@@ -35,17 +36,17 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <sys/resource.h>
-
 using namespace kappa;
 using kappa::bench::fail;
+using kappa::bench::loadAverage;
 using kappa::bench::orFail;
+using kappa::bench::peakRss;
+using kappa::bench::processCpuSeconds;
 using kappa::bench::Stopwatch;
 
 namespace {
@@ -159,15 +160,6 @@ void generateHistory(std::int64_t events)
         static_cast<long long>(events), generator.fraudCases().size(),
         double(writer.bytes()) / double(events), kPartitions, kGenerateBatch, seconds,
         double(events) / seconds);
-}
-
-// User + system CPU time of the whole process so far.
-double processCpuSeconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 struct ThroughputRun
@@ -427,25 +419,6 @@ void latencyPart(double seconds)
     measureLatency("user_features", seconds, warmup, 100);
     measureLatency("fraud", seconds, warmup, 100);
     measureLatency("business_metrics", seconds, warmup, 1000);
-}
-
-// The first three fields of /proc/loadavg: on a shared machine, how many others wanted the cores.
-std::string loadAverage()
-{
-    std::ifstream in("/proc/loadavg");
-    std::string one, five, fifteen;
-    in >> one >> five >> fifteen;
-    return one + " " + five + " " + fifteen;
-}
-
-std::string peakRss()
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return line.substr(line.find_first_not_of(" \t", 6));
-    return "unknown";
 }
 
 } // namespace
