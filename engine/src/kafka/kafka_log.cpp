@@ -80,10 +80,11 @@ std::vector<std::string> KafkaLog::listTopics()
 
 Status KafkaLog::deleteTopic(std::string_view topic)
 {
-    const Status status = m_impl->m_catalog.remove(topic);
-    if (status.isOk() || status.code() == StatusCode::NotFound)
-        m_impl->m_readers->forgetTopic(topic);
-    return status;
+    // The cursors go first, while their partitions still exist: a reader
+    // client that still refers to a partition of a deleted topic can make
+    // destroying it wait forever (librdkafka 2.0).
+    m_impl->m_readers->forgetTopic(topic);
+    return m_impl->m_catalog.remove(topic);
 }
 
 Result<std::vector<AppendPosition>> KafkaLog::append(std::string_view topic, std::span<const Record> records)

@@ -4,6 +4,9 @@
 #include "kafka/errors.h"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
+#include <thread>
 
 namespace kappa::kafka {
 
@@ -17,7 +20,22 @@ ReaderPool::ReaderPool(const KafkaLogConfig &config, rd_kafka_t *offsetsClient)
 ReaderPool::~ReaderPool()
 {
     m_slots.clear();
-    m_clients.clear();
+    // rd_kafka_destroy waits until every partition reference is released,
+    // and librdkafka 2.0 can keep one it never releases (seen for partitions
+    // of deleted topics under load). Each client is destroyed on a thread of
+    // its own; past closeTimeout the ones still waiting are abandoned (and
+    // leak) rather than block the destructor, as kafka_log.h promises.
+    std::vector<std::future<void>> destroyed;
+    for (ClientPtr &client : m_clients) {
+        if (!client)
+            continue;
+        std::packaged_task<void()> destroy([raw = client.release()] { rd_kafka_destroy(raw); });
+        destroyed.push_back(destroy.get_future());
+        std::thread(std::move(destroy)).detach();
+    }
+    const auto deadline = std::chrono::steady_clock::now() + m_config.closeTimeout;
+    for (std::future<void> &done : destroyed)
+        done.wait_until(deadline);
 }
 
 Result<rd_kafka_t *> ReaderPool::client(std::size_t index)

@@ -22,6 +22,8 @@ function(kappa_kafka_test)
     foreach(name IN LISTS ARGN)
         set_property(TEST ${name} APPEND PROPERTY FIXTURES_REQUIRED kafka_broker)
         set_property(TEST ${name} APPEND PROPERTY LABELS kafka)
+        # One at a time on the shared broker: they are heavy, and the broker shares the machine.
+        set_property(TEST ${name} APPEND PROPERTY RESOURCE_LOCK kafka_broker)
         set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
             "KAPPA_KAFKA_BOOTSTRAP_FILE=${KAPPA_KAFKA_BOOTSTRAP_FILE}"
             "KAPPA_KAFKA_BROKER_DIR=${KAPPA_KAFKA_BROKER_DIR}"
