@@ -106,8 +106,21 @@ Status ReaderCursor::fill(Offset from, std::size_t maxBytes, std::chrono::millis
             m_buffered.pop_front();
             break;
         }
+        // Records must follow each other from `from` on: the topics Kappa
+        // reads are not compacted, so their offsets are dense. A record
+        // beyond the next expected offset means the cursor holds something
+        // it should not (e.g. from before a seek): return the records before
+        // it, and let the pool drop the cursor (broken()) so that the next
+        // read starts a fresh one at the right offset, instead of silently
+        // skipping records. (A compacted topic would need this relaxed.)
+        const std::int64_t expected = m_placements.empty() ? from.value() : m_placements.back().offset + 1;
+        if (message.offset > expected) {
+            m_broken = true;
+            dropBuffered();
+            break;
+        }
         // A fetch returns whole broker batches; skip what precedes the position.
-        if (message.offset >= from.value()) {
+        if (message.offset == expected) {
             rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
             const std::int64_t time = rd_kafka_message_timestamp(&message, &type);
             Placement placement{message.offset, time < 0 ? 0 : time, buffer.size(), message.key_len, 0,

@@ -40,8 +40,9 @@ public:
     // the broker; nullopt before the first response.
     std::optional<Watermarks> cachedWatermarks() const;
 
-    // After an offset error the fetcher has stopped; the cursor must be moved
-    // (or dropped) before it reads again.
+    // After an offset error the fetcher has stopped, and after a record out of
+    // sequence (fill) the cursor is not to be trusted: it must be dropped (or
+    // moved) before it reads again.
     bool broken() const { return m_broken; }
     rd_kafka_t *consumer() const { return m_consumer; }
 
