@@ -187,11 +187,7 @@ ThroughputRun runToTail(const std::vector<std::string> &jobNames, std::int64_t e
         run.cpuSeconds = processCpuSeconds() - cpuBefore;
         run.reports = engine->report();
     }
-    for (const jobs::JobReport &report : run.reports)
-        if (report.events != static_cast<std::uint64_t>(events) || report.skipped != 0)
-            fail(Status::internal(report.job + " read " + std::to_string(report.events) + " events ("
-                                  + std::to_string(report.skipped) + " skipped), expected "
-                                  + std::to_string(events)));
+    bench::checkEveryJobReadAll(run.reports, events);
     std::filesystem::remove_all(kRunDir);
     return run;
 }

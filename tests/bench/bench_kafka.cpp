@@ -87,11 +87,7 @@ EngineRun runThreeJobs(EngineDataDir &dir, std::int64_t events)
         run.machineCpuSeconds = bench::machineCpuSeconds() - machineBefore;
         run.reports = engine->report();
     }
-    for (const jobs::JobReport &report : run.reports)
-        if (report.events != static_cast<std::uint64_t>(events) || report.skipped != 0)
-            fail(Status::internal(report.job + " read " + std::to_string(report.events) + " events ("
-                                  + std::to_string(report.skipped) + " skipped), expected "
-                                  + std::to_string(events)));
+    bench::checkEveryJobReadAll(run.reports, events);
     return run;
 }
 

@@ -141,6 +141,17 @@ inline std::unique_ptr<jobs::Engine> openV1Engine(EngineDataDir &dir,
     return orFail(jobs::Engine::open(*dir.log, *dir.catalog, std::move(definitions), options));
 }
 
+// Fails the benchmark unless every job read all `events` and skipped none:
+// a run that processed something else measured nothing.
+inline void checkEveryJobReadAll(const std::vector<jobs::JobReport> &reports, std::int64_t events)
+{
+    for (const jobs::JobReport &report : reports)
+        if (report.events != static_cast<std::uint64_t>(events) || report.skipped != 0)
+            fail(Status::internal(report.job + " read " + std::to_string(report.events) + " events ("
+                                  + std::to_string(report.skipped) + " skipped), expected "
+                                  + std::to_string(events)));
+}
+
 // User + system CPU time of this process so far.
 inline double processCpuSeconds()
 {
