@@ -1,6 +1,7 @@
 // StateStore and TaskState: checkpoint round trips across reopen, task
 // isolation, scans, read-only opening, destroy, errors for damaged or misused
 // stores, measurements.
+#include "state/changelog.h"
 #include "state/keyed_state.h"
 #include "state/state_store.h"
 #include "state_test_util.h"
@@ -71,6 +72,32 @@ std::string counterBytes(std::int64_t count, std::int64_t sum)
     return bytes;
 }
 
+// A changelog that records what it is given (copies: the views die with the
+// batch), and fails while `failing` is set.
+class RecordingChangelog : public Changelog
+{
+public:
+    struct Published
+    {
+        TaskId task;
+        CheckpointMeta meta;
+        std::vector<std::pair<std::string, std::optional<std::string>>> changes;
+    };
+    Status publish(TaskId task, const CheckpointMeta &meta, std::span<const StateChange> changes) override
+    {
+        if (failing)
+            return Status::unavailable("changelog down");
+        Published p{task, meta, {}};
+        for (const StateChange &change : changes)
+            p.changes.emplace_back(std::string(change.key),
+                                   change.value ? std::optional<std::string>(*change.value) : std::nullopt);
+        published.push_back(std::move(p));
+        return Status::ok();
+    }
+    bool failing = false;
+    std::vector<Published> published;
+};
+
 } // namespace
 
 class TestStateStore : public QObject
@@ -109,6 +136,86 @@ private slots:
         // The sequence continues from the restored checkpoint.
         KAPPA_ASSIGN_OR_FAIL(std::uint64_t next, t.task->checkpoint(metaAt(3)));
         QCOMPARE(next, std::uint64_t(2));
+    }
+
+    void commitPublishesToTheChangelogFirst()
+    {
+        QTemporaryDir dir;
+        auto changelog = std::make_shared<RecordingChangelog>();
+        StoreOptions options;
+        options.changelog = changelog;
+        KAPPA_ASSIGN_OR_FAIL(auto store, StateStore::open(tempPath(dir, "s"), options));
+        KAPPA_ASSIGN_OR_FAIL(OpenTask t, openTask(*store, 7));
+        KAPPA_VERIFY_OK(add(*t.counters, "alice", 5));
+        KAPPA_VERIFY_OK(add(*t.counters, "bob", 1));
+        KAPPA_ASSIGN_OR_FAIL(std::uint64_t first, t.task->checkpoint(metaAt(2)));
+        QCOMPARE(first, std::uint64_t(1));
+        QCOMPARE(changelog->published.size(), std::size_t(1));
+        const auto &published = changelog->published[0];
+        QCOMPARE(published.task.value(), 7u);
+        QCOMPARE(published.meta.sequence, std::uint64_t(1));
+        QCOMPARE(published.meta.blob, std::string("timers"));
+        const std::string prefix = TaskState::keyPrefixOf(TaskId(7), 0);
+        std::vector<std::pair<std::string, std::optional<std::string>>> expected{{prefix + "alice",
+                                                                                  counterBytes(1, 5)},
+                                                                                 {prefix + "bob",
+                                                                                  counterBytes(1, 1)}};
+        auto changes = published.changes;
+        std::sort(changes.begin(), changes.end());
+        QVERIFY(changes == expected);
+
+        // A failing changelog fails the commit, not the store: nothing is
+        // written locally, the dirty state stays and goes out with the next one.
+        KAPPA_VERIFY_OK(add(*t.counters, "alice", 1));
+        changelog->failing = true;
+        QCOMPARE(t.task->checkpoint(metaAt(3)).status().code(), StatusCode::Unavailable);
+        KAPPA_VERIFY_OK(store->health());
+        KAPPA_ASSIGN_OR_FAIL(auto last, store->lastCheckpoint(TaskId(7)));
+        QCOMPARE(last->sequence, std::uint64_t(1));
+        changelog->failing = false;
+        t.counters->erase("bob");
+        KAPPA_ASSIGN_OR_FAIL(std::uint64_t second, t.task->checkpoint(metaAt(4)));
+        QCOMPARE(second, std::uint64_t(2));
+        QCOMPARE(changelog->published.size(), std::size_t(2));
+        changes = changelog->published[1].changes;
+        std::sort(changes.begin(), changes.end());
+        expected = {{prefix + "alice", counterBytes(2, 6)}, {prefix + "bob", std::nullopt}};
+        QVERIFY(changes == expected);
+    }
+
+    void replaceTaskSwapsOneTasksStateAtomically()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto store, StateStore::open(tempPath(dir, "s")));
+        {
+            KAPPA_ASSIGN_OR_FAIL(OpenTask a, openTask(*store, 1));
+            KAPPA_ASSIGN_OR_FAIL(OpenTask b, openTask(*store, 2));
+            KAPPA_VERIFY_OK(add(*a.counters, "stale", 1));
+            KAPPA_VERIFY_OK(add(*b.counters, "neighbour", 2));
+            KAPPA_VERIFY_OK(a.task->checkpoint(metaAt(1)).status());
+            KAPPA_VERIFY_OK(b.task->checkpoint(metaAt(1)).status());
+            // Not while the task is open.
+            QCOMPARE(store->replaceTask(TaskId(1), metaAt(9), {}).code(), StatusCode::FailedPrecondition);
+        }
+        CheckpointMeta taken = metaAt(9);
+        taken.sequence = 41;
+        const std::vector<std::pair<std::string, std::string>> entries{
+            {TaskState::keyPrefixOf(TaskId(1), 0) + "fresh", counterBytes(3, 30)}};
+        KAPPA_VERIFY_OK(store->replaceTask(TaskId(1), taken, entries));
+        const std::vector<std::pair<std::string, std::string>> foreign{
+            {TaskState::keyPrefixOf(TaskId(2), 0) + "x", counterBytes(1, 1)}};
+        QCOMPARE(store->replaceTask(TaskId(1), taken, foreign).code(), StatusCode::InvalidArgument);
+
+        KAPPA_ASSIGN_OR_FAIL(OpenTask a, openTask(*store, 1));
+        QVERIFY(a.restored && *a.restored == taken);
+        KAPPA_ASSIGN_OR_FAIL(auto rows, scanTable(*a.task, 0));
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].first, std::string("fresh"));
+        KAPPA_ASSIGN_OR_FAIL(OpenTask b, openTask(*store, 2)); // the neighbour is untouched
+        KAPPA_ASSIGN_OR_FAIL(const Counter *neighbour, b.counters->find("neighbour"));
+        QVERIFY(neighbour && *neighbour == (Counter{1, 2}));
+        KAPPA_ASSIGN_OR_FAIL(std::uint64_t next, a.task->checkpoint(metaAt(10)));
+        QCOMPARE(next, std::uint64_t(42)); // the sequence goes on from the taken-over one
     }
 
     void checkpointRequiresRestore()

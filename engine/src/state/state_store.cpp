@@ -2,6 +2,7 @@
 
 #include "base/temp_dir.h"
 
+#include "state/changelog.h"
 #include "state/task_state.h"
 
 #include <rocksdb/cache.h>
@@ -163,6 +164,34 @@ std::string metaKey(TaskId task)
         key[std::size_t(i)] = static_cast<char>((task.value() >> (24 - 8 * i)) & 0xff);
     return key;
 }
+
+// Collects the state column family's puts and deletes of a checkpoint batch
+// for the changelog (the batch is built by put/erase only, so nothing else occurs).
+class StateChangeCollector : public rocksdb::WriteBatch::Handler
+{
+public:
+    explicit StateChangeCollector(std::uint32_t stateFamily)
+        : m_family(stateFamily)
+    {}
+    rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice &key,
+                          const rocksdb::Slice &value) override
+    {
+        if (family == m_family)
+            changes.push_back({view(key), view(value)});
+        return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(std::uint32_t family, const rocksdb::Slice &key) override
+    {
+        if (family == m_family)
+            changes.push_back({view(key), std::nullopt});
+        return rocksdb::Status::OK();
+    }
+    std::vector<StateChange> changes; // views into the batch
+
+private:
+    static std::string_view view(const rocksdb::Slice &slice) { return {slice.data(), slice.size()}; }
+    const std::uint32_t m_family;
+};
 
 } // namespace
 
@@ -378,6 +407,13 @@ Status StateStore::commit(TaskId task, const CheckpointMeta &meta, CheckpointBat
     if (batch.m_impl->family != m_db->state)
         return Status::invalidArgument("checkpoint batch of another state store committed to " + m_dir);
     rocksdb::WriteBatch &writes = batch.m_impl->batch;
+    if (m_options.changelog) {
+        StateChangeCollector collector(m_db->state->GetID());
+        KAPPA_RETURN_IF_ERROR(fromRocks(writes.Iterate(&collector), "reading checkpoint batch"));
+        KAPPA_RETURN_IF_ERROR(m_options.changelog->publish(task, meta, collector.changes)
+                                  .withContext("publishing checkpoint " + std::to_string(meta.sequence)
+                                               + " of task " + std::to_string(task.value())));
+    }
     std::string value;
     encodeCheckpointMeta(meta, value);
     KAPPA_RETURN_IF_ERROR(
@@ -398,6 +434,40 @@ Status StateStore::commit(TaskId task, const CheckpointMeta &meta, CheckpointBat
     record({task, meta.sequence, micros(end - batch.m_created), micros(end - start), writes.GetDataSize(),
             batch.puts(), batch.deletes()});
     return Status::ok();
+}
+
+Status StateStore::replaceTask(TaskId task, const CheckpointMeta &meta,
+                               std::span<const std::pair<std::string, std::string>> entries)
+{
+    KAPPA_RETURN_IF_ERROR(checkWritable());
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_openTasks.contains(task.value()))
+            return Status::failedPrecondition("task " + std::to_string(task.value()) + " of " + m_dir
+                                              + " is open; its state cannot be replaced");
+    }
+    if (task.value() == 0xffffffffu) // its namespace has no successor prefix to end a range at
+        return Status::invalidArgument("task id 4294967295 cannot have its state replaced");
+    const std::string begin = metaKey(task); // the task's namespace prefix (TaskState's layout)
+    rocksdb::WriteBatch writes;
+    KAPPA_RETURN_IF_ERROR(fromRocks(writes.DeleteRange(m_db->state, begin, metaKey(TaskId(task.value() + 1))),
+                                    "building state replacement"));
+    for (const auto &[key, value] : entries) {
+        if (!key.starts_with(begin))
+            return Status::invalidArgument("state key outside task " + std::to_string(task.value())
+                                           + " given to replace its state in " + m_dir);
+        KAPPA_RETURN_IF_ERROR(fromRocks(writes.Put(m_db->state, key, value), "building state replacement"));
+    }
+    std::string encoded;
+    encodeCheckpointMeta(meta, encoded);
+    KAPPA_RETURN_IF_ERROR(
+        fromRocks(writes.Put(m_db->checkpoints, metaKey(task), encoded), "building state replacement"));
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    const rocksdb::Status s = m_db->db->Write(options, &writes);
+    return s.ok() ? Status::ok()
+                  : fail(fromRocks(s, "replacing the state of task " + std::to_string(task.value()) + " in "
+                                          + m_dir));
 }
 
 Status StateStore::flush()

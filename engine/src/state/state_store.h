@@ -30,12 +30,14 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kappa::state {
 
+class Changelog;
 class TaskState;
 
 struct StoreOptions
@@ -54,6 +56,9 @@ struct StoreOptions
     // every file sync RocksDB makes; returning true fails that sync with an
     // I/O error, as a failing disk would. Called on RocksDB's threads too.
     std::function<bool()> failSync;
+    // Where every commit() also publishes its checkpoint, first (see
+    // changelog.h); nullptr: nowhere. Shared by the store's tasks.
+    std::shared_ptr<Changelog> changelog;
 };
 
 // One committed checkpoint, as measured by the store.
@@ -152,6 +157,16 @@ public:
     // failure the store enters the failed state (see the file comment).
     // FailedPrecondition (not a failure of the store) if it is readOnly.
     Status commit(TaskId task, const CheckpointMeta &meta, CheckpointBatch &batch);
+
+    // Replaces everything the store holds for one task (its state keys and
+    // checkpoint metadata) with `meta` and `entries` (full store keys of that
+    // task, value), in one synced atomic write: how a task taken over from
+    // another process gets the state of that process's last checkpoint.
+    // Nothing is published to the changelog. FailedPrecondition while the
+    // task is open or the store is readOnly; InvalidArgument for a key
+    // outside the task's namespace.
+    Status replaceTask(TaskId task, const CheckpointMeta &meta,
+                       std::span<const std::pair<std::string, std::string>> entries);
 
     // Flushes memtables to SST files (a clean shutdown; faster reopen).
     // FailedPrecondition if the store is readOnly.

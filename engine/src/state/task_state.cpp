@@ -15,13 +15,17 @@ TaskState::~TaskState()
     m_store->releaseTask(m_id);
 }
 
-std::string TaskState::keyPrefixOf(TaskId task, std::uint8_t table)
+std::string TaskState::namespaceOf(TaskId task)
 {
-    std::string prefix(5, '\0');
+    std::string prefix(4, '\0');
     for (int i = 0; i < 4; ++i)
         prefix[std::size_t(i)] = static_cast<char>((task.value() >> (24 - 8 * i)) & 0xff);
-    prefix[4] = static_cast<char>(table);
     return prefix;
+}
+
+std::string TaskState::keyPrefixOf(TaskId task, std::uint8_t table)
+{
+    return namespaceOf(task) + static_cast<char>(table);
 }
 
 std::string TaskState::keyPrefix(std::uint8_t table) const

@@ -52,6 +52,8 @@ public:
     std::string keyPrefix(std::uint8_t table) const;
     // The same for any task, for readers of a (read-only) store without a TaskState.
     static std::string keyPrefixOf(TaskId task, std::uint8_t table);
+    // The prefix of every state key of a task (all its tables).
+    static std::string namespaceOf(TaskId task);
 
     // Registers a cache for a table (done by KeyedState::create); AlreadyExists
     // if the table has one. The cache must detach before it is destroyed.
