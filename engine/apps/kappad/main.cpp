@@ -24,7 +24,7 @@ struct Flags
 {
     std::string configFile;
     std::optional<std::string> dataDir, listen, jobs, tokenFile, tlsCert, tlsKey, logLevel;
-    std::optional<std::string> kafkaBootstrap, kafkaTopicPrefix;
+    std::optional<std::string> kafkaBootstrap, kafkaTopicPrefix, clusterGroup, instanceId;
     std::optional<std::int64_t> checkpointIntervalMs, streamIntervalMs;
     std::optional<double> demoRate;
     bool demo = false;
@@ -73,6 +73,10 @@ Result<ServiceConfig> buildConfig(const Flags &flags)
     }
     if (flags.kafkaTopicPrefix)
         config.log.topicPrefix = *flags.kafkaTopicPrefix;
+    if (flags.clusterGroup)
+        config.cluster.group = *flags.clusterGroup;
+    if (flags.instanceId)
+        config.cluster.instanceId = *flags.instanceId;
     if (config.checkpointInterval.count() <= 0 || config.streamInterval.count() <= 0)
         return Status::invalidArgument("intervals must be positive (milliseconds)");
     KAPPA_RETURN_IF_ERROR(config.validate());
@@ -101,6 +105,11 @@ void addFlags(CLI::App &app, Flags &f)
                    "catalog, state and views stay in the data directory");
     app.add_option("--kafka-topic-prefix", f.kafkaTopicPrefix,
                    "prepended to every Kafka topic name (log.topic_prefix)");
+    app.add_option("--cluster-group", f.clusterGroup,
+                   "share the partitions with the other instances of this group (cluster.group; Kafka only)");
+    app.add_option("--instance-id", f.instanceId,
+                   "this instance's name in its group, stable across restarts (cluster.instance_id; "
+                   "default <host>-<listen port>)");
     app.add_flag("--anonymous-loopback-viewer", f.anonymousLoopbackViewer,
                  "allow viewer access without a token from 127.0.0.1/::1");
 }

@@ -2,6 +2,7 @@
 
 #include "jobs/builtin_specs.h"
 #include "jobs/stored_entities.h"
+#include "jobs/view_rebuild.h"
 #include "jobs/view_sinks.h"
 #include "pipelines/fraud.h"
 #include "state/state_store.h"
@@ -35,8 +36,8 @@ namespace {
 // Fills a score cache from one stage's checkpointed keyed state. The rows get
 // position -1 so that whatever the tasks write when they replay wins.
 template<typename Aggregate, typename RowOf>
-Status loadScores(const state::StateStore &store, std::int32_t partitions, int stage, std::uint8_t table,
-                  views::ScoreCache &cache, const RowOf &rowOf)
+Status loadScores(const state::StateStore &store, std::span<const PartitionId> partitions, int stage,
+                  std::uint8_t table, views::ScoreCache &cache, const RowOf &rowOf)
 {
     std::vector<views::ScoreWrite> writes;
     KAPPA_RETURN_IF_ERROR(forEachStoredEntity<Aggregate>(
@@ -153,7 +154,27 @@ Status Engine::addJob(JobDefinition definition)
     std::filesystem::create_directories(layout.root + "/views", ec);
     if (ec)
         return Status::internal("cannot create directories under " + layout.root + ": " + ec.message());
-    KAPPA_ASSIGN_OR_RETURN(job->store, state::StateStore::open(layout.stateDir(spec.job, spec.version)));
+    state::StoreOptions storeOptions;
+    if (m_options.replication) {
+        KAPPA_ASSIGN_OR_RETURN(storeOptions.changelog,
+                               m_options.replication->changelogFor(spec, m_partitions));
+    }
+    KAPPA_ASSIGN_OR_RETURN(job->store,
+                           state::StateStore::open(layout.stateDir(spec.job, spec.version), storeOptions));
+    pipelines::JobEnvironment env;
+    env.log = &m_log;
+    env.codec = m_codec.get();
+    env.store = job->store;
+    env.sourceTopic = m_options.sourceTopic;
+    env.sourcePartitions = m_partitions;
+    env.partitions = m_options.partitions;
+    env.clock = m_options.runtime.clock;
+    env.options = m_options.tasks;
+    const std::vector<PartitionId> owned = pipelines::ownedPartitions(env);
+    std::vector<state::TaskId> takenOver; // tasks whose state another process wrote
+    if (m_options.replication) {
+        KAPPA_ASSIGN_OR_RETURN(takenOver, m_options.replication->restore(spec, *job->store, owned));
+    }
     for (const std::string &topic : pipelines::internalTopics(spec))
         KAPPA_RETURN_IF_ERROR(
             m_log.createTopic(topic, TopicConfig{m_partitions}).withContext("internal topic"));
@@ -174,13 +195,13 @@ Status Engine::addJob(JobDefinition definition)
         job->merchants = std::make_unique<views::ScoreCache>();
         const auto &params = std::get<pipelines::FraudParams>(spec.params);
         KAPPA_RETURN_IF_ERROR(
-            loadScores<pipelines::CardAggregate>(*job->store, m_partitions, pipelines::kFraudCardStage,
+            loadScores<pipelines::CardAggregate>(*job->store, owned, pipelines::kFraudCardStage,
                                                  pipelines::kCardTable, *job->cards,
                                                  [&](std::int64_t id, const pipelines::CardAggregate &card) {
                                                      return card.row(id, params).toJson(params);
                                                  }));
         KAPPA_RETURN_IF_ERROR(
-            loadScores<pipelines::MerchantAggregate>(*job->store, m_partitions, pipelines::kFraudMerchantStage,
+            loadScores<pipelines::MerchantAggregate>(*job->store, owned, pipelines::kFraudMerchantStage,
                                                      pipelines::kMerchantTable, *job->merchants,
                                                      [](std::int64_t id,
                                                         const pipelines::MerchantAggregate &merchant) {
@@ -192,14 +213,10 @@ Status Engine::addJob(JobDefinition definition)
         sinks.merchants = job->merchantSink.get();
     }
 
-    pipelines::JobEnvironment env;
-    env.log = &m_log;
-    env.codec = m_codec.get();
-    env.store = job->store;
-    env.sourceTopic = m_options.sourceTopic;
-    env.sourcePartitions = m_partitions;
-    env.clock = m_options.runtime.clock;
-    env.options = m_options.tasks;
+    if (!takenOver.empty() && sinks.features)
+        KAPPA_RETURN_IF_ERROR(rebuildFeatureRows(*job->store, spec, takenOver, *sinks.features));
+    if (!takenOver.empty() && sinks.metrics)
+        KAPPA_RETURN_IF_ERROR(rebuildMetricsRows(*job->store, takenOver, *sinks.metrics));
     KAPPA_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<runtime::Task>> tasks,
                            pipelines::makeJobTasks(spec, env, sinks));
     job->firstTask = 0;

@@ -13,6 +13,7 @@
 
 #include "jobs/data_layout.h"
 #include "jobs/run_report.h"
+#include "jobs/state_replication.h"
 #include "kappa/catalog.h"
 #include "kappa/event_codec.h"
 #include "kappa/event_log.h"
@@ -22,6 +23,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,12 @@ struct EngineOptions
     runtime::RuntimeOptions runtime;
     pipelines::JobTaskOptions tasks;
     std::string actor = "kappactl"; // recorded in the catalog for registrations and aliases
+    // The source partitions to run tasks for (scale-out: this process's
+    // share of them); nullopt: all, empty: none (yet).
+    std::optional<std::vector<PartitionId>> partitions;
+    // How state moves between the processes that share the partitions
+    // (state_replication.h); nullptr: it stays in this process's stores.
+    std::shared_ptr<StateReplication> replication;
 };
 
 class Engine

@@ -10,8 +10,10 @@
 #include "state/task_state.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kappa::jobs {
 
@@ -26,10 +28,11 @@ inline std::string storedEntityKey(int stage, std::int32_t partition, std::uint8
 // `table` of the tasks of `stage`, partition by partition, each in id order.
 // Corruption for an entry that does not parse.
 template<typename Aggregate, typename Visit>
-Status forEachStoredEntity(const state::StateStore &store, std::int32_t partitions, int stage,
+Status forEachStoredEntity(const state::StateStore &store, std::span<const PartitionId> partitions, int stage,
                            std::uint8_t table, const Visit &visit)
 {
-    for (std::int32_t p = 0; p < partitions; ++p) {
+    for (PartitionId partition : partitions) {
+        const std::int32_t p = partition.value();
         const std::string prefix = state::TaskState::keyPrefixOf(pipelines::taskIdFor(stage, p), table);
         Status failure;
         KAPPA_RETURN_IF_ERROR(store.scan(prefix, [&](std::string_view key, std::string_view value) {
@@ -46,6 +49,17 @@ Status forEachStoredEntity(const state::StateStore &store, std::int32_t partitio
         KAPPA_RETURN_IF_ERROR(failure);
     }
     return Status::ok();
+}
+
+// The same for every partition of `partitions`.
+template<typename Aggregate, typename Visit>
+Status forEachStoredEntity(const state::StateStore &store, std::int32_t partitions, int stage,
+                           std::uint8_t table, const Visit &visit)
+{
+    std::vector<PartitionId> all;
+    for (std::int32_t p = 0; p < partitions; ++p)
+        all.push_back(PartitionId(p));
+    return forEachStoredEntity<Aggregate>(store, std::span<const PartitionId>(all), stage, table, visit);
 }
 
 } // namespace kappa::jobs

@@ -2,6 +2,7 @@
 
 #include "pipelines/bucket_ring.h"
 #include "pipelines/row_json.h"
+#include "pipelines/wire.h"
 
 #include <cstdio>
 #include <limits>
@@ -92,6 +93,44 @@ void MetricsRow::addPartial(const MetricsRow &other)
     gmvCents = addWrapping(gmvCents, other.gmvCents);
     sessions += other.sessions;
     purchasingSessions += other.purchasingSessions;
+}
+
+void MetricsRow::serialize(std::string &out) const
+{
+    ByteWriter w(out);
+    w.putU8(1);
+    w.putVarI64(windowStartMs);
+    w.putU8(static_cast<std::uint8_t>(dimension));
+    w.putVarI64(categoryId);
+    w.putString(country);
+    for (std::int64_t v : {views, cartAdds, checkouts, orders, gmvCents, sessions, purchasingSessions})
+        w.putVarI64(v);
+}
+
+Result<MetricsRow> MetricsRow::parse(std::string_view in)
+{
+    ByteReader r(in);
+    MetricsRow row;
+    std::uint8_t format = 0;
+    std::uint8_t dimension = 0;
+    std::int64_t category = 0;
+    r.getU8(format);
+    r.getVarI64(row.windowStartMs);
+    r.getU8(dimension);
+    r.getVarI64(category);
+    r.getString(row.country);
+    for (std::int64_t *v : {&row.views, &row.cartAdds, &row.checkouts, &row.orders, &row.gmvCents,
+                            &row.sessions, &row.purchasingSessions})
+        r.getVarI64(*v);
+    if (!r.ok() || !r.atEnd() || format != 1
+        || dimension > static_cast<std::uint8_t>(MetricsDimension::Country)
+        || category < std::numeric_limits<std::int32_t>::min()
+        || category > std::numeric_limits<std::int32_t>::max())
+        return Status::corruption("unreadable business metrics row of " + std::to_string(in.size())
+                                  + " bytes");
+    row.dimension = static_cast<MetricsDimension>(dimension);
+    row.categoryId = static_cast<std::int32_t>(category);
+    return row;
 }
 
 BusinessMetrics::BusinessMetrics(BusinessMetricsParams params)

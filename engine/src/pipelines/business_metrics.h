@@ -63,6 +63,12 @@ struct MetricsRow
     std::string toJson() const;
     // Adds another partition's partial for the same row key.
     void addPartial(const MetricsRow &other);
+
+    // Binary form for the task's keyed table of rows (format byte 1, then the
+    // fields in declaration order as wire.h varints and strings).
+    void serialize(std::string &out) const;
+    // Corruption for anything serialize did not write.
+    static Result<MetricsRow> parse(std::string_view in);
 };
 
 struct MetricsDelta

@@ -1,8 +1,12 @@
 // The business_metrics task: one per source partition. The partition's
 // BusinessMetrics (its open windows) is small, so it travels in the
-// checkpoint blob instead of a keyed table.
+// checkpoint blob instead of a keyed table. The partial rows it has written
+// to the view are also kept, in the keyed table kMetricsRowTable, so that a
+// process taking the partition over can rebuild that partition's part of the
+// view from the task's state (closed windows are no longer in the blob).
 #include "pipelines/business_metrics.h"
 #include "pipelines/job_task_support.h"
+#include "state/keyed_state.h"
 
 namespace kappa::pipelines {
 
@@ -17,12 +21,15 @@ public:
                      std::get<BusinessMetricsParams>(spec.params).allowedLatenessMs)
         , m_params(std::get<BusinessMetricsParams>(spec.params))
         , m_metrics(m_params)
+        , m_cacheEntries(env.options.cacheEntries)
         , m_sink(sink)
     {}
 
 protected:
     Status restoreState(std::string_view blob) override
     {
+        KAPPA_ASSIGN_OR_RETURN(m_rows, state::KeyedState<MetricsRow>::create(taskState(), kMetricsRowTable,
+                                                                             m_cacheEntries));
         if (blob.empty())
             return Status::ok(); // no checkpoint yet
         Result<BusinessMetrics> restored = BusinessMetrics::parse(blob, m_params);
@@ -49,6 +56,10 @@ protected:
         const MetricsDelta delta = m_metrics.drain();
         if (delta.changed.empty())
             return Status::ok();
+        for (const MetricsRow &row : delta.changed) {
+            KAPPA_ASSIGN_OR_RETURN(MetricsRow * kept, m_rows->getOrCreate(row.rowKey()));
+            *kept = row;
+        }
         return m_sink.write(m_reader.partition(), m_lastOffset, delta.changed);
     }
 
@@ -62,7 +73,9 @@ protected:
 private:
     const BusinessMetricsParams m_params;
     BusinessMetrics m_metrics;
+    const std::size_t m_cacheEntries;
     MetricsSink &m_sink;
+    std::unique_ptr<state::KeyedState<MetricsRow>> m_rows; // the partial rows written, by rowKey
     Offset m_lastOffset{0};
     bool m_pending = false;
 };

@@ -198,13 +198,16 @@ Result<std::vector<std::unique_ptr<runtime::Task>>> makeFraudTasks(const JobSpec
         return Status::invalidArgument("fraud needs card and merchant sinks");
     const std::vector<std::string> topics = internalTopics(spec);
     // The merchant stage releases what every route task has passed in event time: keep them together.
-    const auto alignment = std::make_shared<runtime::EventTimeAlignment>(env.sourcePartitions,
+    // (Only those of this process: another process's route tasks are not seen here.)
+    const std::vector<PartitionId> owned = ownedPartitions(env);
+    const auto alignment = std::make_shared<runtime::EventTimeAlignment>(static_cast<int>(owned.size()),
                                                                          env.options.alignmentSkewMs);
     std::vector<std::unique_ptr<runtime::Task>> tasks;
-    for (std::int32_t p = 0; p < env.sourcePartitions; ++p) {
+    for (std::size_t member = 0; member < owned.size(); ++member) {
+        const std::int32_t p = owned[member].value();
         KAPPA_ASSIGN_OR_RETURN(auto routeState, openTaskState(env, 0, p));
         auto route = std::make_unique<FraudRouteTask>(spec, env, std::move(routeState), p, topics[0]);
-        route->alignWith(alignment, p);
+        route->alignWith(alignment, static_cast<int>(member));
         tasks.push_back(std::move(route));
         KAPPA_ASSIGN_OR_RETURN(auto merchant, openTaskState(env, kFraudMerchantStage, p));
         tasks.push_back(std::make_unique<FraudMerchantTask>(spec, env, std::move(merchant), p, topics[0],

@@ -2,11 +2,39 @@
 
 #include "pipelines/job_task_support.h"
 
+#include <algorithm>
+
 namespace kappa::pipelines {
 
 state::TaskId taskIdFor(int stage, std::int32_t partition)
 {
     return state::TaskId((static_cast<std::uint32_t>(stage) << 16) | static_cast<std::uint32_t>(partition));
+}
+
+PartitionId partitionOfTask(state::TaskId task)
+{
+    return PartitionId(static_cast<std::int32_t>(task.value() & 0xffff));
+}
+
+std::vector<state::TaskId> taskIdsOf(const JobSpec &spec, PartitionId partition)
+{
+    const int stages = spec.job == "fraud" ? kFraudCardStage + 1 : 1;
+    std::vector<state::TaskId> ids;
+    for (int stage = 0; stage < stages; ++stage)
+        ids.push_back(taskIdFor(stage, partition.value()));
+    return ids;
+}
+
+std::vector<PartitionId> ownedPartitions(const JobEnvironment &env)
+{
+    std::vector<PartitionId> owned;
+    if (env.partitions)
+        owned = *env.partitions;
+    else
+        for (std::int32_t p = 0; p < env.sourcePartitions; ++p)
+            owned.push_back(PartitionId(p));
+    std::sort(owned.begin(), owned.end());
+    return owned;
 }
 
 EntityKey::EntityKey(std::int64_t id)
@@ -90,10 +118,16 @@ Result<std::vector<std::unique_ptr<runtime::Task>>> makeJobTasks(const JobSpec &
 {
     if (!env.log || !env.codec || !env.store || env.sourcePartitions < 1)
         return Status::invalidArgument("job environment incomplete for " + spec.job + "@" + spec.version);
+    for (PartitionId p : env.partitions.value_or(std::vector<PartitionId>{}))
+        if (p.value() < 0 || p.value() >= env.sourcePartitions)
+            return Status::invalidArgument("partition " + std::to_string(p.value()) + " of "
+                                           + std::to_string(env.sourcePartitions) + " given to " + spec.job
+                                           + "@" + spec.version);
     if (spec.job == "fraud")
         return makeFraudTasks(spec, env, sinks);
     std::vector<std::unique_ptr<runtime::Task>> tasks;
-    for (std::int32_t p = 0; p < env.sourcePartitions; ++p) {
+    for (PartitionId partition : ownedPartitions(env)) {
+        const std::int32_t p = partition.value();
         KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<state::TaskState> state, openTaskState(env, 0, p));
         if (spec.job == "user_features") {
             if (!sinks.features)

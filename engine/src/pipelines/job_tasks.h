@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ struct JobEnvironment
     std::shared_ptr<state::StateStore> store; // the job version's
     std::string sourceTopic;
     std::int32_t sourcePartitions = 0;
+    // The source partitions this process runs tasks for (with the rekey
+    // topics' partitions of the same numbers); nullopt: all, empty: none.
+    // Several processes share a job version's partitions this way (scale-out).
+    std::optional<std::vector<PartitionId>> partitions;
     Clock *clock = nullptr; // metrics only
     JobTaskOptions options;
 };
@@ -78,11 +83,18 @@ std::string_view stageName(std::string_view job, int stage);
 
 // Identifies a task inside its job version's store: (stage << 16) | partition.
 state::TaskId taskIdFor(int stage, std::int32_t partition);
+// The partition a task works on (the inverse of taskIdFor's packing).
+PartitionId partitionOfTask(state::TaskId task);
+// The ids of the job's tasks of one partition, every stage.
+std::vector<state::TaskId> taskIdsOf(const JobSpec &spec, PartitionId partition);
+// The partitions env runs tasks for, ascending: *env.partitions, or all.
+std::vector<PartitionId> ownedPartitions(const JobEnvironment &env);
 
 // Store layout of the keyed tables, for readers of checkpointed state.
-inline constexpr std::uint8_t kUserTable = 1;     // user_features: key = entityKey(user id)
-inline constexpr std::uint8_t kMerchantTable = 1; // fraud stage 1: key = entityKey(merchant id)
-inline constexpr std::uint8_t kCardTable = 1;     // fraud stage 2: key = entityKey(card id)
+inline constexpr std::uint8_t kUserTable = 1;       // user_features: key = entityKey(user id)
+inline constexpr std::uint8_t kMerchantTable = 1;   // fraud stage 1: key = entityKey(merchant id)
+inline constexpr std::uint8_t kCardTable = 1;       // fraud stage 2: key = entityKey(card id)
+inline constexpr std::uint8_t kMetricsRowTable = 1; // business_metrics: key = MetricsRow::rowKey()
 inline constexpr int kFraudCardStage = 2;
 inline constexpr int kFraudMerchantStage = 1;
 

@@ -1,6 +1,8 @@
 #include "reprocessing/fleet.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 namespace kappa::reprocessing {
 
@@ -15,25 +17,95 @@ Fleet::~Fleet()
     (void) stopAll();
 }
 
+Result<std::shared_ptr<jobs::Engine>> Fleet::open(const RunningVersion &version) const
+{
+    jobs::EngineOptions options = m_options;
+    options.actor = version.actor;
+    options.tasks.throttle = version.throttle;
+    options.tasks.startOffsets = version.startOffsets;
+    std::vector<jobs::JobDefinition> definitions{*version.definition};
+    // A reader may still hold the version's previous engine (and so its
+    // views' files) for the moment a request takes: retry a busy open briefly.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        Result<std::unique_ptr<jobs::Engine>> engine = jobs::Engine::open(m_log, m_catalog, definitions,
+                                                                          options);
+        if (engine.isOk()) {
+            KAPPA_RETURN_IF_ERROR((*engine)->start().withContext("starting " + version.name.str()));
+            return std::shared_ptr<jobs::Engine>(std::move(engine).value());
+        }
+        if (engine.status().code() != StatusCode::Unavailable || std::chrono::steady_clock::now() > deadline)
+            return engine.status();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
 Status Fleet::start(jobs::JobDefinition definition, const std::string &actor,
                     std::shared_ptr<runtime::RateLimiter> throttle, std::vector<Offset> startOffsets)
 {
     std::lock_guard control(m_controlMutex);
-    const jobs::JobVersionName name{definition.spec.job, definition.spec.version};
-    if (find(name.job, name.version))
-        return Status::alreadyExists(name.str() + " is already running");
-    jobs::EngineOptions options = m_options;
-    options.actor = actor;
-    options.tasks.throttle = throttle;
-    options.tasks.startOffsets = std::move(startOffsets);
-    std::vector<jobs::JobDefinition> definitions;
-    definitions.push_back(std::move(definition));
-    KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<jobs::Engine> engine,
-                           jobs::Engine::open(m_log, m_catalog, std::move(definitions), std::move(options)));
-    KAPPA_RETURN_IF_ERROR(engine->start().withContext("starting " + name.str()));
+    RunningVersion version;
+    version.name = {definition.spec.job, definition.spec.version};
+    if (find(version.name.job, version.name.version))
+        return Status::alreadyExists(version.name.str() + " is already running");
+    version.definition = std::make_shared<const jobs::JobDefinition>(std::move(definition));
+    version.actor = actor;
+    version.throttle = std::move(throttle);
+    version.startOffsets = std::move(startOffsets);
+    KAPPA_ASSIGN_OR_RETURN(version.engine, open(version));
     std::unique_lock lock(m_mutex);
-    m_versions.push_back({name, std::shared_ptr<jobs::Engine>(std::move(engine)), std::move(throttle)});
+    m_versions.push_back(std::move(version));
     return Status::ok();
+}
+
+Status Fleet::reassign(std::optional<std::vector<PartitionId>> partitions)
+{
+    std::lock_guard control(m_controlMutex);
+    m_options.partitions = std::move(partitions);
+    std::vector<jobs::JobVersionName> names;
+    for (const RunningVersion &running : all())
+        names.push_back(running.name);
+    Status first;
+    for (const jobs::JobVersionName &name : names) {
+        // Out of the fleet while it moves (readers get "not running" for that
+        // moment), so that no reference here keeps its stores open.
+        std::optional<RunningVersion> version;
+        std::size_t index = 0;
+        {
+            std::unique_lock lock(m_mutex);
+            const auto it = std::find_if(m_versions.begin(), m_versions.end(),
+                                         [&](const RunningVersion &running) {
+                                             return running.name.job == name.job
+                                                    && running.name.version == name.version;
+                                         });
+            if (it == m_versions.end())
+                continue;
+            index = static_cast<std::size_t>(it - m_versions.begin());
+            version = std::move(*it);
+            m_versions.erase(it);
+        }
+        const Status stopped = version->engine->stop();
+        version->engine.reset();
+        Result<std::shared_ptr<jobs::Engine>> reopened = open(*version);
+        if (reopened.isOk()) {
+            version->engine = std::move(reopened).value();
+            std::unique_lock lock(m_mutex);
+            m_versions.insert(m_versions.begin()
+                                  + static_cast<std::ptrdiff_t>(std::min(index, m_versions.size())),
+                              std::move(*version));
+        }
+        if (first.isOk() && !stopped.isOk())
+            first = stopped.withContext("stopping " + name.str());
+        if (first.isOk() && !reopened.isOk())
+            first = reopened.status().withContext("moving " + name.str() + " to its new partitions");
+    }
+    return first;
+}
+
+std::optional<std::vector<PartitionId>> Fleet::partitions() const
+{
+    std::lock_guard control(m_controlMutex);
+    return m_options.partitions;
 }
 
 Status Fleet::stop(const std::string &job, const std::string &version)

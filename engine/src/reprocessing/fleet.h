@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct RunningVersion
     jobs::JobVersionName name;
     std::shared_ptr<jobs::Engine> engine;
     std::shared_ptr<runtime::RateLimiter> throttle; // nullptr: unthrottled (a live version)
+    // What started it, to start it again on other partitions (reassign).
+    std::shared_ptr<const jobs::JobDefinition> definition;
+    std::string actor;
+    std::vector<Offset> startOffsets;
 };
 
 class Fleet
@@ -48,15 +53,26 @@ public:
     Status stop(const std::string &job, const std::string &version);
     Status stopAll();
 
+    // Scale-out: from now on every version runs the tasks of these source
+    // partitions only (nullopt: all). Each running version is stopped (final
+    // checkpoint, published to its changelog) and started again on the new
+    // set, restoring what it was given from the changelog; a version keeps
+    // its throttle and start offsets. Returns the first error; the versions
+    // that could not start again are gone from the fleet.
+    Status reassign(std::optional<std::vector<PartitionId>> partitions);
+    std::optional<std::vector<PartitionId>> partitions() const;
+
     std::optional<RunningVersion> find(const std::string &job, const std::string &version) const;
     // Every running version, in the order started.
     std::vector<RunningVersion> all() const;
 
 private:
+    Result<std::shared_ptr<jobs::Engine>> open(const RunningVersion &version) const;
+
     EventLog &m_log;
     Catalog &m_catalog;
-    const jobs::EngineOptions m_options;
-    std::mutex m_controlMutex; // one start/stop at a time
+    jobs::EngineOptions m_options;     // partitions change with reassign(), under m_controlMutex
+    mutable std::mutex m_controlMutex; // one start/stop/reassign at a time
     mutable std::shared_mutex m_mutex;
     std::vector<RunningVersion> m_versions;
 };

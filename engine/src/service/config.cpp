@@ -1,6 +1,7 @@
 #include "service/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -240,6 +241,21 @@ Status applyLog(const toml::table &table, std::string_view source, LogSettings &
     return Status::ok();
 }
 
+Status applyCluster(const toml::table &table, std::string_view source, ClusterSettings &cluster)
+{
+    for (const auto &[key, node] : table) {
+        const std::string name = "cluster." + std::string(key.str());
+        if (key.str() == "group") {
+            KAPPA_ASSIGN_OR_RETURN(cluster.group, required<std::string>(node, source, name, "a string"));
+        } else if (key.str() == "instance_id") {
+            KAPPA_ASSIGN_OR_RETURN(cluster.instanceId, required<std::string>(node, source, name, "a string"));
+        } else {
+            return badKey(source, name, "is not a setting");
+        }
+    }
+    return Status::ok();
+}
+
 Status applyKey(std::string_view key, const toml::node &node, std::string_view source, ServiceConfig &c)
 {
     if (key == "data_dir") {
@@ -291,6 +307,11 @@ Status applyKey(std::string_view key, const toml::node &node, std::string_view s
         if (!reprocessing)
             return badKey(source, key, "must be a table ([reprocessing])");
         return applyReprocessing(*reprocessing, source, c.reprocessing);
+    } else if (key == "cluster") {
+        const toml::table *cluster = node.as_table();
+        if (!cluster)
+            return badKey(source, key, "must be a table ([cluster])");
+        return applyCluster(*cluster, source, c.cluster);
     } else if (key == "log") {
         const toml::table *log = node.as_table();
         if (!log)
@@ -471,6 +492,22 @@ Status ServiceConfig::validate() const
     if (!(demoRate >= 0) || demoRate > 10'000'000)
         return Status::invalidArgument("the demo rate must be in [0, 10000000] events/s");
     KAPPA_RETURN_IF_ERROR(log.validate());
+    if (cluster.enabled() && log.kind != LogKind::Kafka)
+        return Status::invalidArgument("cluster.group needs the log on Kafka (log.kind = \"kafka\"): the "
+                                       "instances share its partitions through a Kafka consumer group");
+    if (cluster.enabled() && demo)
+        return Status::invalidArgument("cluster.group and the demo do not go together: run the demo on one "
+                                       "instance, or produce the events with kappactl gen");
+    const auto plainName = [](const std::string &name) {
+        return std::all_of(name.begin(), name.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+        });
+    };
+    if (!plainName(cluster.group) || !plainName(cluster.instanceId))
+        return Status::invalidArgument("cluster.group and cluster.instance_id may hold only letters, digits, "
+                                       "'.', '_' and '-'");
+    if (!cluster.instanceId.empty() && !cluster.enabled())
+        return Status::invalidArgument("cluster.instance_id applies only with cluster.group");
     // The file cannot break these, but code that builds a config can.
     for (const char *pipeline : {"user_features", "fraud", "business_metrics"}) {
         const auto lag = reprocessing.sloSeconds.find(pipeline);

@@ -101,6 +101,17 @@ bool isSecretKafkaProperty(std::string_view name);
 // Parses "KEY=VALUE" (a --kafka-property flag) into `properties`.
 Status addKafkaProperty(std::string_view keyValue, std::map<std::string, std::string> &properties);
 
+// Scale-out (Kafka only): instances with the same group share the source
+// partitions through a Kafka consumer group; see engine/src/cluster.
+struct ClusterSettings
+{
+    std::string group;      // empty: this instance runs every partition alone
+    std::string instanceId; // unique in the group, stable across restarts; empty: "<host>-<listen port>"
+
+    bool operator==(const ClusterSettings &) const = default;
+    bool enabled() const { return !group.empty(); }
+};
+
 struct ServiceConfig
 {
     std::string dataDir = "./kappa-data";
@@ -122,6 +133,7 @@ struct ServiceConfig
     double demoRate = 20'000;
     reprocessing::ReprocessingOptions reprocessing;
     LogSettings log;
+    ClusterSettings cluster;
     // The p99 append-to-view-visible latency (ms) each pipeline should stay
     // under, by pipeline name; every pipeline has one.
     std::map<std::string, double> latencySloMillis = {{"user_features", 100.0},

@@ -57,15 +57,7 @@ Result<std::unique_ptr<log::LockFile>> lockDataDir(const std::string &dataDir, c
 
 KafkaLogConfig kafkaConfig(const LogSettings &settings, const LogAccess &access)
 {
-    KafkaLogConfig config;
-    config.bootstrapServers = settings.bootstrapServers;
-    config.clientId = access.clientId;
-    config.lingerTime = settings.linger;
-    config.batchBytes = settings.batchBytes;
-    config.compression = settings.compression;
-    config.replicationFactor = settings.replicationFactor;
-    config.properties = settings.kafkaProperties;
-    return config;
+    return kafkaClientConfig(settings, access.clientId);
 }
 
 Result<std::unique_ptr<EventLog>> openKafka(const LogSettings &settings, const std::string &dataDir,
@@ -84,6 +76,19 @@ Result<std::unique_ptr<EventLog>> openKafka(const LogSettings &settings, const s
 }
 
 } // namespace
+
+KafkaLogConfig kafkaClientConfig(const LogSettings &settings, std::string clientId)
+{
+    KafkaLogConfig config;
+    config.bootstrapServers = settings.bootstrapServers;
+    config.clientId = std::move(clientId);
+    config.lingerTime = settings.linger;
+    config.batchBytes = settings.batchBytes;
+    config.compression = settings.compression;
+    config.replicationFactor = settings.replicationFactor;
+    config.properties = settings.kafkaProperties;
+    return config;
+}
 
 Result<std::unique_ptr<EventLog>> openEventLog(const LogSettings &settings, const std::string &dataDir,
                                                const LogAccess &access)

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "kappa/event_log.h"
+#include "kappa/kafka_log.h"
 #include "service/config.h"
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,10 @@ struct LogAccess
 // answers), NotFound and Unavailable as LogAccess says.
 Result<std::unique_ptr<EventLog>> openEventLog(const LogSettings &settings, const std::string &dataDir,
                                                const LogAccess &access);
+
+// The librdkafka client settings of the [log] table (kind kafka), for the
+// other Kafka clients of a process (the cluster's group member and changelog).
+KafkaLogConfig kafkaClientConfig(const LogSettings &settings, std::string clientId);
 
 // Where the log is, for messages: "<dataDir>/log" or "Kafka at HOSTS[ (topic prefix P)]".
 std::string logLocation(const LogSettings &settings, const std::string &dataDir);

@@ -124,6 +124,12 @@ Status Service::openData()
     options.layout = layout;
     options.runtime.checkpointInterval = m_config.checkpointInterval;
     options.actor = "kappad";
+    if (m_config.cluster.enabled()) {
+        // No partition until the group assigns some (ClusterMember).
+        options.partitions = std::vector<PartitionId>{};
+        KAPPA_ASSIGN_OR_RETURN(m_replication, openStateReplication(m_config));
+        options.replication = m_replication;
+    }
     m_fleet = std::make_unique<reprocessing::Fleet>(*m_log, *m_catalog, options);
     auto events = [this](const std::string &what, const std::string &subject, const std::string &detail) {
         lifecycle(what, subject, detail);
@@ -180,6 +186,10 @@ Status Service::start()
         KAPPA_RETURN_IF_ERROR(m_fleet->start(std::move(definition), "kappad"));
     m_startVersions.clear();
     KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
+    if (m_replication) {
+        KAPPA_ASSIGN_OR_RETURN(m_cluster, ClusterMember::join(m_config, jobs::kEventsTopic, m_replication,
+                                                              *m_fleet, m_logger));
+    }
     if (m_producer)
         KAPPA_RETURN_IF_ERROR(m_producer->start());
     m_publisher = std::thread([this] { publishLoop(); });
@@ -219,7 +229,10 @@ Status Service::stop()
         m_publisher.join();
     if (m_control.joinable())
         m_control.join();
+    if (m_cluster)
+        m_cluster->leave(); // the partitions go to the others with their final checkpoints
     Status stopped = m_fleet->stopAll();
+    m_cluster.reset();
     m_validator.reset();
     m_switches.reset();
     m_replays.reset();

@@ -17,6 +17,7 @@
 #include "reprocessing/replay_manager.h"
 #include "reprocessing/switch_coordinator.h"
 #include "reprocessing/validator.h"
+#include "service/cluster_member.h"
 #include "service/config.h"
 #include "service/demo_producer.h"
 #include "service/event_journal.h"
@@ -134,8 +135,10 @@ private:
     const std::chrono::steady_clock::time_point m_startedAt = std::chrono::steady_clock::now();
     std::unique_ptr<Catalog> m_catalog;
     std::unique_ptr<EventCodec> m_codec;
-    std::unique_ptr<EventLog> m_log;              // embedded or Kafka (event_log_factory.h)
-    std::unique_ptr<reprocessing::Fleet> m_fleet; // one engine per running job version
+    std::unique_ptr<EventLog> m_log;                              // embedded or Kafka (event_log_factory.h)
+    std::shared_ptr<cluster::ChangelogReplication> m_replication; // [cluster] only
+    std::unique_ptr<reprocessing::Fleet> m_fleet;                 // one engine per running job version
+    std::unique_ptr<ClusterMember> m_cluster; // [cluster] only; after m_fleet, so destroyed before it
     std::unique_ptr<reprocessing::ReplayManager> m_replays;
     std::unique_ptr<reprocessing::SwitchCoordinator> m_switches;
     std::unique_ptr<reprocessing::Validator> m_validator;

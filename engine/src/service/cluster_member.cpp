@@ -1,0 +1,148 @@
+#include "service/cluster_member.h"
+
+#include "cluster/kafka_changelog_transport.h"
+#include "service/event_log_factory.h"
+
+#include <unistd.h>
+
+namespace kappa::service {
+
+namespace {
+
+nlohmann::json partitionList(const std::vector<PartitionId> &partitions)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (PartitionId p : partitions)
+        list.push_back(p.value());
+    return list;
+}
+
+} // namespace
+
+std::string clusterInstanceId(const ServiceConfig &config)
+{
+    if (!config.cluster.instanceId.empty())
+        return config.cluster.instanceId;
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    std::string id;
+    for (const char *c = host; *c; ++c) // keep to the characters a cluster name may hold
+        id.push_back(std::isalnum(static_cast<unsigned char>(*c)) || *c == '.' || *c == '-' ? *c : '_');
+    return (id.empty() ? "kappad" : id) + "-" + std::to_string(config.listenPort);
+}
+
+Result<std::shared_ptr<cluster::ChangelogReplication>> openStateReplication(const ServiceConfig &config)
+{
+    const std::string instance = clusterInstanceId(config);
+    // One transactional id per instance: a restarted instance fences its previous incarnation.
+    KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<cluster::KafkaChangelogTransport> transport,
+                           cluster::KafkaChangelogTransport::open(kafkaClientConfig(config.log,
+                                                                                    "kappad-" + instance
+                                                                                        + "-changelog"),
+                                                                  config.log.topicPrefix,
+                                                                  "kappa." + config.cluster.group + "."
+                                                                      + instance));
+    return std::make_shared<cluster::ChangelogReplication>(transport);
+}
+
+Result<std::unique_ptr<ClusterMember>> ClusterMember::join(
+    const ServiceConfig &config, const std::string &topic,
+    std::shared_ptr<cluster::ChangelogReplication> replication, reprocessing::Fleet &fleet, Logger &logger)
+{
+    std::unique_ptr<ClusterMember> member(
+        new ClusterMember(clusterInstanceId(config), std::move(replication), fleet, logger));
+    kafka::GroupMemberConfig group;
+    group.connection = kafkaClientConfig(config.log, member->m_instanceId);
+    group.groupId = "kappa." + config.cluster.group;
+    group.instanceId = member->m_instanceId;
+    group.topic = config.log.topicPrefix + topic;
+    KAPPA_ASSIGN_OR_RETURN(member->m_member, kafka::GroupMember::start(group, *member));
+    logger.info("joined the cluster", {{"group", config.cluster.group}, {"instance", member->m_instanceId}});
+    return member;
+}
+
+ClusterMember::ClusterMember(std::string instanceId,
+                             std::shared_ptr<cluster::ChangelogReplication> replication,
+                             reprocessing::Fleet &fleet, Logger &logger)
+    : m_instanceId(std::move(instanceId))
+    , m_replication(std::move(replication))
+    , m_fleet(fleet)
+    , m_logger(logger)
+{}
+
+ClusterMember::~ClusterMember()
+{
+    leave();
+}
+
+void ClusterMember::leave()
+{
+    if (m_member)
+        m_member->leave(); // revokes everything first: final checkpoints reach the changelog
+}
+
+std::vector<PartitionId> ClusterMember::partitions() const
+{
+    std::lock_guard lock(m_mutex);
+    return {m_owned.begin(), m_owned.end()};
+}
+
+void ClusterMember::onRevoked(const std::vector<PartitionId> &partitions)
+{
+    std::set<PartitionId> owned;
+    {
+        std::lock_guard lock(m_mutex);
+        owned = m_owned;
+    }
+    for (PartitionId p : partitions)
+        owned.erase(p);
+    moveTo(std::move(owned), "partitions revoked", partitions);
+}
+
+void ClusterMember::onAssigned(const std::vector<PartitionId> &partitions)
+{
+    std::set<PartitionId> owned;
+    {
+        std::lock_guard lock(m_mutex);
+        owned = m_owned;
+    }
+    owned.insert(partitions.begin(), partitions.end());
+    moveTo(std::move(owned), "partitions assigned", partitions);
+}
+
+void ClusterMember::onLost(const std::vector<PartitionId> &partitions)
+{
+    // Another instance may already run them from the changelog: stop them
+    // without publishing, or a late final checkpoint of ours would overwrite
+    // the new owner's. (Their local state stays at our last checkpoint; the
+    // changelog is newer when they come back.)
+    m_logger.warn("group membership lost", {{"partitions", partitionList(partitions)}});
+    m_replication->setPublishing(false);
+    onRevoked(partitions);
+    m_replication->setPublishing(true);
+}
+
+void ClusterMember::moveTo(std::set<PartitionId> owned, const char *why,
+                           const std::vector<PartitionId> &changed)
+{
+    const std::vector<PartitionId> list(owned.begin(), owned.end());
+    const auto started = std::chrono::steady_clock::now();
+    const Status moved = m_fleet.reassign(list);
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                              - started)
+                            .count();
+    {
+        std::lock_guard lock(m_mutex);
+        m_owned = std::move(owned);
+    }
+    if (moved.isOk())
+        m_logger.info(why,
+                      {{"changed", partitionList(changed)}, {"owned", partitionList(list)}, {"ms", millis}});
+    else
+        m_logger.error(why, {{"changed", partitionList(changed)},
+                             {"owned", partitionList(list)},
+                             {"error", moved.toString()}});
+}
+
+} // namespace kappa::service

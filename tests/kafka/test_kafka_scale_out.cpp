@@ -1,0 +1,186 @@
+// Scale-out on a real Kafka broker: two kappad instances of one cluster group
+// share the 8 partitions of the events topic; one is killed with SIGKILL
+// while it processes; the other takes its partitions over (state from the
+// changelog topics) within a bounded time and goes on. Its views, once it has
+// processed everything, equal those of one kappactl run over the same events
+// on the embedded log, byte for byte: no event lost or counted twice.
+//
+// The comparison is made after a final `kappactl run --until-caught-up` on the
+// survivor's data directory, because a live instance holds back the fraud
+// job's last exchange epoch until later events pass it (README: fraud
+// rekeying); that run starts from the survivor's checkpoints, so what it
+// checks is the state the survivor took over.
+//
+// Needs the shared broker (tests/kafka/broker): run through CTest.
+#include "kafka_broker_address.h"
+#include "kappactl_process.h"
+#include "kappad_process.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <functional>
+
+namespace {
+
+constexpr int kPartitions = 8;
+const QStringList kJobs = {QStringLiteral("user_features"), QStringLiteral("business_metrics"),
+                           QStringLiteral("fraud")};
+
+bool waitFor(const std::function<bool()> &done, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (done())
+            return true;
+        QTest::qWait(200);
+    }
+    return done();
+}
+
+// The partitions an instance owns after its last reassignment, from its log; -1 before any.
+int ownedPartitions(const QByteArray &log)
+{
+    int owned = -1;
+    for (const QByteArray &line : log.split('\n')) {
+        const QJsonObject entry = QJsonDocument::fromJson(line).object();
+        const QString msg = entry.value(QStringLiteral("msg")).toString();
+        if (msg == QStringLiteral("partitions assigned") || msg == QStringLiteral("partitions revoked"))
+            owned = static_cast<int>(entry.value(QStringLiteral("owned")).toArray().size());
+    }
+    return owned;
+}
+
+// Events processed by the user_features version running on an instance (since its engine last started).
+qint64 userFeatureEvents(httplib::Client &client)
+{
+    httplib::Result r = client.Get("/api/v1/jobs");
+    if (!r || r->status != 200)
+        return -1;
+    const QJsonObject body = QJsonDocument::fromJson(QByteArray::fromStdString(r->body)).object();
+    for (const QJsonValue &job : body.value(QStringLiteral("jobs")).toArray())
+        if (job[QStringLiteral("job")].toString() == QStringLiteral("user_features"))
+            for (const QJsonValue &version : job[QStringLiteral("versions")].toArray())
+                if (version[QStringLiteral("running")].toBool())
+                    return version[QStringLiteral("figures")][QStringLiteral("events")].toInteger();
+    return -1;
+}
+
+} // namespace
+
+class TestKafkaScaleOut : public QObject
+{
+    Q_OBJECT
+
+    QString m_bootstrap;
+    QString m_prefix;
+    QTemporaryDir m_dir;
+
+    QStringList kafkaArgs() const
+    {
+        return {QStringLiteral("--kafka-bootstrap"), m_bootstrap, QStringLiteral("--kafka-topic-prefix"),
+                m_prefix};
+    }
+    static QStringList gen(int events, int seed)
+    {
+        return {QStringLiteral("gen"),    QStringLiteral("--events"),     QString::number(events),
+                QStringLiteral("--seed"), QString::number(seed),          QStringLiteral("--days"),
+                QStringLiteral("1"),      QStringLiteral("--partitions"), QString::number(kPartitions)};
+    }
+    QStringList instanceArgs(const QString &id) const
+    {
+        return kafkaArgs()
+               + QStringList{QStringLiteral("--cluster-group"),
+                             QStringLiteral("pair"),
+                             QStringLiteral("--instance-id"),
+                             id,
+                             QStringLiteral("--checkpoint-interval-ms"),
+                             QStringLiteral("300"),
+                             QStringLiteral("--anonymous-loopback-viewer")};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        KAPPA_KAFKA_BROKER_OR_SKIP(m_bootstrap);
+        m_prefix = QStringLiteral("scale-%1-%2.")
+                       .arg(QCoreApplication::applicationPid())
+                       .arg(QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(m_dir.isValid());
+    }
+
+    void survivorTakesOverAndEqualsOneInstance()
+    {
+        const QString reference = m_dir.filePath(QStringLiteral("reference"));
+        const QString dataA = m_dir.filePath(QStringLiteral("a"));
+        const QString dataB = m_dir.filePath(QStringLiteral("b"));
+        // The first events, on Kafka and (for the reference) on the embedded log.
+        for (const QString &dir : {reference, dataA}) {
+            const QStringList args = dir == reference ? gen(100'000, 9) : kafkaArgs() + gen(100'000, 9);
+            const Run first = kappactl(dir, args);
+            QVERIFY2(first.exitCode == 0, first.err.constData());
+        }
+        QVERIFY(QDir().mkpath(dataB)); // an instance's data directory must exist (only --demo creates one)
+
+        KappadProcess a(dataA, instanceArgs(QStringLiteral("a")));
+        QVERIFY2(a.started(), a.log().constData());
+        QVERIFY2(waitFor([&] { return ownedPartitions(a.log()) == kPartitions; }, 60'000),
+                 a.log().constData());
+        KappadProcess b(dataB, instanceArgs(QStringLiteral("b")));
+        QVERIFY2(b.started(), b.log().constData());
+        // The group splits the partitions between the two.
+        QVERIFY2(waitFor([&] { return ownedPartitions(a.log()) == 4 && ownedPartitions(b.log()) == 4; },
+                         60'000),
+                 (a.log() + b.log()).constData());
+
+        // More events while both run; b dies in the middle of them.
+        auto clientB = b.client();
+        const Run second = kappactl(dataA, kafkaArgs() + gen(100'000, 10));
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        QVERIFY2(waitFor([&] { return userFeatureEvents(*clientB) > 10'000; }, 60'000), b.log().constData());
+        b.signal(SIGKILL);
+        QElapsedTimer takeover;
+        takeover.start();
+        QVERIFY2(waitFor([&] { return ownedPartitions(a.log()) == kPartitions; }, 60'000),
+                 a.log().constData());
+        qInfo("the survivor owned all %d partitions %lld ms after the SIGKILL", kPartitions,
+              takeover.elapsed());
+        QVERIFY2(takeover.elapsed() < 30'000, "the takeover took longer than 30 s");
+        QCOMPARE(b.stop(), -1); // killed
+
+        // The survivor processes the rest live, then stops cleanly.
+        auto clientA = a.client();
+        QVERIFY2(waitFor([&] { return userFeatureEvents(*clientA) > 0; }, 60'000), a.log().constData());
+        QTest::qWait(3000);
+        QCOMPARE(a.stop(), 0);
+
+        for (const QString &dir : {reference}) {
+            const Run more = kappactl(dir, gen(100'000, 10));
+            QVERIFY2(more.exitCode == 0, more.err.constData());
+        }
+        const QStringList run = {QStringLiteral("run"), QStringLiteral("--jobs"), QStringLiteral("all"),
+                                 QStringLiteral("--until-caught-up")};
+        const Run runReference = kappactl(reference, run);
+        QVERIFY2(runReference.exitCode == 0, runReference.err.constData());
+        const Run runA = kappactl(dataA, kafkaArgs() + run, 600'000);
+        QVERIFY2(runA.exitCode == 0, runA.err.constData());
+        for (const QString &job : kJobs) {
+            const QStringList dump = {QStringLiteral("views"), QStringLiteral("dump"), job,
+                                      QStringLiteral("--format"), QStringLiteral("jsonl")};
+            const Run expected = kappactl(reference, dump);
+            QVERIFY2(expected.exitCode == 0, expected.err.constData());
+            const Run actual = kappactl(dataA, kafkaArgs() + dump);
+            QVERIFY2(actual.exitCode == 0, actual.err.constData());
+            QVERIFY2(lines(expected.out).size() > 100, qPrintable(job));
+            const QString difference = firstDifference(expected.out, actual.out);
+            QVERIFY2(difference.isEmpty(), qPrintable(job + QStringLiteral(": ") + difference));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKafkaScaleOut)
+#include "test_kafka_scale_out.moc"
