@@ -19,6 +19,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -137,8 +138,45 @@ private slots:
                          60'000),
                  (a.log() + b.log()).constData());
 
-        // More events while both run; b dies in the middle of them.
+        // Either instance answers for every user: its own partitions' users
+        // itself, the others' through the owner, and says who served.
+        auto clientA = a.client();
         auto clientB = b.client();
+        QByteArray sample; // a few events of every partition
+        for (int p = 0; p < kPartitions; ++p) {
+            const Run dump = kappactl(dataA, kafkaArgs()
+                                                 + QStringList{"log", "dump", "--partition",
+                                                               QString::number(p), "--limit", "3"});
+            QVERIFY2(dump.exitCode == 0, dump.err.constData());
+            sample += dump.out;
+        }
+        QSet<QString> servers;
+        for (const QByteArray &line : lines(sample)) {
+            const qint64 user = parseObject(line).value(QStringLiteral("user_id")).toInteger();
+            const std::string path = "/api/v1/views/features/" + std::to_string(user);
+            QByteArray viaA, viaB;
+            const bool answered = waitFor(
+                [&] {
+                    const httplib::Result ra = clientA->Get(path);
+                    const httplib::Result rb = clientB->Get(path);
+                    if (!ra || !rb || ra->status != 200 || rb->status != 200)
+                        return false;
+                    viaA = QByteArray::fromStdString(ra->body);
+                    viaB = QByteArray::fromStdString(rb->body);
+                    return true;
+                },
+                60'000);
+            QVERIFY2(answered, qPrintable(QString::fromStdString(path)));
+            const QJsonObject fromA = parseObject(viaA);
+            const QJsonObject fromB = parseObject(viaB);
+            const QString servedBy = fromA[QStringLiteral("view")][QStringLiteral("served_by")].toString();
+            QCOMPARE(fromB[QStringLiteral("view")][QStringLiteral("served_by")].toString(), servedBy);
+            QCOMPARE(fromA[QStringLiteral("data")][QStringLiteral("user_id")].toInteger(), user);
+            servers.insert(servedBy);
+        }
+        QCOMPARE(servers, (QSet<QString>{QStringLiteral("a"), QStringLiteral("b")}));
+
+        // More events while both run; b dies in the middle of them.
         const Run second = kappactl(dataA, kafkaArgs() + gen(100'000, 10));
         QVERIFY2(second.exitCode == 0, second.err.constData());
         QVERIFY2(waitFor([&] { return userFeatureEvents(*clientB) > 10'000; }, 60'000), b.log().constData());
@@ -153,7 +191,6 @@ private slots:
         QCOMPARE(b.stop(), -1); // killed
 
         // The survivor processes the rest live, then stops cleanly.
-        auto clientA = a.client();
         QVERIFY2(waitFor([&] { return userFeatureEvents(*clientA) > 0; }, 60'000), a.log().constData());
         QTest::qWait(3000);
         QCOMPARE(a.stop(), 0);

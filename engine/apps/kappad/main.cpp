@@ -215,6 +215,8 @@ int main(int argc, char **argv)
     Result<int> port = (*api)->bind();
     if (!port.isOk())
         return failStartup(logger, port.status());
+    const std::string scheme = config->tlsCert.empty() ? "http" : "https";
+    (*service)->setListenUrl(scheme + "://" + config->listenHost + ":" + std::to_string(*port));
     if (Status started = (*service)->start(); !started.isOk())
         return failStartup(logger, started);
     std::thread serving([&] { (*api)->run(); });
@@ -225,7 +227,6 @@ int main(int argc, char **argv)
         return failStartup(logger, Status::internal("the HTTP server did not start"));
     }
 
-    const std::string scheme = config->tlsCert.empty() ? "http" : "https";
     logger.info("listening", {{"address", config->listenHost + ":" + std::to_string(*port)},
                               {"url", scheme + "://" + config->listenHost + ":" + std::to_string(*port)},
                               {"data_dir", config->dataDir},

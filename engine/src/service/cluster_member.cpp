@@ -32,40 +32,51 @@ std::string clusterInstanceId(const ServiceConfig &config)
     return (id.empty() ? "kappad" : id) + "-" + std::to_string(config.listenPort);
 }
 
-Result<std::shared_ptr<cluster::ChangelogReplication>> openStateReplication(const ServiceConfig &config)
+Result<std::shared_ptr<cluster::ChangelogTransport>> openClusterTransport(const ServiceConfig &config)
 {
     const std::string instance = clusterInstanceId(config);
     // One transactional id per instance: a restarted instance fences its previous incarnation.
+    const KafkaLogConfig connection = kafkaClientConfig(config.log, "kappad-" + instance + "-changelog");
     KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<cluster::KafkaChangelogTransport> transport,
-                           cluster::KafkaChangelogTransport::open(kafkaClientConfig(config.log,
-                                                                                    "kappad-" + instance
-                                                                                        + "-changelog"),
-                                                                  config.log.topicPrefix,
+                           cluster::KafkaChangelogTransport::open(connection, config.log.topicPrefix,
                                                                   "kappa." + config.cluster.group + "."
                                                                       + instance));
-    return std::make_shared<cluster::ChangelogReplication>(transport);
+    return std::shared_ptr<cluster::ChangelogTransport>(std::move(transport));
 }
 
 Result<std::unique_ptr<ClusterMember>> ClusterMember::join(
-    const ServiceConfig &config, const std::string &topic,
+    const ServiceConfig &config, const std::string &topic, std::int32_t partitions, std::string url,
+    std::shared_ptr<cluster::ChangelogTransport> transport,
     std::shared_ptr<cluster::ChangelogReplication> replication, reprocessing::Fleet &fleet, Logger &logger)
 {
-    std::unique_ptr<ClusterMember> member(
-        new ClusterMember(clusterInstanceId(config), std::move(replication), fleet, logger));
+    std::unique_ptr<ClusterMember> member(new ClusterMember(clusterInstanceId(config), config.cluster.group,
+                                                            partitions, std::move(transport),
+                                                            std::move(replication), fleet, logger));
+    // Advertised before joining, so that whoever sees us in the group can reach us.
+    const std::string &registry = member->m_registryTopic;
+    KAPPA_RETURN_IF_ERROR(member->m_transport->createTopic(registry, 1).withContext("instance registry"));
+    const std::vector<cluster::ChangelogEntry> entry{{member->m_instanceId, url}};
+    KAPPA_RETURN_IF_ERROR(
+        member->m_transport->write(registry, PartitionId(0), entry).withContext("instance registry"));
     kafka::GroupMemberConfig group;
     group.connection = kafkaClientConfig(config.log, member->m_instanceId);
     group.groupId = "kappa." + config.cluster.group;
     group.instanceId = member->m_instanceId;
     group.topic = config.log.topicPrefix + topic;
     KAPPA_ASSIGN_OR_RETURN(member->m_member, kafka::GroupMember::start(group, *member));
-    logger.info("joined the cluster", {{"group", config.cluster.group}, {"instance", member->m_instanceId}});
+    logger.info("joined the cluster",
+                {{"group", config.cluster.group}, {"instance", member->m_instanceId}, {"url", url}});
     return member;
 }
 
-ClusterMember::ClusterMember(std::string instanceId,
+ClusterMember::ClusterMember(std::string instanceId, const std::string &group, std::int32_t partitions,
+                             std::shared_ptr<cluster::ChangelogTransport> transport,
                              std::shared_ptr<cluster::ChangelogReplication> replication,
                              reprocessing::Fleet &fleet, Logger &logger)
     : m_instanceId(std::move(instanceId))
+    , m_partitionCount(partitions)
+    , m_registryTopic("cluster." + group + ".instances")
+    , m_transport(std::move(transport))
     , m_replication(std::move(replication))
     , m_fleet(fleet)
     , m_logger(logger)
@@ -86,6 +97,54 @@ std::vector<PartitionId> ClusterMember::partitions() const
 {
     std::lock_guard lock(m_mutex);
     return {m_owned.begin(), m_owned.end()};
+}
+
+Result<std::optional<ClusterPeer>> ClusterMember::ownerOf(PartitionId partition)
+{
+    constexpr auto kOwnersTtl = std::chrono::seconds(1);
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_owned.contains(partition))
+            return std::optional<ClusterPeer>();
+        const auto found = m_owners.find(partition.value());
+        if (found != m_owners.end() && std::chrono::steady_clock::now() - m_ownersAt < kOwnersTtl)
+            return std::optional<ClusterPeer>(found->second);
+    }
+    KAPPA_RETURN_IF_ERROR(refreshOwners());
+    std::lock_guard lock(m_mutex);
+    if (m_owned.contains(partition))
+        return std::optional<ClusterPeer>();
+    const auto found = m_owners.find(partition.value());
+    if (found == m_owners.end())
+        return Status::unavailable("partition " + std::to_string(partition.value())
+                                   + " has no owner in the cluster right now (a rebalance?); try again");
+    return std::optional<ClusterPeer>(found->second);
+}
+
+Status ClusterMember::refreshOwners()
+{
+    std::lock_guard refresh(m_refreshMutex);
+    KAPPA_ASSIGN_OR_RETURN(std::vector<kafka::GroupMemberDescription> members, m_member->describeGroup());
+    std::map<std::string, std::string> urls;
+    KAPPA_RETURN_IF_ERROR(m_transport->read(m_registryTopic, PartitionId(0),
+                                            [&](std::string_view id, std::optional<std::string_view> url) {
+                                                if (url)
+                                                    urls[std::string(id)] = std::string(*url);
+                                                else
+                                                    urls.erase(std::string(id));
+                                            }));
+    std::map<std::int32_t, ClusterPeer> owners;
+    for (const kafka::GroupMemberDescription &member : members) {
+        const auto url = urls.find(member.instanceId);
+        if (member.instanceId == m_instanceId || url == urls.end())
+            continue;
+        for (PartitionId p : member.partitions)
+            owners[p.value()] = ClusterPeer{member.instanceId, url->second};
+    }
+    std::lock_guard lock(m_mutex);
+    m_owners = std::move(owners);
+    m_ownersAt = std::chrono::steady_clock::now();
+    return Status::ok();
 }
 
 void ClusterMember::onRevoked(const std::vector<PartitionId> &partitions)

@@ -19,6 +19,8 @@
 #include "service/config.h"
 #include "service/logger.h"
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -30,15 +32,25 @@ namespace kappa::service {
 // The instance id the settings give, or "<host>-<listen port>".
 std::string clusterInstanceId(const ServiceConfig &config);
 
-// The changelog-based replication for the engines of a clustered service.
-Result<std::shared_ptr<cluster::ChangelogReplication>> openStateReplication(const ServiceConfig &config);
+// The Kafka transport of a clustered service's changelogs and instance registry.
+Result<std::shared_ptr<cluster::ChangelogTransport>> openClusterTransport(const ServiceConfig &config);
+
+// Another instance of the group, where requests for its partitions go.
+struct ClusterPeer
+{
+    std::string instanceId;
+    std::string url; // "http://host:port", as it advertised itself
+};
 
 class ClusterMember : private kafka::GroupListener
 {
 public:
-    // Joins the group; the fleet must outlive the member.
+    // Advertises `url` as where the other instances reach this one, then
+    // joins the group that shares `topic` (of `partitions` partitions). The
+    // fleet must outlive the member.
     static Result<std::unique_ptr<ClusterMember>> join(
-        const ServiceConfig &config, const std::string &topic,
+        const ServiceConfig &config, const std::string &topic, std::int32_t partitions, std::string url,
+        std::shared_ptr<cluster::ChangelogTransport> transport,
         std::shared_ptr<cluster::ChangelogReplication> replication, reprocessing::Fleet &fleet,
         Logger &logger);
     ~ClusterMember() override; // leave()
@@ -47,22 +59,38 @@ public:
 
     std::vector<PartitionId> partitions() const;
     const std::string &instanceId() const { return m_instanceId; }
+    std::int32_t partitionCount() const { return m_partitionCount; }
+
+    // Who serves a partition: nullopt if this instance does, else the owner
+    // from the group's assignment (DescribeConsumerGroups) and the instance
+    // registry, cached for a second. Unavailable while nobody owns it (a
+    // rebalance) or the owner has not advertised itself.
+    Result<std::optional<ClusterPeer>> ownerOf(PartitionId partition);
 
 private:
-    ClusterMember(std::string instanceId, std::shared_ptr<cluster::ChangelogReplication> replication,
-                  reprocessing::Fleet &fleet, Logger &logger);
+    ClusterMember(std::string instanceId, const std::string &group, std::int32_t partitions,
+                  std::shared_ptr<cluster::ChangelogTransport> transport,
+                  std::shared_ptr<cluster::ChangelogReplication> replication, reprocessing::Fleet &fleet,
+                  Logger &logger);
+    Status refreshOwners();
     void onRevoked(const std::vector<PartitionId> &partitions) override;
     void onAssigned(const std::vector<PartitionId> &partitions) override;
     void onLost(const std::vector<PartitionId> &partitions) override;
     void moveTo(std::set<PartitionId> owned, const char *why, const std::vector<PartitionId> &changed);
 
     const std::string m_instanceId;
+    const std::int32_t m_partitionCount;
+    const std::string m_registryTopic; // compacted: instance id -> its URL
+    const std::shared_ptr<cluster::ChangelogTransport> m_transport;
     const std::shared_ptr<cluster::ChangelogReplication> m_replication;
     reprocessing::Fleet &m_fleet;
     Logger &m_logger;
     std::unique_ptr<kafka::GroupMember> m_member;
-    mutable std::mutex m_mutex; // guards m_owned
+    mutable std::mutex m_mutex; // guards everything below
     std::set<PartitionId> m_owned;
+    std::map<std::int32_t, ClusterPeer> m_owners; // of other instances' partitions, as of m_ownersAt
+    std::chrono::steady_clock::time_point m_ownersAt;
+    std::mutex m_refreshMutex; // one refresh at a time
 };
 
 } // namespace kappa::service

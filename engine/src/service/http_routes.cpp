@@ -37,6 +37,42 @@ std::optional<std::int64_t> maxStaleness(const httplib::Request &request)
     return bound;
 }
 
+// Set on a request one instance forwards to another (its value: the forwarder's id).
+constexpr const char *kForwardedHeader = "X-Kappa-Forwarded-By";
+
+// In a cluster, a read of a key whose partition another instance owns is
+// answered by that instance: the request goes there as it came (path, query,
+// the caller's Authorization header: the instances of a group share their
+// token file) and its answer, which names the instance in view.served_by,
+// comes back unchanged. A request that was forwarded once is not forwarded
+// again: the partition moved meanwhile (a rebalance), so it is a 503 to retry.
+// Returns false when this instance serves the read itself.
+bool forwardToOwner(const httplib::Request &request, httplib::Response &response,
+                    Result<std::optional<ClusterPeer>> owner, const std::string &self)
+{
+    const std::optional<ClusterPeer> peer = valueOr(std::move(owner));
+    if (!peer)
+        return false;
+    if (request.has_header(kForwardedHeader))
+        failWith(Status::unavailable("the key's partition is moving between instances (" + self
+                                     + " was asked by " + request.get_header_value(kForwardedHeader)
+                                     + "); try again"));
+    httplib::Client client(peer->url);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(10));
+    httplib::Headers headers{{kForwardedHeader, self}};
+    if (request.has_header("Authorization"))
+        headers.emplace("Authorization", request.get_header_value("Authorization"));
+    const httplib::Result answer = client.Get(request.target, headers);
+    if (!answer)
+        failWith(Status::unavailable("instance " + peer->instanceId + " at " + peer->url
+                                     + ", which serves this key, did not answer: "
+                                     + httplib::to_string(answer.error())));
+    response.status = answer->status;
+    response.set_content(answer->body, answer->get_header_value("Content-Type").c_str());
+    return true;
+}
+
 // A view answer: the rows under "data", the view's version and freshness under "view".
 void sendView(httplib::Response &response, std::optional<std::int64_t> maxStalenessMs,
               Result<ViewAnswer> answer)
@@ -302,12 +338,16 @@ void HttpRoutes::addViewRoutes()
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
             const std::int64_t user = parseInteger("user_id", req.matches[1]);
             const std::optional<std::int64_t> bound = maxStaleness(req);
+            if (forwardToOwner(req, res, m_service.ownerOfUser(user), m_service.instanceId()))
+                return;
             sendView(res, bound, m_service.features(user, stringParam(req, "version")));
         });
     add("GET", R"(/api/v1/views/fraud/cards/(-?[0-9]+))", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
             const std::int64_t card = parseInteger("card_id", req.matches[1]);
             const std::optional<std::int64_t> bound = maxStaleness(req);
+            if (forwardToOwner(req, res, m_service.ownerOfCard(card), m_service.instanceId()))
+                return;
             sendView(res, bound, m_service.fraudCard(card, stringParam(req, "version")));
         });
     add("GET", "/api/v1/views/metrics", Role::Viewer,

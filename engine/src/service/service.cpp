@@ -72,7 +72,10 @@ std::vector<std::string> changedSettingsNeedingRestart(const ServiceConfig &runn
 
 nlohmann::json ViewFreshness::toJson() const
 {
-    return {{"job", job}, {"version", version}, {"as_of_ms", asOfMs}, {"lag_seconds", lagSeconds}};
+    nlohmann::json json{{"job", job}, {"version", version}, {"as_of_ms", asOfMs}, {"lag_seconds", lagSeconds}};
+    if (!servedBy.empty())
+        json["served_by"] = servedBy;
+    return json;
 }
 
 Service::Service(ServiceConfig config, Logger &logger)
@@ -127,7 +130,8 @@ Status Service::openData()
     if (m_config.cluster.enabled()) {
         // No partition until the group assigns some (ClusterMember).
         options.partitions = std::vector<PartitionId>{};
-        KAPPA_ASSIGN_OR_RETURN(m_replication, openStateReplication(m_config));
+        KAPPA_ASSIGN_OR_RETURN(m_clusterTransport, openClusterTransport(m_config));
+        m_replication = std::make_shared<cluster::ChangelogReplication>(m_clusterTransport);
         options.replication = m_replication;
     }
     m_fleet = std::make_unique<reprocessing::Fleet>(*m_log, *m_catalog, options);
@@ -187,7 +191,9 @@ Status Service::start()
     m_startVersions.clear();
     KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
     if (m_replication) {
-        KAPPA_ASSIGN_OR_RETURN(m_cluster, ClusterMember::join(m_config, jobs::kEventsTopic, m_replication,
+        KAPPA_ASSIGN_OR_RETURN(TopicConfig events, m_log->describeTopic(jobs::kEventsTopic));
+        KAPPA_ASSIGN_OR_RETURN(m_cluster, ClusterMember::join(m_config, jobs::kEventsTopic, events.partitions,
+                                                              m_listenUrl, m_clusterTransport, m_replication,
                                                               *m_fleet, m_logger));
     }
     if (m_producer)

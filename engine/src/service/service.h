@@ -51,6 +51,7 @@ struct ViewFreshness
     std::string version;
     std::int64_t asOfMs = 0; // the version's event-time watermark (lowest over its source partitions)
     double lagSeconds = 0.0; // the largest lag of its tasks (0: caught up)
+    std::string servedBy;    // in a cluster: the instance that answered
     nlohmann::json toJson() const;
 };
 
@@ -98,6 +99,16 @@ public:
     // Reads through the job's alias unless a version is given.
     Result<ViewAnswer> features(std::int64_t userId, const std::optional<std::string> &version) const;
     Result<ViewAnswer> fraudCard(std::int64_t cardId, const std::optional<std::string> &version) const;
+    // In a cluster, who serves a user's features or a card's score: nullopt
+    // for this instance (always without a cluster), else the owner of its
+    // partition. Unavailable while that partition has no owner.
+    Result<std::optional<ClusterPeer>> ownerOfUser(std::int64_t userId) const;
+    Result<std::optional<ClusterPeer>> ownerOfCard(std::int64_t cardId) const;
+    // This instance's id in its cluster; empty without one.
+    std::string instanceId() const;
+    // Where this instance's API listens ("http://host:port"), advertised to
+    // the cluster; call before start().
+    void setListenUrl(std::string url) { m_listenUrl = std::move(url); }
     Result<ViewAnswer> metrics(std::int64_t fromMs, std::int64_t toMs, std::optional<std::int32_t> category,
                                const std::optional<std::string> &version) const;
 
@@ -135,9 +146,11 @@ private:
     const std::chrono::steady_clock::time_point m_startedAt = std::chrono::steady_clock::now();
     std::unique_ptr<Catalog> m_catalog;
     std::unique_ptr<EventCodec> m_codec;
-    std::unique_ptr<EventLog> m_log;                              // embedded or Kafka (event_log_factory.h)
-    std::shared_ptr<cluster::ChangelogReplication> m_replication; // [cluster] only
-    std::unique_ptr<reprocessing::Fleet> m_fleet;                 // one engine per running job version
+    std::unique_ptr<EventLog> m_log; // embedded or Kafka (event_log_factory.h)
+    std::string m_listenUrl;
+    std::shared_ptr<cluster::ChangelogTransport> m_clusterTransport; // [cluster] only
+    std::shared_ptr<cluster::ChangelogReplication> m_replication;    // [cluster] only
+    std::unique_ptr<reprocessing::Fleet> m_fleet;                    // one engine per running job version
     std::unique_ptr<ClusterMember> m_cluster; // [cluster] only; after m_fleet, so destroyed before it
     std::unique_ptr<reprocessing::ReplayManager> m_replays;
     std::unique_ptr<reprocessing::SwitchCoordinator> m_switches;

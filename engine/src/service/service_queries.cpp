@@ -3,6 +3,7 @@
 #include "service/prometheus_exporter.h"
 #include "service/service.h"
 
+#include "base/murmur2.h"
 #include "jobs/view_reader.h"
 #include "kappa/catalog.h"
 #include "kappa/local_log.h"
@@ -233,7 +234,33 @@ ViewFreshness Service::freshness(const std::string &job, const std::string &vers
     refreshServingIfStale();
     std::shared_lock lock(m_freshnessMutex);
     const auto found = m_freshness.find(job + "@" + version);
-    return found != m_freshness.end() ? found->second : ViewFreshness{job, version, 0, 0.0};
+    ViewFreshness fresh = found != m_freshness.end() ? found->second
+                                                     : ViewFreshness{job, version, 0, 0.0, ""};
+    fresh.servedBy = instanceId();
+    return fresh;
+}
+
+std::string Service::instanceId() const
+{
+    return m_config.cluster.enabled() ? clusterInstanceId(m_config) : std::string();
+}
+
+Result<std::optional<ClusterPeer>> Service::ownerOfUser(std::int64_t userId) const
+{
+    if (!m_cluster)
+        return std::optional<ClusterPeer>();
+    // The events topic is keyed by the user id in decimal (kappa::eventKey).
+    return m_cluster->ownerOf(
+        PartitionId(base::partitionForKey(std::to_string(userId), m_cluster->partitionCount())));
+}
+
+Result<std::optional<ClusterPeer>> Service::ownerOfCard(std::int64_t cardId) const
+{
+    if (!m_cluster)
+        return std::optional<ClusterPeer>();
+    // A card's row is computed by the card task of its partition of the by-card rekey topic.
+    return m_cluster->ownerOf(
+        PartitionId(base::partitionForKey(pipelines::rekeyKey(cardId), m_cluster->partitionCount())));
 }
 
 nlohmann::json Service::status() const
