@@ -138,10 +138,21 @@ private slots:
                          60'000),
                  (a.log() + b.log()).constData());
 
-        // Either instance answers for every user: its own partitions' users
-        // itself, the others' through the owner, and says who served.
         auto clientA = a.client();
         auto clientB = b.client();
+        // Each says which partitions it runs.
+        for (auto *client : {clientA.get(), clientB.get()}) {
+            const httplib::Result jobs = client->Get("/api/v1/jobs");
+            QVERIFY(jobs && jobs->status == 200);
+            const QJsonObject body = parseObject(QByteArray::fromStdString(jobs->body));
+            for (const QJsonValue &job : body[QStringLiteral("jobs")].toArray())
+                for (const QJsonValue &version : job[QStringLiteral("versions")].toArray())
+                    if (version[QStringLiteral("running")].toBool())
+                        QCOMPARE(version[QStringLiteral("partitions")].toArray().size(), 4);
+        }
+
+        // Either instance answers for every user: its own partitions' users
+        // itself, the others' through the owner, and says who served.
         QByteArray sample; // a few events of every partition
         for (int p = 0; p < kPartitions; ++p) {
             const Run dump = kappactl(dataA, kafkaArgs()

@@ -6,10 +6,22 @@
 
 namespace kappa::reprocessing {
 
+namespace {
+
+std::int64_t wallMillisNow()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
 Fleet::Fleet(EventLog &log, Catalog &catalog, jobs::EngineOptions options)
     : m_log(log)
     , m_catalog(catalog)
     , m_options(std::move(options))
+    , m_partitions(m_options.partitions)
 {}
 
 Fleet::~Fleet()
@@ -61,7 +73,11 @@ Status Fleet::start(jobs::JobDefinition definition, const std::string &actor,
 Status Fleet::reassign(std::optional<std::vector<PartitionId>> partitions)
 {
     std::lock_guard control(m_controlMutex);
-    m_options.partitions = std::move(partitions);
+    m_options.partitions = partitions;
+    {
+        std::unique_lock lock(m_mutex);
+        m_partitions = std::move(partitions);
+    }
     std::vector<jobs::JobVersionName> names;
     for (const RunningVersion &running : all())
         names.push_back(running.name);
@@ -83,6 +99,8 @@ Status Fleet::reassign(std::optional<std::vector<PartitionId>> partitions)
             index = static_cast<std::size_t>(it - m_versions.begin());
             version = std::move(*it);
             m_versions.erase(it);
+            m_moving.push_back(
+                {name, m_options.partitions.value_or(std::vector<PartitionId>{}), wallMillisNow()});
         }
         const Status stopped = version->engine->stop();
         version->engine.reset();
@@ -102,10 +120,16 @@ Status Fleet::reassign(std::optional<std::vector<PartitionId>> partitions)
     return first;
 }
 
+std::vector<MovingVersion> Fleet::moving() const
+{
+    std::shared_lock lock(m_mutex);
+    return m_moving;
+}
+
 std::optional<std::vector<PartitionId>> Fleet::partitions() const
 {
-    std::lock_guard control(m_controlMutex);
-    return m_options.partitions;
+    std::shared_lock lock(m_mutex); // not the control mutex: a reassign holds that for the whole move
+    return m_partitions;
 }
 
 Status Fleet::stop(const std::string &job, const std::string &version)

@@ -32,6 +32,15 @@ struct RunningVersion
     std::vector<Offset> startOffsets;
 };
 
+// A version moving to a new set of partitions (reassign): stopped, and
+// being restored from the changelog before it starts again.
+struct MovingVersion
+{
+    jobs::JobVersionName name;
+    std::vector<PartitionId> partitions; // the new set
+    std::int64_t sinceMs = 0;            // wall time the move began
+};
+
 class Fleet
 {
 public:
@@ -61,6 +70,8 @@ public:
     // that could not start again are gone from the fleet.
     Status reassign(std::optional<std::vector<PartitionId>> partitions);
     std::optional<std::vector<PartitionId>> partitions() const;
+    // The versions reassign() is moving right now (not in all() meanwhile).
+    std::vector<MovingVersion> moving() const;
 
     std::optional<RunningVersion> find(const std::string &job, const std::string &version) const;
     // Every running version, in the order started.
@@ -71,10 +82,12 @@ private:
 
     EventLog &m_log;
     Catalog &m_catalog;
-    jobs::EngineOptions m_options;     // partitions change with reassign(), under m_controlMutex
-    mutable std::mutex m_controlMutex; // one start/stop/reassign at a time
+    jobs::EngineOptions m_options; // partitions change with reassign(), under m_controlMutex
+    std::mutex m_controlMutex;     // one start/stop/reassign at a time
     mutable std::shared_mutex m_mutex;
     std::vector<RunningVersion> m_versions;
+    std::vector<MovingVersion> m_moving;
+    std::optional<std::vector<PartitionId>> m_partitions; // what partitions() shows: m_options' under m_mutex
 };
 
 } // namespace kappa::reprocessing

@@ -295,6 +295,14 @@ nlohmann::json Service::status() const
 Result<nlohmann::json> Service::jobs() const
 {
     const auto [tasks, reports] = allFigures();
+    const std::vector<reprocessing::MovingVersion> moving = m_fleet->moving();
+    const std::optional<std::vector<PartitionId>> owned = m_fleet->partitions();
+    const auto partitionsJson = [](const std::vector<PartitionId> &partitions) {
+        nlohmann::json list = nlohmann::json::array();
+        for (PartitionId p : partitions)
+            list.push_back(p.value());
+        return list;
+    };
     nlohmann::json out = nlohmann::json::array();
     for (const char *job : kKnownJobs) {
         KAPPA_ASSIGN_OR_RETURN(std::vector<JobVersionInfo> versions, m_catalog->jobVersions(job));
@@ -312,7 +320,13 @@ Result<nlohmann::json> Service::jobs() const
                     const auto [input, processing] = sourceRates(tasks, r.job, r.version);
                     version["running"] = true;
                     version["figures"] = reportJson(r, input, processing);
+                    if (owned)
+                        version["partitions"] = partitionsJson(*owned);
                 }
+            for (const reprocessing::MovingVersion &m : moving)
+                if (m.name.job == v.job && m.name.version == v.version)
+                    version["restoring"] = {{"partitions", partitionsJson(m.partitions)},
+                                            {"since_ms", m.sinceMs}};
             entry["versions"].push_back(std::move(version));
         }
         out.push_back(std::move(entry));
