@@ -292,7 +292,8 @@ private slots:
         rd_kafka_mock_push_request_errors(m_cluster->get(), kEndTxnApiKey, 1,
                                           RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID);
         KAPPA_VERIFY_OK(writer->write("refused", PartitionId(0), records));
-        // The aborts send EndTxn too: keep refusing until the write gave up.
+        // More refusals than the write's commit, retry and aborts can use
+        // up; what is left is cleared below.
         const std::vector<rd_kafka_resp_err_t> refusals(8, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID);
         rd_kafka_mock_push_request_errors_array(m_cluster->get(), kEndTxnApiKey, refusals.size(),
                                                 refusals.data());
@@ -379,6 +380,30 @@ private slots:
         QCOMPARE(readAll(connection, "no-such-topic-" + m_suffix, 0).status().code(), StatusCode::NotFound);
     }
 
+    // The coordinator confirms a commit before the commit marker is in the
+    // partition; write() returns only once its records are readable, so a
+    // read right after it (an instance taking the task over) sees them.
+    void readAfterWriteOnBroker()
+    {
+        QString address;
+        KAPPA_KAFKA_BROKER_OR_SKIP(address);
+        KafkaLogConfig connection;
+        connection.bootstrapServers = address.toStdString();
+        const std::string topic = "changelog-read-after-write-" + m_suffix;
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<KafkaLog> log, KafkaLog::open(connection));
+        KAPPA_VERIFY_OK(log->createTopic(topic, TopicConfig{1}));
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<ChangelogWriter> writer,
+                             ChangelogWriter::open(connection, "read-after-write-" + m_suffix));
+        std::vector<Read> expected;
+        for (int i = 0; i < 20; ++i) {
+            const std::vector<ChangelogRecord> records = {{"k" + std::to_string(i), std::to_string(i)}};
+            KAPPA_VERIFY_OK(writer->write(topic, PartitionId(0), records));
+            expected.emplace_back(records[0].key, records[0].value);
+            KAPPA_ASSIGN_OR_FAIL(std::vector<Read> read, readAll(connection, topic, 0));
+            QVERIFY2(read == expected, ("after write " + std::to_string(i) + ": " + describe(read)).c_str());
+        }
+    }
+
     void fencingOnBroker()
     {
         QString address;
@@ -418,6 +443,9 @@ private slots:
         KafkaLogConfig connection;
         connection.bootstrapServers = address.toStdString();
         connection.lingerTime = 1ms;
+        // A write behind another producer's open transaction waits this long
+        // for its records to become readable, which they cannot yet.
+        connection.requestTimeout = 2s;
         const std::string topic = "changelog-aborts-" + m_suffix;
         KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<KafkaLog> log, KafkaLog::open(connection));
         // The broker refuses batches over 2000 bytes (the client would send 1 MB).
@@ -448,8 +476,8 @@ private slots:
         QVERIFY2(read == expected, describe(read).c_str());
 
         // A transaction left open by another producer holds the last stable
-        // offset back: what the writer commits after it is not read yet, and
-        // the read still ends.
+        // offset back: what the writer commits after it is not read yet (the
+        // write returns after requestTimeout), and the read still ends.
         OpenTransaction open(connection.bootstrapServers, "open-" + m_suffix);
         QVERIFY(open.begin(topic, 0, "open", "pending"));
         const std::vector<ChangelogRecord> behind = {{"c", "3"}};

@@ -187,6 +187,22 @@ private slots:
         }
         QCOMPARE(servers, (QSet<QString>{QStringLiteral("a"), QStringLiteral("b")}));
 
+        // A metrics read gathers both instances' partitions, whichever is asked.
+        const std::string range = "/api/v1/views/metrics?from_ms=0&to_ms=9223372036854775807";
+        const httplib::Result metricsA = clientA->Get(range);
+        const httplib::Result metricsB = clientB->Get(range);
+        QVERIFY(metricsA && metricsB);
+        QVERIFY2(metricsA->status == 200, metricsA->body.c_str());
+        QVERIFY2(metricsB->status == 200, metricsB->body.c_str());
+        const QJsonObject gatheredA = parseObject(QByteArray::fromStdString(metricsA->body));
+        const QJsonObject gatheredB = parseObject(QByteArray::fromStdString(metricsB->body));
+        QVERIFY(gatheredA[QStringLiteral("data")].toArray().size() > 10);
+        QCOMPARE(gatheredA[QStringLiteral("data")], gatheredB[QStringLiteral("data")]);
+        QCOMPARE(gatheredA[QStringLiteral("view")][QStringLiteral("served_by")].toString(),
+                 QStringLiteral("a,b"));
+        QCOMPARE(gatheredB[QStringLiteral("view")][QStringLiteral("served_by")].toString(),
+                 QStringLiteral("b,a"));
+
         // More events while both run; b dies in the middle of them.
         const Run second = kappactl(dataA, kafkaArgs() + gen(100'000, 10));
         QVERIFY2(second.exitCode == 0, second.err.constData());

@@ -30,7 +30,7 @@ MetricsPartial partial(std::int64_t window, std::int32_t category, std::int32_t 
 
 MetricsQuery all()
 {
-    return {0, std::numeric_limits<std::int64_t>::max(), std::nullopt, std::nullopt};
+    return {0, std::numeric_limits<std::int64_t>::max(), std::nullopt, std::nullopt, std::nullopt};
 }
 
 } // namespace
@@ -58,6 +58,27 @@ private slots:
         QCOMPARE(rows[1].windowStartMs, kMinute);
         KAPPA_ASSIGN_OR_FAIL(auto count, view->rowCount());
         QCOMPARE(count, 2);
+    }
+
+    void sumsOnlyTheChosenPartitions()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(tempPath(dir, "m.db")));
+        const std::vector<MetricsPartial> batch = {partial(0, 0, 0, 10, 5), partial(0, 0, 1, 4, 7),
+                                                   partial(0, 0, 2, 4, 100), partial(kMinute, 0, 2, 11, 1)};
+        KAPPA_VERIFY_OK(view->write(batch));
+        MetricsQuery q = all();
+        q.sourcePartitions = std::vector<PartitionId>{PartitionId(0), PartitionId(1)};
+        KAPPA_ASSIGN_OR_FAIL(auto rows, view->query(q));
+        QCOMPARE(rows.size(), std::size_t(1)); // partition 2's minute is not there
+        QCOMPARE(rows[0].counts.views, 12);
+        QCOMPARE(rows[0].counts.sessions, 12);
+        q.sourcePartitions = std::vector<PartitionId>{};
+        KAPPA_ASSIGN_OR_FAIL(auto none, view->query(q));
+        QVERIFY(none.empty());
+        KAPPA_ASSIGN_OR_FAIL(auto every, view->query(all()));
+        QCOMPARE(every.size(), std::size_t(2));
+        QCOMPARE(every[0].counts.views, 112);
     }
 
     void olderPartialsAreIgnored()
@@ -92,13 +113,15 @@ private slots:
                                                    partial(2 * kMinute, 7, 0, 3, 4),
                                                    partial(kMinute, 7, 0, 2, 5, 0, 0, "DE")};
         KAPPA_VERIFY_OK(view->write(batch));
-        KAPPA_ASSIGN_OR_FAIL(auto range, view->query({kMinute, 2 * kMinute, std::nullopt, std::nullopt}));
+        KAPPA_ASSIGN_OR_FAIL(auto range,
+                             view->query({kMinute, 2 * kMinute, std::nullopt, std::nullopt, std::nullopt}));
         QCOMPARE(range.size(), std::size_t(2)); // the '' and 'DE' rows of minute 1
-        KAPPA_ASSIGN_OR_FAIL(auto category, view->query({0, 3 * kMinute, 7, std::string()}));
+        KAPPA_ASSIGN_OR_FAIL(auto category, view->query({0, 3 * kMinute, 7, std::string(), std::nullopt}));
         QCOMPARE(category.size(), std::size_t(3));
         for (const MetricsRow &row : category)
             QCOMPARE(row.categoryId, 7);
-        KAPPA_ASSIGN_OR_FAIL(auto germany, view->query({0, 3 * kMinute, std::nullopt, std::string("DE")}));
+        KAPPA_ASSIGN_OR_FAIL(auto germany,
+                             view->query({0, 3 * kMinute, std::nullopt, std::string("DE"), std::nullopt}));
         QCOMPARE(germany.size(), std::size_t(1));
         QCOMPARE(germany[0].counts.views, 5);
     }

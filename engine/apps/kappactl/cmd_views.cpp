@@ -80,7 +80,8 @@ int printMetrics(const DataDir &dataDir, const MetricsOptions &options)
     Result<std::string> version = context->reader->resolveVersion("business_metrics", options.version);
     if (!version.isOk())
         return fail(version.status());
-    jobs::MetricsSelection selection{options.fromMs, options.toMs, options.category, options.country};
+    jobs::MetricsSelection selection{options.fromMs, options.toMs, options.category, options.country,
+                                     std::nullopt};
     Result<std::vector<jobs::MetricsRecord>> rows = context->reader->metrics(selection, *version);
     if (!rows.isOk())
         return fail(rows.status());

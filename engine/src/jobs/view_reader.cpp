@@ -186,6 +186,7 @@ Result<std::vector<MetricsRecord>> ViewReader::metrics(const MetricsSelection &s
     query.toMs = selection.toMs;
     query.categoryId = selection.country ? std::optional<std::int32_t>(0) : selection.categoryId;
     query.country = selection.country.value_or("");
+    query.sourcePartitions = selection.sourcePartitions;
     KAPPA_ASSIGN_OR_RETURN(std::vector<views::MetricsRow> rows, (*view)->query(query, maxRows));
     std::vector<MetricsRecord> records;
     records.reserve(rows.size());

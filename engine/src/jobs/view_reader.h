@@ -27,6 +27,8 @@ struct MetricsSelection
     std::int64_t toMs = 0;   // window_start_ms < toMs
     std::optional<std::int32_t> categoryId;
     std::optional<std::string> country; // v2 country rows; none: the category rows
+    // Only these source partitions' partials (see views::MetricsQuery); nullopt: all.
+    std::optional<std::vector<PartitionId>> sourcePartitions;
 };
 
 // One row of the metrics view with exactly the documented fields.

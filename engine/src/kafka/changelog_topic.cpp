@@ -101,8 +101,8 @@ std::size_t maxRecordBytes(rd_kafka_t *client)
     return std::strtoull(value, nullptr, 10);
 }
 
-// How often write() asks whether its commit marker is written.
-constexpr std::chrono::milliseconds kMarkerPollInterval{5};
+// How often write() asks whether its records became stable.
+constexpr std::chrono::milliseconds kStablePollInterval{5};
 
 // Delivery reports, served in the thread that flushes: keep the highest
 // offset of the transaction's records.
@@ -116,14 +116,33 @@ void onDelivery(rd_kafka_t *, const rd_kafka_message_t *message, void *)
     }
 }
 
+// A consumer client (KafkaLog's reader configuration) with
+// isolation.level=read_committed: it never returns records of aborted or open
+// transactions, and its ListOffsets answers the last stable offset as the end.
+Result<ClientPtr> readCommittedClient(const KafkaLogConfig &connection, bool reportPartitionEnd)
+{
+    KAPPA_ASSIGN_OR_RETURN(ConfPtr conf, consumerConf(connection));
+    rd_kafka_conf_t *c = conf.get();
+    KAPPA_RETURN_IF_ERROR(setProperty(c, "isolation.level", "read_committed"));
+    KAPPA_RETURN_IF_ERROR(setProperty(c, "enable.partition.eof", reportPartitionEnd ? "true" : "false"));
+    char error[512] = {};
+    // rd_kafka_new takes ownership of conf only on success.
+    ClientPtr client(rd_kafka_new(RD_KAFKA_CONSUMER, c, error, sizeof error));
+    if (!client)
+        return Status::invalidArgument(std::string("creating a read_committed consumer: ") + error);
+    conf.release();
+    return client;
+}
+
 } // namespace
 
 class ChangelogWriter::Impl
 {
 public:
-    Impl(ClientPtr client, const KafkaLogConfig &connection, std::string transactionalId,
-         std::chrono::milliseconds transactionTimeout)
+    Impl(ClientPtr client, ClientPtr stableOffsets, const KafkaLogConfig &connection,
+         std::string transactionalId, std::chrono::milliseconds transactionTimeout)
         : m_client(std::move(client))
+        , m_stableOffsets(std::move(stableOffsets))
         , m_connection(connection)
         , m_transactionalId(std::move(transactionalId))
         , m_transactionTimeout(transactionTimeout)
@@ -154,18 +173,22 @@ private:
                        rd_kafka_resp_err_t *cause);
     Status produce(const std::string &topic, PartitionId partition, const ChangelogRecord &record,
                    rd_kafka_resp_err_t *cause);
-    void awaitCommitMarker(const std::string &topic, PartitionId partition);
+    void awaitVisible(const std::string &topic, PartitionId partition);
     Status abortAfter(Status failure);
     Status fail(const rd_kafka_error_t *error, const std::string &context);
 
+    // The highest offset delivered in the current transaction (-1: none),
+    // set by the delivery reports, which rd_kafka_flush serves. Declared
+    // before the clients, so it outlives any report they still serve.
+    std::atomic<std::int64_t> m_lastDelivered{-1};
     ClientPtr m_client;
+    // A read_committed consumer that sends nothing but ListOffsets, whose
+    // end is then the last stable offset (see awaitVisible()).
+    ClientPtr m_stableOffsets;
     const KafkaLogConfig m_connection;
     const std::string m_transactionalId;
     const std::chrono::milliseconds m_transactionTimeout;
     const std::size_t m_maxRecordBytes;
-    // The highest offset delivered in the current transaction (-1: none),
-    // set by the delivery reports, which rd_kafka_flush serves.
-    std::atomic<std::int64_t> m_lastDelivered{-1};
 
     std::mutex m_mutex; // one transaction at a time; guards what follows
     bool m_inTransaction = false;
@@ -264,21 +287,18 @@ Status ChangelogWriter::Impl::transaction(const std::string &topic, PartitionId 
         return status;
     }
     m_inTransaction = false;
-    awaitCommitMarker(topic, partition);
+    awaitVisible(topic, partition);
     return Status::ok();
 }
 
-// The coordinator answers the commit before it writes the commit marker into
-// the partition, and until then the records stay above the last stable
-// offset, invisible to read_committed readers: a reader that starts right
-// after write() returned (another instance taking the task over) would miss
-// them. So this waits, at most requestTimeout, until the partition's high
-// watermark passes the offset after the last record, which only the marker
-// fills as long as this writer is the partition's only one (a changelog's
-// partition belongs to one task); a replicated marker makes the transaction
-// stable. On a timeout the records are committed all the same, and become
-// visible once the marker is written.
-void ChangelogWriter::Impl::awaitCommitMarker(const std::string &topic, PartitionId partition)
+// The coordinator answers the commit before it writes the commit markers,
+// and until the marker is in the partition (and replicated) the records stay
+// above the last stable offset, invisible to read_committed readers: a reader
+// that starts right after write() returned (another instance taking the task
+// over) would miss them. So this waits, at most requestTimeout, until the
+// last stable offset passes the last record. On a timeout the records are
+// committed all the same, and become visible once the marker is written.
+void ChangelogWriter::Impl::awaitVisible(const std::string &topic, PartitionId partition)
 {
     const std::int64_t last = m_lastDelivered.load();
     if (last < 0)
@@ -289,11 +309,10 @@ void ChangelogWriter::Impl::awaitCommitMarker(const std::string &topic, Partitio
             deadline - std::chrono::steady_clock::now());
         if (remaining.count() <= 0)
             return;
-        // The producer's ListOffsets reads uncommitted: the high watermark.
-        Result<Watermarks> marks = queryWatermarks(m_client.get(), topic, partition, remaining);
-        if (marks.isOk() && marks->end.value() >= last + 2)
+        Result<Watermarks> marks = queryWatermarks(m_stableOffsets.get(), topic, partition, remaining);
+        if (marks.isOk() && marks->end.value() > last)
             return;
-        std::this_thread::sleep_for(kMarkerPollInterval);
+        std::this_thread::sleep_for(kStablePollInterval);
     }
 }
 
@@ -412,9 +431,10 @@ Result<std::unique_ptr<ChangelogWriter>> ChangelogWriter::open(const KafkaLogCon
         rd_kafka_error_destroy(initError);
         return status;
     }
+    KAPPA_ASSIGN_OR_RETURN(ClientPtr stableOffsets, readCommittedClient(connection, false));
     return std::unique_ptr<ChangelogWriter>(
-        new ChangelogWriter(std::make_unique<Impl>(std::move(client), connection, std::move(transactionalId),
-                                                   transactionTimeout)));
+        new ChangelogWriter(std::make_unique<Impl>(std::move(client), std::move(stableOffsets), connection,
+                                                   std::move(transactionalId), transactionTimeout)));
 }
 
 ChangelogWriter::ChangelogWriter(std::unique_ptr<Impl> impl)
@@ -486,19 +506,10 @@ Status readChangelog(
     KAPPA_RETURN_IF_ERROR(checkProperties(connection));
     const std::string topicName(topic);
     const std::string where = "reading changelog " + partitionName(topic, partition);
-    KAPPA_ASSIGN_OR_RETURN(ConfPtr conf, consumerConf(connection));
-    rd_kafka_conf_t *c = conf.get();
-    // Records of aborted or still open transactions are never returned, and
-    // the end asked for below is the last stable offset.
-    KAPPA_RETURN_IF_ERROR(setProperty(c, "isolation.level", "read_committed"));
-    // The end of the partition is reported even when the offsets before it
-    // are transaction markers or compacted away, which no record shows.
-    KAPPA_RETURN_IF_ERROR(setProperty(c, "enable.partition.eof", "true"));
-    char error[512] = {};
-    ClientPtr client(rd_kafka_new(RD_KAFKA_CONSUMER, c, error, sizeof error));
-    if (!client)
-        return Status::invalidArgument(where + ": creating the consumer: " + error);
-    conf.release();
+    // The end of the partition is reported (enable.partition.eof) even when
+    // the offsets before it are transaction markers or compacted away, which
+    // no record shows.
+    KAPPA_ASSIGN_OR_RETURN(ClientPtr client, readCommittedClient(connection, true));
 
     // With read_committed, ListOffsets answers the last stable offset as the
     // end: everything below it is settled, committed or aborted.

@@ -154,6 +154,8 @@ public:
     ~Impl()
     {
         leave();
+        // Queues go before the client they belong to.
+        m_consumerQueue.reset();
         // A consumer that did not finish closing (the cluster went away) must
         // not try again here: rd_kafka_destroy would close it without a bound.
         if (m_client && !m_closed)
@@ -287,9 +289,8 @@ void GroupMember::Impl::close()
         auto deadline = std::chrono::steady_clock::now() + m_config.connection.closeTimeout;
         while (!rd_kafka_consumer_closed(m_client.get()) && std::chrono::steady_clock::now() < deadline) {
             EventPtr event(rd_kafka_queue_poll(queue.get(), kPollMs));
-            // With a rebalance callback set, librdkafka calls it while
-            // polling; a rebalance that comes back as an event instead is
-            // handled the same way.
+            // Polled as events, the revoke comes back as one (librdkafka
+            // does not call the rebalance callback from rd_kafka_queue_poll).
             if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
                 rebalance(rd_kafka_event_error(event.get()), rd_kafka_event_topic_partition_list(event.get()));
                 deadline = std::chrono::steady_clock::now() + m_config.connection.closeTimeout;
@@ -389,10 +390,11 @@ std::vector<PartitionId> GroupMember::Impl::takeAll()
 
 // Asks with rd_kafka_list_groups (ListGroups, then DescribeGroups at the
 // coordinator) rather than the Admin API's DescribeConsumerGroups: in
-// librdkafka 2.0.2 the latter aborts the process (assertion on a freed
-// object, librdkafka issues #3663 and #4605) when its request to the
-// coordinator cannot be sent, e.g. the connection just dropped or the broker
-// lacks DescribeGroups (as the mock cluster does).
+// librdkafka 2.0.2 the latter aborts the process (assertion
+// "eonce->refcnt > 0": librdkafka issue #4605, pull request #5397) when its
+// request to the coordinator cannot be sent, e.g. because the connection just
+// dropped or the broker lacks DescribeGroups, as the mock cluster does. The
+// price: ListGroups goes to every broker, once per call.
 Result<std::vector<GroupMemberDescription>> GroupMember::Impl::describeGroup() const
 {
     const std::string where = "describing group " + m_config.groupId;

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace kappa::service {
 
 namespace {
@@ -119,6 +121,19 @@ Result<std::optional<ClusterPeer>> ClusterMember::ownerOf(PartitionId partition)
         return Status::unavailable("partition " + std::to_string(partition.value())
                                    + " has no owner in the cluster right now (a rebalance?); try again");
     return std::optional<ClusterPeer>(found->second);
+}
+
+Result<std::vector<ClusterPeer>> ClusterMember::peers()
+{
+    std::vector<ClusterPeer> peers;
+    for (std::int32_t p = 0; p < m_partitionCount; ++p) {
+        KAPPA_ASSIGN_OR_RETURN(std::optional<ClusterPeer> owner, ownerOf(PartitionId(p)));
+        if (owner && std::none_of(peers.begin(), peers.end(), [&](const ClusterPeer &known) {
+                return known.instanceId == owner->instanceId;
+            }))
+            peers.push_back(std::move(*owner));
+    }
+    return peers;
 }
 
 Status ClusterMember::refreshOwners()

@@ -66,6 +66,8 @@ public:
     // registry, cached for a second. Unavailable while nobody owns it (a
     // rebalance) or the owner has not advertised itself.
     Result<std::optional<ClusterPeer>> ownerOf(PartitionId partition);
+    // The owners of every partition this instance does not own, each once.
+    Result<std::vector<ClusterPeer>> peers();
 
 private:
     ClusterMember(std::string instanceId, const std::string &group, std::int32_t partitions,

@@ -1,6 +1,7 @@
 #include "service/http_routes.h"
 
 #include "service/http_support.h"
+#include "service/metrics_gather.h"
 
 #include <httplib.h>
 
@@ -40,13 +41,30 @@ std::optional<std::int64_t> maxStaleness(const httplib::Request &request)
 // Set on a request one instance forwards to another (its value: the forwarder's id).
 constexpr const char *kForwardedHeader = "X-Kappa-Forwarded-By";
 
+// The same request, as it came (path, query, the caller's Authorization
+// header: the instances of a group share their token file), asked of another
+// instance of the cluster, marked as forwarded by `self`. Unavailable if it
+// does not answer.
+httplib::Result askPeer(const httplib::Request &request, const ClusterPeer &peer, const std::string &self)
+{
+    httplib::Client client(peer.url);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(10));
+    httplib::Headers headers{{kForwardedHeader, self}};
+    if (request.has_header("Authorization"))
+        headers.emplace("Authorization", request.get_header_value("Authorization"));
+    httplib::Result answer = client.Get(request.target, headers);
+    if (!answer)
+        failWith(Status::unavailable("instance " + peer.instanceId + " at " + peer.url
+                                     + " did not answer: " + httplib::to_string(answer.error())));
+    return answer;
+}
+
 // In a cluster, a read of a key whose partition another instance owns is
-// answered by that instance: the request goes there as it came (path, query,
-// the caller's Authorization header: the instances of a group share their
-// token file) and its answer, which names the instance in view.served_by,
-// comes back unchanged. A request that was forwarded once is not forwarded
-// again: the partition moved meanwhile (a rebalance), so it is a 503 to retry.
-// Returns false when this instance serves the read itself.
+// answered by that instance, and its answer (which names it in
+// view.served_by) comes back unchanged. A request that was forwarded once is
+// not forwarded again: the partition moved meanwhile (a rebalance), so it is
+// a 503 to retry. Returns false when this instance serves the read itself.
 bool forwardToOwner(const httplib::Request &request, httplib::Response &response,
                     Result<std::optional<ClusterPeer>> owner, const std::string &self)
 {
@@ -57,25 +75,14 @@ bool forwardToOwner(const httplib::Request &request, httplib::Response &response
         failWith(Status::unavailable("the key's partition is moving between instances (" + self
                                      + " was asked by " + request.get_header_value(kForwardedHeader)
                                      + "); try again"));
-    httplib::Client client(peer->url);
-    client.set_connection_timeout(std::chrono::seconds(2));
-    client.set_read_timeout(std::chrono::seconds(10));
-    httplib::Headers headers{{kForwardedHeader, self}};
-    if (request.has_header("Authorization"))
-        headers.emplace("Authorization", request.get_header_value("Authorization"));
-    const httplib::Result answer = client.Get(request.target, headers);
-    if (!answer)
-        failWith(Status::unavailable("instance " + peer->instanceId + " at " + peer->url
-                                     + ", which serves this key, did not answer: "
-                                     + httplib::to_string(answer.error())));
+    const httplib::Result answer = askPeer(request, *peer, self);
     response.status = answer->status;
     response.set_content(answer->body, answer->get_header_value("Content-Type").c_str());
     return true;
 }
 
-// A view answer: the rows under "data", the view's version and freshness under "view".
-void sendView(httplib::Response &response, std::optional<std::int64_t> maxStalenessMs,
-              Result<ViewAnswer> answer)
+// A view answer's value, or the 503 its staleness calls for.
+ViewAnswer freshEnough(std::optional<std::int64_t> maxStalenessMs, Result<ViewAnswer> answer)
 {
     ViewAnswer value = valueOr(std::move(answer));
     const double staleMs = value.view.lagSeconds * 1000.0;
@@ -84,9 +91,42 @@ void sendView(httplib::Response &response, std::optional<std::int64_t> maxStalen
                                      + std::to_string(static_cast<std::int64_t>(staleMs))
                                      + " ms stale, more than max_staleness_ms="
                                      + std::to_string(*maxStalenessMs)));
+    return value;
+}
+
+std::string viewBody(const ViewAnswer &answer)
+{
+    return "{\"view\":" + answer.view.toJson().dump() + ",\"data\":" + answer.dataJson + "}";
+}
+
+// A view answer: the rows under "data", the view's version and freshness under "view".
+void sendView(httplib::Response &response, std::optional<std::int64_t> maxStalenessMs,
+              Result<ViewAnswer> answer)
+{
+    const ViewAnswer value = freshEnough(maxStalenessMs, std::move(answer));
     response.status = 200;
-    response.set_content("{\"view\":" + value.view.toJson().dump() + ",\"data\":" + value.dataJson + "}",
-                         kJson);
+    response.set_content(viewBody(value), kJson);
+}
+
+// A metrics read in a cluster: this instance's partitions' rows plus every
+// other instance's for its own (each checks max_staleness_ms itself; the
+// first refusal is passed on as it came), added up.
+void sendGatheredMetrics(const httplib::Request &request, httplib::Response &response,
+                         std::optional<std::int64_t> maxStalenessMs, Result<ViewAnswer> local,
+                         const std::vector<ClusterPeer> &peers, const std::string &self, std::size_t maxRows)
+{
+    std::vector<std::string> answers{viewBody(freshEnough(maxStalenessMs, std::move(local)))};
+    for (const ClusterPeer &peer : peers) {
+        const httplib::Result answer = askPeer(request, peer, self);
+        if (answer->status != 200) {
+            response.status = answer->status;
+            response.set_content(answer->body, answer->get_header_value("Content-Type").c_str());
+            return;
+        }
+        answers.push_back(answer->body);
+    }
+    response.status = 200;
+    response.set_content(valueOr(mergeMetricsAnswers(answers, maxRows)), kJson);
 }
 
 void registerMethod(httplib::Server &server, std::string_view method, const std::string &pattern,
@@ -364,7 +404,16 @@ void HttpRoutes::addViewRoutes()
                 category = static_cast<std::int32_t>(*c);
             }
             const std::optional<std::int64_t> bound = maxStaleness(req);
-            sendView(res, bound, m_service.metrics(*from, *to, category, stringParam(req, "version")));
+            // An instance asked by another answers for its own partitions only.
+            const std::vector<ClusterPeer> peers = req.has_header(kForwardedHeader)
+                                                       ? std::vector<ClusterPeer>()
+                                                       : valueOr(m_service.metricsPeers());
+            Result<ViewAnswer> local = m_service.metrics(*from, *to, category, stringParam(req, "version"));
+            if (peers.empty())
+                sendView(res, bound, std::move(local));
+            else
+                sendGatheredMetrics(req, res, bound, std::move(local), peers, m_service.instanceId(),
+                                    Service::kMaxMetricsRows);
         });
 }
 

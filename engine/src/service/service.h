@@ -104,6 +104,12 @@ public:
     // partition. Unavailable while that partition has no owner.
     Result<std::optional<ClusterPeer>> ownerOfUser(std::int64_t userId) const;
     Result<std::optional<ClusterPeer>> ownerOfCard(std::int64_t cardId) const;
+    // In a cluster, the other instances that own partitions (each once), for
+    // a metrics read to gather; empty without a cluster. Unavailable while a
+    // partition has no owner.
+    Result<std::vector<ClusterPeer>> metricsPeers() const;
+    // The most rows a metrics read returns (else ResourceExhausted).
+    static constexpr std::size_t kMaxMetricsRows = 200'000;
     // This instance's id in its cluster; empty without one.
     std::string instanceId() const;
     // Where this instance's API listens ("http://host:port"), advertised to

@@ -25,7 +25,6 @@ constexpr std::int64_t kServingTtlMs = 100;
 // The stage of the history row of a version's state store.
 constexpr const char *kStateStage = "state";
 // The largest metrics answer: a day of one-minute windows for ~100 categories fits; a month does not.
-constexpr std::size_t kMaxMetricsRows = 200'000;
 
 double millis(std::int64_t micros)
 {
@@ -254,6 +253,13 @@ Result<std::optional<ClusterPeer>> Service::ownerOfUser(std::int64_t userId) con
         PartitionId(base::partitionForKey(std::to_string(userId), m_cluster->partitionCount())));
 }
 
+Result<std::vector<ClusterPeer>> Service::metricsPeers() const
+{
+    if (!m_cluster)
+        return std::vector<ClusterPeer>();
+    return m_cluster->peers();
+}
+
 Result<std::optional<ClusterPeer>> Service::ownerOfCard(std::int64_t cardId) const
 {
     if (!m_cluster)
@@ -433,6 +439,8 @@ Result<ViewAnswer> Service::metrics(std::int64_t fromMs, std::int64_t toMs,
     selection.fromMs = fromMs;
     selection.toMs = toMs;
     selection.categoryId = category;
+    if (m_cluster) // the partials of partitions it no longer owns are stale here: the owner answers for them
+        selection.sourcePartitions = m_cluster->partitions();
     // One row more than the limit tells that the answer would be too large.
     KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::MetricsRecord> records,
                            reader.metrics(selection, resolved, kMaxMetricsRows + 1));

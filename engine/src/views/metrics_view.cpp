@@ -162,13 +162,26 @@ Result<std::vector<MetricsRow>> MetricsView::query(const MetricsQuery &q,
                                                    std::optional<std::size_t> maxRows) const
 {
     std::lock_guard lock(m_mutex);
-    KAPPA_ASSIGN_OR_RETURN(Statement stmt,
-                           m_db->prepare(
-                               "SELECT window_start_ms, category_id, country, views, cart_adds, checkouts, "
-                               "orders, gmv_cents, sessions, purchasing_sessions FROM business_metrics "
-                               "WHERE window_start_ms >= ? AND window_start_ms < ? "
-                               "AND (? = 0 OR category_id = ?) AND (? = 0 OR country = ?) "
-                               "ORDER BY window_start_ms, category_id, country"));
+    // With a partition filter the sums are those of the business_metrics
+    // view over the chosen partitions' partials only.
+    std::string sql = "SELECT window_start_ms, category_id, country, views, cart_adds, checkouts, "
+                      "orders, gmv_cents, sessions, purchasing_sessions FROM business_metrics "
+                      "WHERE window_start_ms >= ? AND window_start_ms < ? "
+                      "AND (? = 0 OR category_id = ?) AND (? = 0 OR country = ?) "
+                      "ORDER BY window_start_ms, category_id, country";
+    if (q.sourcePartitions) {
+        std::string in;
+        for (PartitionId p : *q.sourcePartitions) // integers: nothing to escape
+            in += (in.empty() ? "" : ",") + std::to_string(p.value());
+        sql = "SELECT window_start_ms, category_id, country, SUM(views), SUM(cart_adds), SUM(checkouts), "
+              "SUM(orders), SUM(gmv_cents), SUM(sessions), SUM(purchasing_sessions) FROM metrics_partials "
+              "WHERE window_start_ms >= ? AND window_start_ms < ? "
+              "AND (? = 0 OR category_id = ?) AND (? = 0 OR country = ?) AND source_partition IN ("
+              + in
+              + ") GROUP BY window_start_ms, category_id, country ORDER BY window_start_ms, category_id, "
+                "country";
+    }
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt, m_db->prepare(sql));
     KAPPA_RETURN_IF_ERROR(stmt.bind(1, q.fromMs));
     KAPPA_RETURN_IF_ERROR(stmt.bind(2, q.toMs));
     KAPPA_RETURN_IF_ERROR(stmt.bind(3, std::int64_t{q.categoryId.has_value()}));

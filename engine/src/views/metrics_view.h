@@ -81,6 +81,9 @@ struct MetricsQuery
     std::int64_t toMs = 0;   // window_start_ms < toMs
     std::optional<std::int32_t> categoryId;
     std::optional<std::string> country;
+    // Only the partials of these source partitions (an instance of a cluster
+    // answers for the partitions it owns); nullopt: every partition.
+    std::optional<std::vector<PartitionId>> sourcePartitions;
 };
 
 class MetricsView
