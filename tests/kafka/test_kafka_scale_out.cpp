@@ -127,6 +127,9 @@ private slots:
         }
         QVERIFY(QDir().mkpath(dataB)); // an instance's data directory must exist (only --demo creates one)
 
+        const Run token = kappactl(dataA, {"token", "add", "ops", "--role", "operator"});
+        QVERIFY2(token.exitCode == 0, token.err.constData());
+        const std::string operatorToken = token.out.trimmed().toStdString();
         KappadProcess a(dataA, instanceArgs(QStringLiteral("a")));
         QVERIFY2(a.started(), a.log().constData());
         QVERIFY2(waitFor([&] { return ownedPartitions(a.log()) == kPartitions; }, 60'000),
@@ -202,6 +205,18 @@ private slots:
                  QStringLiteral("a,b"));
         QCOMPARE(gatheredB[QStringLiteral("view")][QStringLiteral("served_by")].toString(),
                  QStringLiteral("b,a"));
+
+        // Replays, validations and switches are refused in a cluster (for now), clearly.
+        const httplib::Headers auth{{"Authorization", "Bearer " + operatorToken}};
+        const httplib::Result replay = clientA->Post("/api/v1/replays", auth,
+                                                     R"({"job": "user_features", "version": "v2"})",
+                                                     "application/json");
+        QVERIFY(replay);
+        QVERIFY2(replay->status == 409 || replay->status == 412 || replay->status == 400,
+                 replay->body.c_str());
+        QVERIFY2(replay->body.find("FailedPrecondition") != std::string::npos
+                     && replay->body.find("cluster") != std::string::npos,
+                 replay->body.c_str());
 
         // More events while both run; b dies in the middle of them.
         const Run second = kappactl(dataA, kafkaArgs() + gen(100'000, 10));

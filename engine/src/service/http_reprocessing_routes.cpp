@@ -163,8 +163,19 @@ void check(const Status &status)
 
 void HttpRoutes::addReprocessingRoutes()
 {
+    // Replays, validations and switches act on one instance's catalog, views
+    // and partitions; across a cluster they would see part of the data and
+    // flip one instance's alias. Until the catalog is shared by the cluster,
+    // they are refused there rather than half done.
+    const auto notInCluster = [this] {
+        if (!m_service.instanceId().empty())
+            failWith(Status::failedPrecondition("replays, validations and switches do not work across a "
+                                                "cluster yet ([cluster] group is set): "
+                                                "run them on a single instance (README: Scaling out)"));
+    };
     add("POST", "/api/v1/replays", Role::Operator,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            notInCluster();
             const Json body = bodyObject(req);
             const reprocessing::LaunchRequest request = launchRequest(body);
             reprocessing::ReplayManager &replays = m_service.replays();
@@ -206,7 +217,8 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))));
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/rebuild)", Role::Operator,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            notInCluster();
             const Json body = bodyObject(req);
             reprocessing::LaunchRequest request;
             request.rateMultiple = numberField(body, "rate_multiple");
@@ -218,7 +230,8 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))), 201);
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/validate)", Role::Operator,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            notInCluster();
             const ValidationRecord record = valueOr(
                 m_service.validator().run(req.matches[1], req.matches[2], who.name));
             sendJson(res, validationJson(record, true), 201);
@@ -238,7 +251,8 @@ void HttpRoutes::addReprocessingRoutes()
                                          true));
         });
     add("POST", "/api/v1/switches", Role::Operator,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            notInCluster();
             const Json body = bodyObject(req);
             const std::string job = stringField(body, "job");
             const std::string version = stringField(body, "version");
@@ -256,14 +270,16 @@ void HttpRoutes::addReprocessingRoutes()
         sendJson(res, {{"switches", std::move(out)}});
     });
     add("POST", R"(/api/v1/switches/([0-9]+)/(approve|reject))", Role::Approver,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            notInCluster();
             const std::int64_t id = parseInteger("id", req.matches[1]);
             if (std::string(req.matches[2]) == "approve")
                 return sendJson(res, switchJson(valueOr(m_service.switches().approve(id, actorOf(who)))));
             check(m_service.switches().reject(id, actorOf(who), stringField(bodyObject(req), "reason")));
             sendJson(res, switchJson(valueOr(m_service.catalog().switchRequest(id))));
         });
-    add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver, [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+    add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver, [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        notInCluster();
         const std::string job = req.matches[1];
         check(m_service.switches().rollback(job, actorOf(who), stringField(bodyObject(req), "reason")));
         sendJson(res, {{"job", job}, {"live_version", valueOr(m_service.catalog().alias(job)).value_or("")}});
