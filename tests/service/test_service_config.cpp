@@ -175,6 +175,27 @@ private slots:
         QTest::newRow("owned property") << QByteArray("[log]\nkind = \"kafka\"\nbootstrap_servers = \"k:1\"\n"
                                                       "[log.kafka_properties]\n\"linger.ms\" = 50\n")
                                         << false << "log.linger_ms";
+        const QByteArray kafka("[log]\nkind = \"kafka\"\nbootstrap_servers = \"k:1\"\n");
+        QTest::newRow("cluster unknown key") << kafka + "[cluster]\nname = \"x\"\n" << true << "cluster.name";
+        QTest::newRow("cluster not a table") << QByteArray("cluster = \"x\"\n") << true << "'cluster'";
+        QTest::newRow("cluster on the embedded log")
+            << QByteArray("[cluster]\ngroup = \"prod\"\n") << false << "cluster.group";
+        QTest::newRow("cluster group with a slash") << kafka + "[cluster]\ngroup = \"a/b\"\n"
+                                                    << false << "cluster.group";
+        QTest::newRow("instance id without a group") << kafka + "[cluster]\ninstance_id = \"a\"\n"
+                                                     << false << "cluster.instance_id";
+    }
+
+    void clusterTableJoinsAGroup()
+    {
+        ServiceConfig config;
+        KAPPA_VERIFY_OK(applyConfigToml("[log]\nkind = \"kafka\"\nbootstrap_servers = \"k:1\"\n"
+                                        "[cluster]\ngroup = \"prod\"\ninstance_id = \"kappa-1\"\n",
+                                        "test.toml", config));
+        KAPPA_VERIFY_OK(config.validate());
+        QVERIFY(config.cluster.enabled());
+        QCOMPARE(config.cluster.group, std::string("prod"));
+        QCOMPARE(config.cluster.instanceId, std::string("kappa-1"));
     }
 
     void badLogSettingsAreErrors()
