@@ -25,17 +25,6 @@ namespace {
 constexpr int kEvents = 20'000;
 const char *const kSecret = "hunter2-never-logged";
 
-bool waitFor(const std::function<bool()> &done, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired()) {
-        if (done())
-            return true;
-        QTest::qWait(200);
-    }
-    return done();
-}
-
 // Events processed per running job, from GET /api/v1/jobs; empty if it failed.
 std::map<std::string, std::int64_t> eventsByJob(httplib::Client &client)
 {

@@ -32,17 +32,6 @@ constexpr int kPartitions = 8;
 const QStringList kJobs = {QStringLiteral("user_features"), QStringLiteral("business_metrics"),
                            QStringLiteral("fraud")};
 
-bool waitFor(const std::function<bool()> &done, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired()) {
-        if (done())
-            return true;
-        QTest::qWait(200);
-    }
-    return done();
-}
-
 // The partitions an instance owns after its last reassignment, from its log; -1 before any.
 int ownedPartitions(const QByteArray &log)
 {

@@ -11,13 +11,28 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTest>
 #include <QtGlobal>
 
 #include <httplib.h>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <string>
+
+// Polls `done` every 200 ms (serving Qt events meanwhile) until it holds or
+// timeoutMs pass; returns its last answer.
+inline bool waitFor(const std::function<bool()> &done, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (done())
+            return true;
+        QTest::qWait(200);
+    }
+    return done();
+}
 
 class KappadProcess
 {
