@@ -64,7 +64,8 @@ private:
 // Calls visit for every committed record of topic/partition in offset order,
 // from the start up to the last stable offset as of the call. NotFound if
 // the topic does not exist.
-Status readChangelog(const KafkaLogConfig &connection, std::string_view topic, PartitionId partition,
-                     const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit);
+Status readChangelog(
+    const KafkaLogConfig &connection, std::string_view topic, PartitionId partition,
+    const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit);
 
 } // namespace kappa::kafka

@@ -70,7 +70,8 @@ class GroupMember
 public:
     // Validates the configuration (InvalidArgument), joins the group and
     // starts the member's thread. The listener must outlive the member.
-    static Result<std::unique_ptr<GroupMember>> start(const GroupMemberConfig &config, GroupListener &listener);
+    static Result<std::unique_ptr<GroupMember>> start(const GroupMemberConfig &config,
+                                                      GroupListener &listener);
     ~GroupMember(); // leave()
     GroupMember(const GroupMember &) = delete;
     GroupMember &operator=(const GroupMember &) = delete;
