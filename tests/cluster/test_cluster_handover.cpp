@@ -113,7 +113,9 @@ private slots:
         KAPPA_VERIFY_OK(b.open(tempPath(m_dir, "b"), kPartitions));
         KAPPA_VERIFY_OK(a.append(first));
         Status ranA, ranB;
-        std::thread other([&] { ranB = run(b, *a.log, std::vector{PartitionId(2), PartitionId(3)}, replication); });
+        std::thread other([&] {
+            ranB = run(b, *a.log, std::vector{PartitionId(2), PartitionId(3)}, replication);
+        });
         ranA = run(a, *a.log, std::vector{PartitionId(0), PartitionId(1)}, replication);
         other.join();
         KAPPA_VERIFY_OK(ranA);
@@ -149,8 +151,8 @@ private slots:
         KAPPA_VERIFY_OK(run(a, *a.log, std::nullopt, nullptr));
         auto transport = std::make_shared<MemoryTransport>();
         auto replication = std::make_shared<kappa::cluster::ChangelogReplication>(transport);
-        KAPPA_VERIFY_OK(
-            run(a, *a.log, std::nullopt, replication)); // nothing new to process: only the restore's publishing
+        KAPPA_VERIFY_OK(run(a, *a.log, std::nullopt,
+                            replication)); // nothing new to process: only the restore's publishing
         QVERIFY(transport->writes >= std::size_t(2 * kPartitions));
         KAPPA_VERIFY_OK(run(b, *a.log, std::nullopt, replication));
         for (const std::string job : {"user_features", "business_metrics"}) {
