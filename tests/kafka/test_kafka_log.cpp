@@ -242,6 +242,45 @@ private slots:
         QVERIFY(after.sequentialReads - before.sequentialReads >= 10);
     }
 
+    // A tail reader's cursor knows the end only from its client's last fetch
+    // response. Once an append has returned, its records are visible: a read
+    // at the old end returns them even while the client's next fetch is still
+    // held by the broker (the mock holds a fetch that finds nothing for all of
+    // readerFetchWait). Answering "end" here made a bounded run decide too
+    // early that a stage had nothing more to read.
+    void readAfterAppendSeesItBeforeTheHeldFetchReturns()
+    {
+        KafkaLogConfig config = m_cluster->config();
+        config.readerFetchWait = std::chrono::milliseconds(1000); // 200 times emptyReadWait
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<KafkaLog> log, KafkaLog::open(config));
+        std::vector<std::string> values;
+        for (int i = 0; i < 15; ++i)
+            values.push_back(valueFor(3, i));
+        std::vector<Record> records;
+        for (const auto &v : values)
+            records.push_back(Record{"", v});
+        KAPPA_ASSIGN_OR_FAIL(Offset first,
+                             log->appendToPartition(m_topic, PartitionId(3), std::span(records).first(10)));
+        QCOMPARE(first.value(), 0);
+        // Read to the end: the last read is empty and leaves the cursor at 10,
+        // its client waiting on a fetch from 10 that the broker holds.
+        KAPPA_ASSIGN_OR_FAIL(std::vector<std::string> head, readValues(*log, m_topic, 3, 0, 1 << 20));
+        QCOMPARE(head, std::vector<std::string>(values.begin(), values.begin() + 10));
+
+        KAPPA_ASSIGN_OR_FAIL(first,
+                             log->appendToPartition(m_topic, PartitionId(3), std::span(records).subspan(10)));
+        QCOMPARE(first.value(), 10);
+        const KafkaLogStats before = log->stats();
+        RecordBatch batch;
+        KAPPA_VERIFY_OK(log->read(m_topic, PartitionId(3), Offset(10), 1 << 20, batch));
+        QVERIFY2(!batch.empty(), "a read at the old end found nothing after the append returned");
+        QCOMPARE(batch[0].offset.value(), 10);
+        QCOMPARE(std::string(batch[0].value), values[10]);
+        // Still the same cursor: no seek was needed.
+        QCOMPARE(log->stats().sequentialReads - before.sequentialReads, std::uint64_t{1});
+        QCOMPARE(log->stats().cursorsMoved, before.cursorsMoved);
+    }
+
     void twoReadersOfOnePartition()
     {
         constexpr int kRecords = 2000;

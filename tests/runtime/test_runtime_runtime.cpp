@@ -1,8 +1,11 @@
 // Runtime: tasks opened once and called on one thread each, periodic and
 // final checkpoints, failures (in step and in open), bounded runs that flush
-// stage by stage, metrics and their history (state stores included); with 1,
-// 2 and 4 worker threads.
+// stage by stage (also over a log whose appends become readable late),
+// metrics and their history (state stores included); with 1, 2 and 4 worker
+// threads.
+#include "kappa/local_log.h"
 #include "runtime/runtime.h"
+#include "runtime/source_task.h"
 #include "state/state_store.h"
 #include "state/task_state.h"
 
@@ -12,6 +15,7 @@
 #include <atomic>
 #include <deque>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -237,6 +241,168 @@ void addThreadRows()
     QTest::newRow("2 threads") << 2;
     QTest::newRow("4 threads") << 4;
 }
+
+// A log whose appended records become readable only `lag` after the append
+// returned, while endOffset() counts them at once: a reader racing the log's
+// visibility, as a Kafka reader whose client has not fetched the records yet
+// (before KafkaLog asked the broker in that case). Only appendToPartition
+// (what ExchangeWriter uses) is delayed.
+class LaggingLog final : public EventLog
+{
+public:
+    LaggingLog(EventLog &inner, std::chrono::milliseconds lag)
+        : m_inner(inner)
+        , m_lag(lag)
+    {}
+
+    Status createTopic(std::string_view topic, const TopicConfig &config) override
+    {
+        return m_inner.createTopic(topic, config);
+    }
+    Result<TopicConfig> describeTopic(std::string_view topic) override
+    {
+        return m_inner.describeTopic(topic);
+    }
+    std::vector<std::string> listTopics() override { return m_inner.listTopics(); }
+    Status deleteTopic(std::string_view topic) override { return m_inner.deleteTopic(topic); }
+    Result<std::vector<AppendPosition>> append(std::string_view topic,
+                                               std::span<const Record> records) override
+    {
+        return m_inner.append(topic, records);
+    }
+    Result<Offset> appendToPartition(std::string_view topic, PartitionId partition,
+                                     std::span<const Record> records) override
+    {
+        Result<Offset> first = m_inner.appendToPartition(topic, partition, records);
+        if (first.isOk() && !records.empty()) {
+            std::lock_guard lock(m_mutex);
+            m_appends[{std::string(topic), partition.value()}].push_back(
+                {*first, std::chrono::steady_clock::now() + m_lag});
+        }
+        return first;
+    }
+    Status read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
+                RecordBatch &batch) override
+    {
+        const Offset visible = visibleEnd(topic, partition);
+        if (from >= visible) {
+            batch.reset(from);
+            return Status::ok();
+        }
+        KAPPA_RETURN_IF_ERROR(m_inner.read(topic, partition, from, maxBytes, batch));
+        auto &records = batch.records();
+        while (!records.empty() && records.back().offset >= visible)
+            records.pop_back();
+        batch.setNextOffset(records.empty() ? from : records.back().offset + 1);
+        return Status::ok();
+    }
+    Result<Offset> offsetForTime(std::string_view topic, PartitionId partition, WallTime t) override
+    {
+        return m_inner.offsetForTime(topic, partition, t);
+    }
+    Result<PartitionInfo> partitionInfo(std::string_view topic, PartitionId partition) override
+    {
+        return m_inner.partitionInfo(topic, partition);
+    }
+    Result<Offset> endOffset(std::string_view topic, PartitionId partition) override
+    {
+        return m_inner.endOffset(topic, partition);
+    }
+
+private:
+    struct Append
+    {
+        Offset first;
+        std::chrono::steady_clock::time_point readableAt;
+    };
+
+    // The first offset of the oldest append not readable yet; else no limit.
+    Offset visibleEnd(std::string_view topic, PartitionId partition)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        std::lock_guard lock(m_mutex);
+        Offset visible(std::numeric_limits<std::int64_t>::max());
+        for (const Append &append : m_appends[{std::string(topic), partition.value()}])
+            if (append.readableAt > now)
+                visible = std::min(visible, append.first);
+        return visible;
+    }
+
+    EventLog &m_inner;
+    const std::chrono::milliseconds m_lag;
+    std::mutex m_mutex;
+    std::map<std::pair<std::string, std::int32_t>, std::vector<Append>> m_appends;
+};
+
+std::string exchangePayload(std::int32_t upstream, std::int64_t seq)
+{
+    return "u" + std::to_string(upstream) + "-" + std::to_string(seq);
+}
+
+// Upstream `upstream` of an exchange topic with one partition, like a fraud
+// route task: step k appends one record of epoch k (seq k) and closes the
+// epochs below k; after `records` steps its input is exhausted.
+class ExchangeUpstream final : public Task
+{
+public:
+    ExchangeUpstream(EventLog &log, const std::string &topic, std::int32_t upstream, std::int64_t records)
+        : m_name("upstream-" + std::to_string(upstream))
+        , m_upstream(upstream)
+        , m_records(records)
+        , m_writer(log, topic, 1, upstream)
+        , m_metrics(m_name, topic, PartitionId(0))
+    {}
+
+    const std::string &name() const override { return m_name; }
+    int stage() const override { return 0; }
+    const TaskMetrics &metrics() const override { return m_metrics; }
+    Status open() override { return Status::ok(); }
+    Result<std::size_t> step() override
+    {
+        if (m_next == m_records)
+            return std::size_t{0};
+        m_writer.add("key", m_next, m_next, WallTime(0), exchangePayload(m_upstream, m_next));
+        m_writer.closeEpochsBelow(m_next);
+        KAPPA_RETURN_IF_ERROR(m_writer.flush());
+        ++m_next;
+        return std::size_t{1};
+    }
+    Status checkpoint() override { return Status::ok(); }
+
+private:
+    const std::string m_name;
+    const std::int32_t m_upstream;
+    const std::int64_t m_records;
+    std::int64_t m_next = 0;
+    ExchangeWriter m_writer;
+    TaskMetrics m_metrics;
+};
+
+// The downstream of the exchange: keeps the payloads its merge releases, in order.
+class RecordingExchangeTask final : public ExchangeTask
+{
+public:
+    RecordingExchangeTask(std::unique_ptr<state::TaskState> state, const TaskInput &input,
+                          std::int32_t upstreams)
+        : ExchangeTask("merge", 1, std::move(state), input, upstreams)
+    {}
+
+    // After the runtime stopped.
+    const std::vector<std::string> &released() const { return m_released; }
+
+protected:
+    Status restoreState(std::string_view) override { return Status::ok(); }
+    Status endBatch() override { return Status::ok(); }
+    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
+    Status process(const ReleasedRecord &record) override
+    {
+        m_released.emplace_back(record.payload);
+        return Status::ok();
+    }
+
+private:
+    std::vector<std::string> m_released;
+};
 
 // Waits (generously) until `done` holds; false on timeout.
 template<typename Predicate>
@@ -467,6 +633,51 @@ private slots:
             QCOMPARE(task->count(Call::Flush), 1);
             QCOMPARE(task->held(), std::size_t(0));
         }
+    }
+
+    void boundedRunWaitsForRecordsNotYetReadable_data() { addThreadRows(); }
+
+    // Two upstreams append to an exchange topic whose records become readable
+    // only 500 ms after each append (endOffset() counts them at once). The
+    // merge's reads come back empty below the end meanwhile: that is not the
+    // end of its input, so the bounded run flushes it only after it has read
+    // every record, and it releases all of them in (epoch, upstream, seq)
+    // order. Taking those empty reads for the end flushed an empty merge and
+    // left the records read afterwards out of order or never released.
+    void boundedRunWaitsForRecordsNotYetReadable()
+    {
+        QFETCH(int, threads);
+        constexpr std::int64_t kRecords = 20;
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<LocalLog> local, LocalLog::open(tempPath(dir, "log"), {}));
+        KAPPA_VERIFY_OK(local->createTopic("rekey", TopicConfig{1}));
+        LaggingLog log(*local, std::chrono::milliseconds(500));
+        KAPPA_ASSIGN_OR_FAIL(std::shared_ptr<state::StateStore> store,
+                             state::StateStore::open(tempPath(dir, "state")));
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<state::TaskState> mergeState, store->openTask(state::TaskId(1)));
+
+        Runtime runtime(optionsFor(threads));
+        for (std::int32_t upstream = 0; upstream < 2; ++upstream)
+            runtime.addTask(std::make_unique<ExchangeUpstream>(log, "rekey", upstream, kRecords));
+        TaskInput input;
+        input.log = &log;
+        input.topic = "rekey";
+        input.partition = PartitionId(0);
+        auto merge = std::make_unique<RecordingExchangeTask>(std::move(mergeState), input, 2);
+        const RecordingExchangeTask *mergeTask = merge.get();
+        runtime.addTask(std::move(merge));
+        KAPPA_VERIFY_OK(runtime.start());
+        KAPPA_VERIFY_OK(runtime.runUntilCaughtUp());
+        KAPPA_VERIFY_OK(runtime.stop());
+
+        std::vector<std::string> expected;
+        for (std::int64_t epoch = 0; epoch < kRecords; ++epoch)
+            for (std::int32_t upstream = 0; upstream < 2; ++upstream)
+                expected.push_back(exchangePayload(upstream, epoch));
+        const std::vector<std::string> &released = mergeTask->released();
+        QCOMPARE(released.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            QCOMPARE(QString::fromStdString(released[i]), QString::fromStdString(expected[i]));
     }
 
     void boundedRunWithoutTasks()

@@ -18,7 +18,9 @@
 //   partitioner and Java clients do, which is also LocalLog's partition.
 // - Reads return what the brokers have replicated (the high watermark).
 //   read() at the end of a partition waits config.emptyReadWait at most and
-//   returns an empty batch. A read that should find records (from below the
+//   returns an empty batch; before it answers "end" it asks the leader for
+//   the high watermark (one request), so a record whose append() has
+//   returned is never hidden by a client's older view of the end. A read that should find records (from below the
 //   high watermark) but gets none within requestTimeout returns Unavailable.
 //   On compacted topics offsets may have gaps; nextOffset() skips them.
 // - appendTime is the Kafka message timestamp: CreateTime (the producer's wall

@@ -172,9 +172,23 @@ Status ReaderPool::readLeased(Lease lease, Offset from, std::size_t maxBytes, Re
     }
     // Below the end, records exist and the wait is for the fetch round trip;
     // at the end, wait only briefly for new ones.
-    const bool recordsDue = marks && from < marks->end;
-    const auto wait = recordsDue ? m_config.requestTimeout : m_config.emptyReadWait;
+    bool recordsDue = marks && from < marks->end;
+    auto wait = recordsDue ? m_config.requestTimeout : m_config.emptyReadWait;
     KAPPA_RETURN_IF_ERROR(cursor.fill(from, maxBytes, wait, batch));
+    if (batch.empty() && !recordsDue && lease.sequential && !cursor.broken()) {
+        // The cached high watermark is the one of the client's last fetch
+        // response, which may predate an append that has since returned: the
+        // client's next fetch, held by the broker, may not have come back yet.
+        // Answering "end" then would hide durable records (EventLog::append's
+        // contract), so ask the leader before doing so.
+        KAPPA_ASSIGN_OR_RETURN(marks, queryWatermarks(m_offsetsClient, slot.topic, slot.partition,
+                                                      m_config.requestTimeout));
+        recordsDue = from < marks->end;
+        if (recordsDue) {
+            wait = m_config.requestTimeout;
+            KAPPA_RETURN_IF_ERROR(cursor.fill(from, maxBytes, wait, batch));
+        }
+    }
     // A cursor that met a record out of sequence is dropped on release; the
     // reader's next call starts a fresh one, so an empty batch is no failure.
     if (recordsDue && batch.empty() && !cursor.broken())

@@ -6,13 +6,17 @@
 // positions in one partition (the live job at the tail and replays from 0).
 // read(from) leases, in this order:
 //  1. an idle cursor of the partition whose next offset is `from`: a
-//     sequential reader keeps its cursor and never seeks or asks the broker;
+//     sequential reader keeps its cursor and never seeks;
 //  2. a new cursor on the least loaded client that has no cursor of the
 //     partition (evicting the least recently used idle cursor at the limit);
 //  3. the least recently used idle cursor of the partition, moved (a seek);
 //  4. otherwise it waits until a cursor of the partition is released.
 // A cursor that is new or moved first asks the leader for the watermarks, so
 // a position outside [start, end] fails with OutOfRange before any fetch.
+// A sequential read goes by the watermarks of the client's last fetch
+// response, and asks the leader only when it found nothing: that response
+// may predate an append that has returned, whose records must not be
+// answered with "end of the partition".
 //
 // Threading: thread-safe; the pool mutex guards only the cursor table, and
 // reads through different cursors run in parallel.

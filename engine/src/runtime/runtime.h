@@ -18,7 +18,11 @@
 // A bounded run (runUntilCaughtUp) waits until the system is quiet, i.e. every
 // task has found its input exhausted after the last progress anywhere, then
 // flushes stage by stage (each time waiting for quiet again), so that what
-// exchanges hold back is released in their deterministic order.
+// exchanges hold back is released in their deterministic order. A step that
+// consumed nothing while the task is waiting() (its input has records it
+// could not take yet) does not count as exhausted: flushing an exchange
+// before it has read every record of its input would change the order it
+// releases them in.
 //
 // Metrics: a sampler thread records every task's figures, and the size of
 // every state store handed to addStateStore(), into history() once per

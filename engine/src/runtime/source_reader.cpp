@@ -34,6 +34,7 @@ Status SourceReader::read(std::size_t maxBytes)
     m_end = *end;
     m_decoded = 0;
     m_skipped = 0;
+    m_emptyBeforeEnd = false;
     if (m_next > m_end)
         return Status::outOfRange(where + ": the next offset " + std::to_string(m_next.value())
                                   + " is beyond the end of the partition (" + std::to_string(m_end.value())
@@ -47,6 +48,7 @@ Status SourceReader::read(std::size_t maxBytes)
         return belowStart(where, read);
     KAPPA_RETURN_IF_ERROR(read.withContext(where));
     m_next = m_batch.nextOffset();
+    m_emptyBeforeEnd = m_batch.empty();
     return Status::ok();
 }
 

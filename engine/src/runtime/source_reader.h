@@ -24,7 +24,11 @@ class SourceReader
 public:
     SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes);
 
-    void seek(Offset next) { m_next = next; }
+    void seek(Offset next)
+    {
+        m_next = next;
+        m_emptyBeforeEnd = false;
+    }
     // Reads the next batch of raw records (empty at the end of the partition)
     // and learns the partition's end offset.
     Status read();
@@ -43,6 +47,12 @@ public:
 
     Offset position() const { return m_next; } // the next offset to read
     Offset endOffset() const { return m_end; }
+    // True when the last read returned nothing although the end offset it
+    // learned lies beyond the position: records are due that the log did not
+    // hand out (yet), so the input is not exhausted even though the batch is
+    // empty. EventLog::read should not do this; a reader that trusted it
+    // would take a race with the log's visibility for the end of its input.
+    bool emptyBeforeEnd() const { return m_emptyBeforeEnd; }
     const std::string &topic() const { return m_topic; }
     PartitionId partition() const { return m_partition; }
 
@@ -61,6 +71,7 @@ private:
     std::vector<std::size_t> m_eventRecords;
     std::size_t m_decoded = 0;
     std::size_t m_skipped = 0;
+    bool m_emptyBeforeEnd = false;
 };
 
 } // namespace kappa::runtime

@@ -53,6 +53,9 @@ public:
     const std::string &name() const override { return m_name; }
     int stage() const override { return m_stage; }
     const TaskMetrics &metrics() const override { return m_metrics; }
+    // A read that came back empty below the end offset leaves records due:
+    // the input is not exhausted (see SourceReader::emptyBeforeEnd).
+    bool waiting() const override { return m_reader.emptyBeforeEnd(); }
 
 protected:
     TaskBase(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input);
@@ -94,7 +97,7 @@ public:
     Status open() override;
     Result<std::size_t> step() override;
     Status checkpoint() override;
-    bool waiting() const override { return m_waiting; }
+    bool waiting() const override { return m_waiting || TaskBase::waiting(); }
     // True after a step that read nothing because the rate limit held it back.
     bool throttled() const { return m_throttled; }
 

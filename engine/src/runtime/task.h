@@ -29,8 +29,9 @@ public:
     virtual Status open() = 0;
     // Processes at most one batch of input; returns the records consumed, 0 when there was nothing to read.
     virtual Result<std::size_t> step() = 0;
-    // True after a step that consumed nothing because the task holds back
-    // (event-time alignment) although it has input: the task is not idle.
+    // True after a step that consumed nothing although the task has input:
+    // it holds back (event-time alignment), or its input has records that a
+    // read did not return yet. The task is then not idle.
     virtual bool waiting() const { return false; }
     // Releases whatever the task holds back waiting for more input (the end
     // of a bounded run); returns the records released.
