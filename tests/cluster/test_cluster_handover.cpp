@@ -32,6 +32,12 @@ public:
                    ? Status::ok()
                    : Status::alreadyExists("topic with another partition count");
     }
+    Status claim(PartitionId) override { return Status::ok(); } // one process: nothing to fence
+    Status writeAsInstance(std::string_view topic, PartitionId partition,
+                           std::span<const ChangelogEntry> entries) override
+    {
+        return write(topic, partition, entries);
+    }
     Status write(std::string_view topic, PartitionId partition,
                  std::span<const ChangelogEntry> entries) override
     {

@@ -9,6 +9,11 @@
 // So the changelog's latest entries of a task are the state of its latest
 // checkpoint, whoever wrote it.
 //
+// The caller claims a partition (ChangelogTransport::claim, fencing its
+// previous owner) once it is given it and before any restore() of it: once,
+// because a claim also fences this process's own earlier claim, which other
+// versions' running tasks of that partition may be writing with.
+//
 // restore() reads the changelog partitions of the partitions given and, task
 // by task, compares the changelog's checkpoint sequence with the local
 // store's:

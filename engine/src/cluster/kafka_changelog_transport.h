@@ -1,19 +1,23 @@
 // KafkaChangelogTransport: changelogs as compacted Kafka topics
 // (cleanup.policy=compact, so each key's latest value is kept for ever and
-// older ones are cleaned away), written in Kafka transactions by one
-// transactional producer per process and read with read_committed.
+// older ones are cleaned away), written in Kafka transactions and read with
+// read_committed.
 //
-// Fencing: the transactional id is the process's (group + instance id); a
-// restarted instance fences its previous incarnation. An instance that is
-// only paused (not dead) while its partitions move is not fenced by another
-// instance's id: it stops writing once its group membership tells it the
-// partitions are gone (see ClusterMember).
+// Fencing: each partition number has a transactional id of its own,
+// "<base>.partition-<N>", used by whichever instance owns the partition; a new
+// owner's claim() initializes it and so fences the previous owner (its open
+// transaction is aborted, its later writes fail with FailedPrecondition),
+// even one that is only paused and does not know yet that it lost the
+// partition. The instance registry is written with the instance's own id,
+// "<base>.<instance>".
 #pragma once
 
 #include "cluster/changelog_transport.h"
 #include "kappa/kafka_log.h"
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace kappa::kafka {
@@ -25,27 +29,38 @@ namespace kappa::cluster {
 class KafkaChangelogTransport : public ChangelogTransport
 {
 public:
-    // topicPrefix is prepended to every topic name (the deployment's, as the log's).
+    // topicPrefix is prepended to every topic name (the deployment's, as the
+    // log's); the transactional ids are built from transactionalBase.
     static Result<std::shared_ptr<KafkaChangelogTransport>> open(const KafkaLogConfig &connection,
                                                                  std::string topicPrefix,
-                                                                 std::string transactionalId);
+                                                                 std::string transactionalBase,
+                                                                 const std::string &instanceId);
     ~KafkaChangelogTransport() override;
 
     Status createTopic(std::string_view topic, std::int32_t partitions) override;
+    Status claim(PartitionId partition) override;
     Status write(std::string_view topic, PartitionId partition,
                  std::span<const ChangelogEntry> entries) override;
+    Status writeAsInstance(std::string_view topic, PartitionId partition,
+                           std::span<const ChangelogEntry> entries) override;
     Status read(std::string_view topic, PartitionId partition,
                 const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
         override;
 
 private:
-    KafkaChangelogTransport(KafkaLogConfig connection, std::string topicPrefix,
-                            std::unique_ptr<KafkaLog> admin, std::unique_ptr<kafka::ChangelogWriter> writer);
+    KafkaChangelogTransport(KafkaLogConfig connection, std::string topicPrefix, std::string transactionalBase,
+                            std::unique_ptr<KafkaLog> admin,
+                            std::unique_ptr<kafka::ChangelogWriter> instanceWriter);
+    Status writeWith(kafka::ChangelogWriter &writer, std::string_view topic, PartitionId partition,
+                     std::span<const ChangelogEntry> entries);
 
     const KafkaLogConfig m_connection;
     const std::string m_prefix;
+    const std::string m_transactionalBase;
     std::unique_ptr<KafkaLog> m_admin; // topic creation only
-    std::unique_ptr<kafka::ChangelogWriter> m_writer;
+    std::unique_ptr<kafka::ChangelogWriter> m_instanceWriter;
+    std::mutex m_mutex; // guards m_partitionWriters (each writer serializes its own writes)
+    std::map<std::int32_t, std::shared_ptr<kafka::ChangelogWriter>> m_partitionWriters;
 };
 
 } // namespace kappa::cluster

@@ -299,9 +299,11 @@ void GroupMember::Impl::close()
         m_closed = rd_kafka_consumer_closed(m_client.get()) != 0;
     }
     // The revoke did not come in time: the partitions are given up all the
-    // same (the session runs out), so the listener stops processing them now.
+    // same (the session runs out) and another member may have them already,
+    // so they are lost, not revoked: the listener stops them without
+    // publishing anything more about them.
     if (std::vector<PartitionId> left = takeAll(); !left.empty())
-        m_listener.onRevoked(left);
+        m_listener.onLost(left);
 }
 
 void GroupMember::Impl::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *partitions)

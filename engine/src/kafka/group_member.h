@@ -82,8 +82,9 @@ public:
     // DescribeConsumerGroups), for routing requests to the owner of a
     // partition. Unavailable if the coordinator does not answer in time.
     Result<std::vector<GroupMemberDescription>> describeGroup() const;
-    // Leaves the group: onRevoked runs for every partition held, then the
-    // thread stops. Idempotent.
+    // Leaves the group: onRevoked runs for every partition held (onLost if
+    // the group does not answer within connection.closeTimeout: another
+    // member may have them by then), then the thread stops. Idempotent.
     void leave();
 
     class Impl;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <thread>
 
 namespace kappa::reprocessing {
@@ -78,13 +79,41 @@ Status Fleet::reassign(std::optional<std::vector<PartitionId>> partitions)
         std::unique_lock lock(m_mutex);
         m_partitions = std::move(partitions);
     }
+    // The running versions, and those an earlier move could not start again (tried once more).
+    std::vector<RunningVersion> stranded;
+    {
+        std::unique_lock lock(m_mutex);
+        stranded.swap(m_stranded);
+    }
     std::vector<jobs::JobVersionName> names;
     for (const RunningVersion &running : all())
         names.push_back(running.name);
     Status first;
+    const auto settle = [&](RunningVersion version, std::size_t index, const Status &stopped,
+                            Result<std::shared_ptr<jobs::Engine>> reopened) {
+        std::unique_lock lock(m_mutex);
+        std::erase_if(m_moving, [&](const MovingVersion &moving) {
+            return moving.name.job == version.name.job && moving.name.version == version.name.version;
+        });
+        if (first.isOk() && !stopped.isOk())
+            first = stopped.withContext("stopping " + version.name.str());
+        if (reopened.isOk()) {
+            version.engine = std::move(reopened).value();
+            m_versions.insert(m_versions.begin()
+                                  + static_cast<std::ptrdiff_t>(std::min(index, m_versions.size())),
+                              std::move(version));
+            return;
+        }
+        const Status failed = reopened.status().withContext("moving " + version.name.str()
+                                                            + " to its new partitions");
+        if (first.isOk())
+            first = failed;
+        version.failure = failed;
+        m_stranded.push_back(std::move(version));
+    };
     for (const jobs::JobVersionName &name : names) {
-        // Out of the fleet while it moves (readers get "not running" for that
-        // moment), so that no reference here keeps its stores open.
+        // Out of the fleet while it moves (readers are told it is moving), so
+        // that no reference here keeps its stores open.
         std::optional<RunningVersion> version;
         std::size_t index = 0;
         {
@@ -105,19 +134,24 @@ Status Fleet::reassign(std::optional<std::vector<PartitionId>> partitions)
         const Status stopped = version->engine->stop();
         version->engine.reset();
         Result<std::shared_ptr<jobs::Engine>> reopened = open(*version);
-        if (reopened.isOk()) {
-            version->engine = std::move(reopened).value();
+        settle(std::move(*version), index, stopped, std::move(reopened));
+    }
+    for (RunningVersion &version : stranded) {
+        {
             std::unique_lock lock(m_mutex);
-            m_versions.insert(m_versions.begin()
-                                  + static_cast<std::ptrdiff_t>(std::min(index, m_versions.size())),
-                              std::move(*version));
+            m_moving.push_back(
+                {version.name, m_options.partitions.value_or(std::vector<PartitionId>{}), wallMillisNow()});
         }
-        if (first.isOk() && !stopped.isOk())
-            first = stopped.withContext("stopping " + name.str());
-        if (first.isOk() && !reopened.isOk())
-            first = reopened.status().withContext("moving " + name.str() + " to its new partitions");
+        Result<std::shared_ptr<jobs::Engine>> reopened = open(version);
+        settle(std::move(version), std::numeric_limits<std::size_t>::max(), Status::ok(), std::move(reopened));
     }
     return first;
+}
+
+std::vector<RunningVersion> Fleet::stranded() const
+{
+    std::shared_lock lock(m_mutex);
+    return m_stranded;
 }
 
 std::vector<MovingVersion> Fleet::moving() const

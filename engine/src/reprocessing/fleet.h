@@ -30,6 +30,8 @@ struct RunningVersion
     std::shared_ptr<const jobs::JobDefinition> definition;
     std::string actor;
     std::vector<Offset> startOffsets;
+    // Set on a version in stranded(): why it could not start again.
+    Status failure;
 };
 
 // A version moving to a new set of partitions (reassign): stopped, and
@@ -72,6 +74,9 @@ public:
     std::optional<std::vector<PartitionId>> partitions() const;
     // The versions reassign() is moving right now (not in all() meanwhile).
     std::vector<MovingVersion> moving() const;
+    // The versions a move stopped but could not start again (each with its
+    // failure, engine null); the next reassign() tries them again.
+    std::vector<RunningVersion> stranded() const;
 
     std::optional<RunningVersion> find(const std::string &job, const std::string &version) const;
     // Every running version, in the order started.
@@ -87,6 +92,7 @@ private:
     mutable std::shared_mutex m_mutex;
     std::vector<RunningVersion> m_versions;
     std::vector<MovingVersion> m_moving;
+    std::vector<RunningVersion> m_stranded;
     std::optional<std::vector<PartitionId>> m_partitions; // what partitions() shows: m_options' under m_mutex
 };
 

@@ -11,6 +11,9 @@ namespace kappa::service {
 
 namespace {
 
+// How long the owners of the other partitions are believed before asking the group again.
+constexpr auto kOwnersTtl = std::chrono::seconds(1);
+
 nlohmann::json partitionList(const std::vector<PartitionId> &partitions)
 {
     nlohmann::json list = nlohmann::json::array();
@@ -37,12 +40,13 @@ std::string clusterInstanceId(const ServiceConfig &config)
 Result<std::shared_ptr<cluster::ChangelogTransport>> openClusterTransport(const ServiceConfig &config)
 {
     const std::string instance = clusterInstanceId(config);
-    // One transactional id per instance: a restarted instance fences its previous incarnation.
     const KafkaLogConfig connection = kafkaClientConfig(config.log, "kappad-" + instance + "-changelog");
+    // Transactional ids per partition (fencing a previous owner) and per instance (the registry).
     KAPPA_ASSIGN_OR_RETURN(std::shared_ptr<cluster::KafkaChangelogTransport> transport,
                            cluster::KafkaChangelogTransport::open(connection, config.log.topicPrefix,
-                                                                  "kappa." + config.cluster.group + "."
-                                                                      + instance));
+                                                                  "kappa." + config.log.topicPrefix
+                                                                      + config.cluster.group,
+                                                                  instance));
     return std::shared_ptr<cluster::ChangelogTransport>(std::move(transport));
 }
 
@@ -58,8 +62,8 @@ Result<std::unique_ptr<ClusterMember>> ClusterMember::join(
     const std::string &registry = member->m_registryTopic;
     KAPPA_RETURN_IF_ERROR(member->m_transport->createTopic(registry, 1).withContext("instance registry"));
     const std::vector<cluster::ChangelogEntry> entry{{member->m_instanceId, url}};
-    KAPPA_RETURN_IF_ERROR(
-        member->m_transport->write(registry, PartitionId(0), entry).withContext("instance registry"));
+    KAPPA_RETURN_IF_ERROR(member->m_transport->writeAsInstance(registry, PartitionId(0), entry)
+                              .withContext("instance registry"));
     kafka::GroupMemberConfig group;
     group.connection = kafkaClientConfig(config.log, member->m_instanceId);
     group.groupId = "kappa." + config.cluster.group;
@@ -103,7 +107,6 @@ std::vector<PartitionId> ClusterMember::partitions() const
 
 Result<std::optional<ClusterPeer>> ClusterMember::ownerOf(PartitionId partition)
 {
-    constexpr auto kOwnersTtl = std::chrono::seconds(1);
     {
         std::lock_guard lock(m_mutex);
         if (m_owned.contains(partition))
@@ -139,6 +142,12 @@ Result<std::vector<ClusterPeer>> ClusterMember::peers()
 Status ClusterMember::refreshOwners()
 {
     std::lock_guard refresh(m_refreshMutex);
+    {
+        // Requests that waited here for another's refresh take its result.
+        std::lock_guard lock(m_mutex);
+        if (std::chrono::steady_clock::now() - m_ownersAt < kOwnersTtl)
+            return Status::ok();
+    }
     KAPPA_ASSIGN_OR_RETURN(std::vector<kafka::GroupMemberDescription> members, m_member->describeGroup());
     std::map<std::string, std::string> urls;
     KAPPA_RETURN_IF_ERROR(m_transport->read(m_registryTopic, PartitionId(0),
@@ -176,6 +185,12 @@ void ClusterMember::onRevoked(const std::vector<PartitionId> &partitions)
 
 void ClusterMember::onAssigned(const std::vector<PartitionId> &partitions)
 {
+    // Fence the previous owners before anything of these partitions is read
+    // (the versions' restore) or written.
+    for (PartitionId p : partitions)
+        if (Status claimed = m_transport->claim(p); !claimed.isOk())
+            m_logger.error("cannot claim a changelog partition",
+                           {{"partition", p.value()}, {"error", claimed.toString()}});
     std::set<PartitionId> owned;
     {
         std::lock_guard lock(m_mutex);
@@ -209,6 +224,7 @@ void ClusterMember::moveTo(std::set<PartitionId> owned, const char *why,
     {
         std::lock_guard lock(m_mutex);
         m_owned = std::move(owned);
+        m_ownersAt = {}; // the others' share changed too: ask the group again
     }
     if (moved.isOk())
         m_logger.info(why,

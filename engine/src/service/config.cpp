@@ -247,6 +247,12 @@ Status applyCluster(const toml::table &table, std::string_view source, ClusterSe
         const std::string name = "cluster." + std::string(key.str());
         if (key.str() == "group") {
             KAPPA_ASSIGN_OR_RETURN(cluster.group, required<std::string>(node, source, name, "a string"));
+        } else if (key.str() == "advertised_url") {
+            KAPPA_ASSIGN_OR_RETURN(cluster.advertisedUrl,
+                                   required<std::string>(node, source, name, "a string"));
+            if (!cluster.advertisedUrl.starts_with("http://")
+                && !cluster.advertisedUrl.starts_with("https://"))
+                return badKey(source, name, "must be an http:// or https:// URL");
         } else if (key.str() == "instance_id") {
             KAPPA_ASSIGN_OR_RETURN(cluster.instanceId, required<std::string>(node, source, name, "a string"));
         } else {

@@ -107,6 +107,9 @@ struct ClusterSettings
 {
     std::string group;      // empty: this instance runs every partition alone
     std::string instanceId; // unique in the group, stable across restarts; empty: "<host>-<listen port>"
+    // Where the other instances reach this one's API ("http://host:port");
+    // empty: the listen address, which must then not be a wildcard.
+    std::string advertisedUrl;
 
     bool operator==(const ClusterSettings &) const = default;
     bool enabled() const { return !group.empty(); }

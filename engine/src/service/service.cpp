@@ -189,8 +189,19 @@ Status Service::start()
     for (jobs::JobDefinition &definition : m_startVersions)
         KAPPA_RETURN_IF_ERROR(m_fleet->start(std::move(definition), "kappad"));
     m_startVersions.clear();
-    KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
+    if (!m_replication)
+        KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
+    else // they would run on this instance's share of the partitions only (see HttpRoutes)
+        m_logger.warn("replays are not resumed in a cluster; run them on a single instance");
     if (m_replication) {
+        if (!m_config.cluster.advertisedUrl.empty())
+            m_listenUrl = m_config.cluster.advertisedUrl;
+        else if (m_config.listenHost == "0.0.0.0" || m_config.listenHost == "::"
+                 || m_config.listenHost.empty())
+            return Status::invalidArgument(
+                "listening on " + m_config.listenHost
+                + " (every interface) the other instances cannot tell where to reach "
+                  "this one: set cluster.advertised_url");
         KAPPA_ASSIGN_OR_RETURN(TopicConfig events, m_log->describeTopic(jobs::kEventsTopic));
         KAPPA_ASSIGN_OR_RETURN(m_cluster, ClusterMember::join(m_config, jobs::kEventsTopic, events.partitions,
                                                               m_listenUrl, m_clusterTransport, m_replication,
@@ -276,6 +287,10 @@ Status Service::health() const
         if (!health.isOk() && live.isOk() && *live == running.name.version)
             return health.withContext(running.name.str());
     }
+    // In a cluster: a version that could not start on the partitions it was
+    // given leaves them unprocessed while the group thinks they are served.
+    for (const reprocessing::RunningVersion &stranded : m_fleet->stranded())
+        return stranded.failure;
     return Status::ok();
 }
 

@@ -187,9 +187,22 @@ Result<std::string> Service::runningVersion(const std::string &job,
                   "(GET /api/v1/replays shows its progress)");
         resolved = *servedBy;
     }
-    std::shared_lock lock(m_freshnessMutex);
-    if (m_freshness.count(job + "@" + resolved))
+    {
+        std::shared_lock lock(m_freshnessMutex);
+        if (m_freshness.count(job + "@" + resolved))
+            return resolved;
+    }
+    if (m_fleet->find(job, resolved)) // running, on no partition of this instance (a cluster)
         return resolved;
+    for (const reprocessing::MovingVersion &moving : m_fleet->moving())
+        if (moving.name.job == job && moving.name.version == resolved)
+            return Status::unavailable(
+                job + "@" + resolved
+                + " is moving to other partitions on this instance (a rebalance); try again");
+    for (const reprocessing::RunningVersion &stranded : m_fleet->stranded())
+        if (stranded.name.job == job && stranded.name.version == resolved)
+            return Status::unavailable(job + "@" + resolved
+                                       + " is not running here: " + stranded.failure.toString());
     return Status::notFound(job + "@" + resolved + " is not running in this kappad");
 }
 
