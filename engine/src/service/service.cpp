@@ -81,6 +81,8 @@ nlohmann::json ViewFreshness::toJson() const
 Service::Service(ServiceConfig config, Logger &logger)
     : m_config(std::move(config))
     , m_logger(logger)
+    // Once: it asks the host name, and every view read names the instance.
+    , m_instanceId(m_config.cluster.enabled() ? clusterInstanceId(m_config) : std::string())
     , m_streamIntervalMs(m_config.streamInterval.count())
     , m_configuredDemoRate(m_config.demoRate)
 {}

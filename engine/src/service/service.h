@@ -111,7 +111,7 @@ public:
     // The most rows a metrics read returns (else ResourceExhausted).
     static constexpr std::size_t kMaxMetricsRows = 200'000;
     // This instance's id in its cluster; empty without one.
-    std::string instanceId() const;
+    const std::string &instanceId() const { return m_instanceId; }
     // Where this instance's API listens ("http://host:port"), advertised to
     // the cluster; call before start().
     void setListenUrl(std::string url) { m_listenUrl = std::move(url); }
@@ -153,6 +153,7 @@ private:
     std::unique_ptr<Catalog> m_catalog;
     std::unique_ptr<EventCodec> m_codec;
     std::unique_ptr<EventLog> m_log; // embedded or Kafka (event_log_factory.h)
+    std::string m_instanceId;        // [cluster] only, else empty
     std::string m_listenUrl;
     std::shared_ptr<cluster::ChangelogTransport> m_clusterTransport; // [cluster] only
     std::shared_ptr<cluster::ChangelogReplication> m_replication;    // [cluster] only

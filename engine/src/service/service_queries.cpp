@@ -252,11 +252,6 @@ ViewFreshness Service::freshness(const std::string &job, const std::string &vers
     return fresh;
 }
 
-std::string Service::instanceId() const
-{
-    return m_config.cluster.enabled() ? clusterInstanceId(m_config) : std::string();
-}
-
 Result<std::optional<ClusterPeer>> Service::ownerOfUser(std::int64_t userId) const
 {
     if (!m_cluster)
