@@ -7,63 +7,18 @@
 // against the broker in tests/kafka.
 #include "../jobs/jobs_test_util.h"
 #include "cluster/changelog_replication.h"
+#include "memory_transport.h"
 
 #include <map>
 #include <mutex>
 #include <thread>
 
 using namespace jobstest;
+using clustertest::MemoryTransport;
 using kappa::PartitionId;
 using kappa::cluster::ChangelogEntry;
 
 namespace {
-
-// Topics of partitions of entries, kept in memory; writes are atomic under one mutex.
-class MemoryTransport : public kappa::cluster::ChangelogTransport
-{
-public:
-    Status createTopic(std::string_view topic, std::int32_t partitions) override
-    {
-        std::lock_guard lock(m_mutex);
-        auto &parts = m_topics[std::string(topic)];
-        if (parts.empty())
-            parts.resize(static_cast<std::size_t>(partitions));
-        return parts.size() == static_cast<std::size_t>(partitions)
-                   ? Status::ok()
-                   : Status::alreadyExists("topic with another partition count");
-    }
-    Status claim(PartitionId) override { return Status::ok(); } // one process: nothing to fence
-    Status writeAsInstance(std::string_view topic, PartitionId partition,
-                           std::span<const ChangelogEntry> entries) override
-    {
-        return write(topic, partition, entries);
-    }
-    Status write(std::string_view topic, PartitionId partition,
-                 std::span<const ChangelogEntry> entries) override
-    {
-        std::lock_guard lock(m_mutex);
-        auto &part = m_topics.at(std::string(topic)).at(static_cast<std::size_t>(partition.value()));
-        part.insert(part.end(), entries.begin(), entries.end());
-        ++writes;
-        return Status::ok();
-    }
-    Status read(std::string_view topic, PartitionId partition,
-                const std::function<void(std::string_view, std::optional<std::string_view>)> &visit) override
-    {
-        std::lock_guard lock(m_mutex);
-        const auto it = m_topics.find(std::string(topic));
-        if (it == m_topics.end())
-            return Status::notFound("no topic " + std::string(topic));
-        for (const ChangelogEntry &entry : it->second.at(static_cast<std::size_t>(partition.value())))
-            visit(entry.key, entry.value ? std::optional<std::string_view>(*entry.value) : std::nullopt);
-        return Status::ok();
-    }
-    std::size_t writes = 0;
-
-private:
-    std::mutex m_mutex;
-    std::map<std::string, std::vector<std::vector<ChangelogEntry>>> m_topics;
-};
 
 constexpr std::int32_t kPartitions = 4;
 const std::vector<std::string> kJobs = {"user_features@v1", "business_metrics@v1"};

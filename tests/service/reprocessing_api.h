@@ -48,6 +48,14 @@ public:
     {
         m_client->set_read_timeout(120);
     }
+    // With tokens of its own (an instance without --demo).
+    ReprocessingApi(const KappadProcess &kappad, std::string operatorToken, std::string approverToken)
+        : m_client(kappad.client())
+        , m_operator(std::move(operatorToken))
+        , m_approver(std::move(approverToken))
+    {
+        m_client->set_read_timeout(120);
+    }
 
     const std::string &operatorToken() const { return m_operator; }
     const std::string &approverToken() const { return m_approver; }

@@ -14,6 +14,9 @@
 // - Every change of a version's state, of an alias, of a replay, and every
 //   validation and switch request is audited in the same transaction as the
 //   change itself: an acknowledged change always has its audit entry.
+// - The rows of the tables a cluster shares (sharedRows()) can be copied to
+//   another instance's catalog (applySharedRows()), which then holds the
+//   same rows; the schema registry and schema_migrations are never shared.
 // - Threading: a Catalog and its SchemaRegistry are thread-safe.
 #pragma once
 
@@ -23,6 +26,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,6 +137,22 @@ struct SwitchRequest
     std::string reason;
 };
 
+// One row of a table the instances of a cluster share, as published on a
+// compacted topic. `key` is "<table>/<primary key>": an integer key in
+// decimal ("replays/7"), a text key as is ("aliases/user_features"), a
+// composite key as a JSON array of its columns in key order
+// (`job_versions/["user_features","v1"]`). Keys are canonical: one row has
+// exactly one key, so compaction keeps its latest value. `value` is a JSON
+// object of the row's columns; integers, reals (always with a '.' or an
+// exponent), text and null keep their type.
+struct CatalogRow
+{
+    std::string key;
+    std::string value;
+
+    bool operator==(const CatalogRow &) const = default;
+};
+
 class Catalog
 {
 public:
@@ -204,6 +224,29 @@ public:
     Result<std::vector<AuditEntry>> audit(std::int64_t afterSeq, std::size_t limit) const;
     // Re-computes the chain from the first entry.
     Result<AuditVerification> verifyAudit() const;
+
+    // Shared rows -------------------------------------------------------------
+    // Every row of the shared tables (job_versions, version_transitions,
+    // aliases, alias_history, replays, validations, switch_requests,
+    // audit_log), read from one snapshot: the tables in that order
+    // (referenced tables first), each by primary key. Internal if a row
+    // cannot be expressed (a blob, a non-finite real, text that is not UTF-8).
+    Result<std::vector<CatalogRow>> sharedRows() const;
+    // Stores rows exported by another instance's catalog in one transaction,
+    // each replacing the row of the same key (the shared catalog wins, also
+    // over an audit entry of the same seq), in any order: foreign keys are
+    // checked once all rows are in. Rows that exist here and not in `rows`
+    // stay. Applying rows already stored changes nothing.
+    // Nothing is applied when it fails:
+    // - InvalidArgument naming the key: a malformed key or value (not a JSON
+    //   object of scalars), a table that is not shared, an unknown column, a
+    //   value of the wrong type or a null for a NOT NULL column, a missing
+    //   column that has no default, or a key that does not match the value's
+    //   primary key columns;
+    // - FailedPrecondition naming the key: a row refers to a row (e.g. a job
+    //   version) that neither this catalog nor `rows` has.
+    // Ids assigned here afterwards (addReplay, ...) are above every applied id.
+    Status applySharedRows(std::span<const CatalogRow> rows);
 
     const std::string &path() const;
     // The catalog's schema version: the number of migrations applied.

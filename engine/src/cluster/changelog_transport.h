@@ -45,12 +45,20 @@ public:
     virtual Status writeAsInstance(std::string_view topic, PartitionId partition,
                                    std::span<const ChangelogEntry> entries)
         = 0;
-    // Every committed entry of the partition in the order written (compaction
-    // may have dropped entries superseded by later ones of the same key).
-    virtual Status read(
-        std::string_view topic, PartitionId partition,
+    // Every committed entry of the partition from position `from` on, in the
+    // order written (compaction may have dropped entries superseded by later
+    // ones of the same key); returns the position to go on from next time.
+    // NotFound if the topic does not exist.
+    virtual Result<Offset> readFrom(
+        std::string_view topic, PartitionId partition, Offset from,
         const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
         = 0;
+    // The whole partition.
+    Status read(std::string_view topic, PartitionId partition,
+                const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
+    {
+        return readFrom(topic, partition, Offset(0), visit).status();
+    }
 };
 
 } // namespace kappa::cluster

@@ -79,11 +79,11 @@ Status KafkaChangelogTransport::writeWith(kafka::ChangelogWriter &writer, std::s
     return writer.write(m_prefix + std::string(topic), partition, records);
 }
 
-Status KafkaChangelogTransport::read(
-    std::string_view topic, PartitionId partition,
+Result<Offset> KafkaChangelogTransport::readFrom(
+    std::string_view topic, PartitionId partition, Offset from,
     const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
 {
-    return kafka::readChangelog(m_connection, m_prefix + std::string(topic), partition, visit);
+    return kafka::readChangelog(m_connection, m_prefix + std::string(topic), partition, from, visit);
 }
 
 } // namespace kappa::cluster

@@ -43,9 +43,9 @@ public:
                  std::span<const ChangelogEntry> entries) override;
     Status writeAsInstance(std::string_view topic, PartitionId partition,
                            std::span<const ChangelogEntry> entries) override;
-    Status read(std::string_view topic, PartitionId partition,
-                const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
-        override;
+    Result<Offset> readFrom(
+        std::string_view topic, PartitionId partition, Offset from,
+        const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit) override;
 
 private:
     KafkaChangelogTransport(KafkaLogConfig connection, std::string topicPrefix, std::string transactionalBase,

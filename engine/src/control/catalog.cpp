@@ -4,6 +4,7 @@
 #include "control/job_store.h"
 #include "control/migrations.h"
 #include "control/reprocessing_store.h"
+#include "control/shared_rows.h"
 #include "control/sqlite_schema_store.h"
 
 #include <mutex>
@@ -164,6 +165,18 @@ Result<AuditVerification> Catalog::verifyAudit() const
 {
     std::lock_guard lock(m_impl->dbMutex);
     return control::verifyAuditLocked(*m_impl->db);
+}
+
+Result<std::vector<CatalogRow>> Catalog::sharedRows() const
+{
+    std::lock_guard lock(m_impl->dbMutex);
+    return control::readSharedRowsLocked(*m_impl->db);
+}
+
+Status Catalog::applySharedRows(std::span<const CatalogRow> rows)
+{
+    std::lock_guard lock(m_impl->dbMutex);
+    return m_impl->db->transaction([&] { return control::applySharedRowsLocked(*m_impl->db, rows); });
 }
 
 const std::string &Catalog::path() const

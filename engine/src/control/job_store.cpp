@@ -127,7 +127,7 @@ Result<std::vector<JobVersionInfo>> JobStore::versions(const std::string &job)
     std::lock_guard lock(m_mutex);
     KAPPA_ASSIGN_OR_RETURN(Statement stmt,
                            m_db.prepare(std::string(kSelectVersion)
-                                        + "WHERE ? = '' OR job = ? ORDER BY job, created_ms, rowid"));
+                                        + "WHERE ? = '' OR job = ? ORDER BY job, created_ms, version"));
     KAPPA_RETURN_IF_ERROR(stmt.bind(1, job));
     KAPPA_RETURN_IF_ERROR(stmt.bind(2, job));
     std::vector<JobVersionInfo> result;

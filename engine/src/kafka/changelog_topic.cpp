@@ -473,11 +473,11 @@ public:
     PartitionReader(const PartitionReader &) = delete;
     PartitionReader &operator=(const PartitionReader &) = delete;
 
-    rd_kafka_resp_err_t start()
+    rd_kafka_resp_err_t start(Offset from)
     {
         if (!m_topic)
             return rd_kafka_last_error();
-        if (rd_kafka_consume_start(m_topic.get(), m_partition.value(), RD_KAFKA_OFFSET_BEGINNING) == -1)
+        if (rd_kafka_consume_start(m_topic.get(), m_partition.value(), from.value()) == -1)
             return rd_kafka_last_error();
         m_started = true;
         return RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -496,8 +496,8 @@ private:
 
 } // namespace
 
-Status readChangelog(
-    const KafkaLogConfig &connection, std::string_view topic, PartitionId partition,
+Result<Offset> readChangelog(
+    const KafkaLogConfig &connection, std::string_view topic, PartitionId partition, Offset from,
     const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
 {
     if (topic.empty() || partition.value() < 0)
@@ -515,13 +515,14 @@ Status readChangelog(
     // end: everything below it is settled, committed or aborted.
     KAPPA_ASSIGN_OR_RETURN(Watermarks marks,
                            queryWatermarks(client.get(), topicName, partition, connection.requestTimeout));
-    if (marks.end <= marks.start)
-        return Status::ok();
+    // Below the start, compaction or retention removed what was there.
+    Offset position = std::max(from, marks.start);
+    if (marks.end <= position)
+        return std::max(from, marks.end);
 
     PartitionReader reader(client.get(), topicName, partition);
-    if (const rd_kafka_resp_err_t err = reader.start())
+    if (const rd_kafka_resp_err_t err = reader.start(position))
         return errorStatus(err, where);
-    Offset position = marks.start;
     while (position < marks.end) {
         MessagePtr message = reader.next(connection.requestTimeout);
         if (!message)
@@ -546,7 +547,16 @@ Status readChangelog(
         visit(key, value);
         position = Offset(message->offset + 1);
     }
-    return Status::ok();
+    // Whatever lies between the last record and the end (markers, aborted
+    // records) holds nothing to read again.
+    return marks.end;
+}
+
+Status readChangelog(
+    const KafkaLogConfig &connection, std::string_view topic, PartitionId partition,
+    const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit)
+{
+    return readChangelog(connection, topic, partition, Offset(0), visit).status();
 }
 
 } // namespace kappa::kafka

@@ -67,5 +67,11 @@ private:
 Status readChangelog(
     const KafkaLogConfig &connection, std::string_view topic, PartitionId partition,
     const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit);
+// The same from offset `from` on (below the partition's start: from its
+// start); returns the offset to read from next time: the last stable offset
+// as of the call, or `from` if that lies beyond it.
+Result<Offset> readChangelog(
+    const KafkaLogConfig &connection, std::string_view topic, PartitionId partition, Offset from,
+    const std::function<void(std::string_view key, std::optional<std::string_view> value)> &visit);
 
 } // namespace kappa::kafka

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <thread>
 
 namespace kappa::reprocessing {
@@ -391,31 +392,130 @@ Status ReplayManager::resumeActive()
 {
     KAPPA_ASSIGN_OR_RETURN(std::vector<ReplayRecord> records, m_catalog.replays());
     std::lock_guard lock(m_mutex);
-    for (ReplayRecord &record : records) {
-        if (record.state != "running" && record.state != "caught_up")
-            continue;
-        KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(record.job, record.version));
-        // A validated shadow goes on tailing; a live version only when it is being rebuilt.
-        const bool resumable = info.state == VersionState::Replaying || info.state == VersionState::CaughtUp
-                               || info.state == VersionState::Validated
-                               || (info.state == VersionState::Live && record.kind == "rebuild");
-        if (!resumable)
-            continue;
-        // A serving version was started unthrottled with the service: its rebuild goes on throttled.
-        if (m_fleet.find(record.job, record.version))
-            KAPPA_RETURN_IF_ERROR(m_fleet.stop(record.job, record.version));
-        KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
-        Active active;
-        active.record = record;
-        const std::int64_t id = record.id;
-        if (record.kind == "rebuild")
-            setRebuilding(record, true);
-        KAPPA_RETURN_IF_ERROR(startEngine(active, definition, record.createdBy)
-                                  .withContext("resuming replay " + std::to_string(id)));
-        m_events("replay.resumed", label(record.job, record.version), "replay " + std::to_string(id));
-        m_active.emplace(id, std::move(active));
-    }
+    for (const ReplayRecord &record : records)
+        if (record.state == "running" || record.state == "caught_up")
+            KAPPA_RETURN_IF_ERROR(resumeLocked(record));
     return Status::ok();
+}
+
+Status ReplayManager::resumeLocked(const ReplayRecord &record)
+{
+    KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(record.job, record.version));
+    // A validated shadow goes on tailing; a live version only when it is being rebuilt.
+    const bool resumable = info.state == VersionState::Replaying || info.state == VersionState::CaughtUp
+                           || info.state == VersionState::Validated
+                           || (info.state == VersionState::Live && record.kind == "rebuild");
+    if (!resumable)
+        return Status::ok();
+    // A serving version was started unthrottled with the service: its rebuild goes on throttled.
+    if (m_fleet.find(record.job, record.version))
+        KAPPA_RETURN_IF_ERROR(m_fleet.stop(record.job, record.version));
+    KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
+    Active active;
+    active.record = record;
+    const std::int64_t id = record.id;
+    if (record.kind == "rebuild")
+        setRebuilding(record, true);
+    KAPPA_RETURN_IF_ERROR(startEngine(active, definition, record.createdBy)
+                              .withContext("resuming replay " + std::to_string(id)));
+    m_events("replay.resumed", label(record.job, record.version), "replay " + std::to_string(id));
+    m_active.emplace(id, std::move(active));
+    return Status::ok();
+}
+
+void ReplayManager::setFollowing(bool following)
+{
+    std::lock_guard lock(m_mutex);
+    m_following = following;
+    for (auto &[id, active] : m_active)
+        active.lowLagSince.reset(); // a new leader measures the hold itself
+}
+
+Status ReplayManager::syncWithCatalog()
+{
+    KAPPA_ASSIGN_OR_RETURN(std::vector<ReplayRecord> records, m_catalog.replays());
+    std::lock_guard lock(m_mutex);
+    if (!m_following)
+        return Status::ok();
+    Status first;
+    for (const ReplayRecord &record : records) {
+        const bool active = record.state == "running" || record.state == "caught_up";
+        const auto it = m_active.find(record.id);
+        if (it == m_active.end()) {
+            if (!active)
+                continue;
+            if (Status resumed = resumeLocked(record); !resumed.isOk() && first.isOk())
+                first = resumed;
+            continue;
+        }
+        if (active) {
+            it->second.record = record; // settings, pause and state as the leader set them
+            continue;
+        }
+        mirror(it->second, record);
+        m_active.erase(it);
+    }
+    return first;
+}
+
+// A replay the leader ended: this instance's share ends the same way.
+void ReplayManager::mirror(Active &active, const ReplayRecord &record)
+{
+    active.record = record;
+    active.status.record = record;
+    setRebuilding(record, false);
+    if (record.state == "finished") // it serves, or stands by: full speed from now on
+        active.throttle->setRate(std::numeric_limits<double>::infinity());
+    else
+        (void) m_fleet.stop(record.job, record.version);
+    m_events("replay." + record.state, label(record.job, record.version), record.reason);
+}
+
+std::vector<ReplayShare> ReplayManager::shares(const std::string &instance) const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<ReplayShare> out;
+    for (const auto &[id, active] : m_active) {
+        ReplayShare share;
+        share.instance = instance;
+        share.replayId = id;
+        share.partitions = active.localPartitions;
+        share.stageLagRecords = active.localStageLag;
+        share.measuredRate = slope(active.spent);
+        share.failure = active.failure;
+        out.push_back(std::move(share));
+    }
+    return out;
+}
+
+void ReplayManager::setPeerShares(std::vector<ReplayShare> shares)
+{
+    std::lock_guard lock(m_mutex);
+    m_peerShares = std::move(shares);
+}
+
+// This instance's share of the source partitions: its part of a replay's rate.
+double ReplayManager::shareOfPartitions() const
+{
+    const std::optional<std::vector<PartitionId>> owned = m_fleet.partitions();
+    Result<TopicConfig> topic = m_log.describeTopic(m_sourceTopic);
+    if (!owned || !topic.isOk() || topic->partitions <= 0)
+        return 1.0;
+    return static_cast<double>(owned->size()) / static_cast<double>(topic->partitions);
+}
+
+bool ReplayManager::coversEveryPartition(const Active &active) const
+{
+    Result<TopicConfig> topic = m_log.describeTopic(m_sourceTopic);
+    return topic.isOk() && active.status.partitions.size() == static_cast<std::size_t>(topic->partitions);
+}
+
+std::string ReplayManager::peerFailure(std::int64_t id) const
+{
+    for (const ReplayShare &share : m_peerShares)
+        if (share.replayId == id && !share.failure.empty())
+            return "instance " + share.instance + ": " + share.failure;
+    return {};
 }
 
 double ReplayManager::ingestRate() const
@@ -494,16 +594,24 @@ void ReplayManager::refresh(Active &active, double now, double elapsed,
         return;
     }
     if (Status health = running->engine->health(); !health.isOk()) {
-        end(active, "failed", VersionState::Failed, "kappad", health.message());
+        active.failure = health.message();
+        if (!m_following) // a follower's failure is the leader's to record
+            end(active, "failed", VersionState::Failed, "kappad", health.message());
+        return;
+    }
+    if (const std::string failed = m_following ? std::string() : peerFailure(active.record.id);
+        !failed.empty()) {
+        end(active, "failed", VersionState::Failed, "kappad", failed);
         return;
     }
     active.policy.update(ingestRateLocked(), settingsOf(active.record), pressure, elapsed);
-    active.throttle->setRate(active.policy.currentRate());
+    active.throttle->setRate(active.policy.currentRate() * shareOfPartitions());
     active.spent.emplace_back(now, active.throttle->spent());
     while (active.spent.size() > 2 && now - active.spent.front().first > kMeasureWindowSec)
         active.spent.pop_front();
     progress(active, *running, now);
-    checkCaughtUp(active, now);
+    if (!m_following)
+        checkCaughtUp(active, now);
 }
 
 void ReplayManager::progress(Active &active, const RunningVersion &running, double now)
@@ -515,13 +623,11 @@ void ReplayManager::progress(Active &active, const RunningVersion &running, doub
     status.currentRate = active.policy.currentRate();
     status.measuredRate = slope(active.spent);
     status.reason = active.policy.reason();
-    status.partitions.clear();
-    status.lagRecords = 0;
-    std::int64_t done = 0;
-    std::int64_t remaining = 0;
+    active.localPartitions.clear();
+    active.localStageLag = 0;
     for (const jobs::TaskFigures &task : running.engine->taskFigures()) {
         if (task.metrics.topic != m_sourceTopic) {
-            status.lagRecords += task.metrics.lagRecords;
+            active.localStageLag += task.metrics.lagRecords;
             continue;
         }
         const std::int32_t p = task.metrics.partition.value();
@@ -533,9 +639,33 @@ void ReplayManager::progress(Active &active, const RunningVersion &running, doub
                               : 0;
         partition.position = std::max(task.metrics.position, partition.start);
         partition.end = info.isOk() ? info->endOffset.value() : task.metrics.endOffset;
+        active.localPartitions.push_back(partition);
+    }
+    // In a cluster, the other instances' shares as they last reported them
+    // (a partition both report, during a move, counts once: this instance's).
+    status.partitions = active.localPartitions;
+    status.lagRecords = active.localStageLag;
+    for (const ReplayShare &share : m_peerShares) {
+        if (share.replayId != active.record.id)
+            continue;
+        status.lagRecords += share.stageLagRecords;
+        status.measuredRate += share.measuredRate;
+        for (const PartitionProgress &partition : share.partitions)
+            if (std::none_of(status.partitions.begin(), status.partitions.end(),
+                             [&](const PartitionProgress &known) {
+                                 return known.partition == partition.partition;
+                             }))
+                status.partitions.push_back(partition);
+    }
+    std::sort(status.partitions.begin(), status.partitions.end(),
+              [](const PartitionProgress &a, const PartitionProgress &b) {
+                  return a.partition < b.partition;
+              });
+    std::int64_t done = 0;
+    std::int64_t remaining = 0;
+    for (const PartitionProgress &partition : status.partitions) {
         done += partition.position - partition.start;
         remaining += std::max<std::int64_t>(0, partition.end - partition.position);
-        status.partitions.push_back(partition);
     }
     status.lagRecords += remaining;
     status.percent = done + remaining > 0
@@ -575,7 +705,8 @@ void ReplayManager::checkCaughtUp(Active &active, double now)
         return;
     const double threshold = std::max(static_cast<double>(m_options.caughtUpRecords),
                                       active.status.ingestRate);
-    if (static_cast<double>(active.status.lagRecords) > threshold) {
+    // In a cluster, until every instance has reported its share the lag is not known.
+    if (static_cast<double>(active.status.lagRecords) > threshold || !coversEveryPartition(active)) {
         active.lowLagSince.reset();
         return;
     }

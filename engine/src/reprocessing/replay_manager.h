@@ -83,6 +83,18 @@ struct ReplayStatus
     std::vector<PartitionProgress> partitions;
 };
 
+// One instance's part of a replay in a cluster: the source partitions it
+// runs the replay on, and how far it is.
+struct ReplayShare
+{
+    std::string instance;
+    std::int64_t replayId = 0;
+    std::vector<PartitionProgress> partitions;
+    std::int64_t stageLagRecords = 0; // the version's other stages (the rekey topics)
+    double measuredRate = 0;
+    std::string failure; // why its engine failed; empty while healthy
+};
+
 // A lifecycle event for the SSE stream: what happened and to which subject.
 using LifecycleSink
     = std::function<void(const std::string &what, const std::string &subject, const std::string &detail)>;
@@ -119,6 +131,18 @@ public:
     // The version now serves: its replay is finished and its reads unthrottled.
     void promoted(const std::string &job, const std::string &version);
 
+    // In a cluster every instance runs each replay on its own partitions and
+    // one of them, the leader, decides for all: only it writes the catalog.
+    // A follower mirrors what the shared catalog says (syncWithCatalog:
+    // starts the replays it lists, follows their settings, stops the ones it
+    // ended) and reports its shares; the leader counts the others' shares
+    // (setPeerShares) in progress, caught-up and failures. Each instance's
+    // throttle is its share (by partitions) of the replay's rate.
+    void setFollowing(bool following);
+    Status syncWithCatalog();
+    std::vector<ReplayShare> shares(const std::string &instance) const;
+    void setPeerShares(std::vector<ReplayShare> shares);
+
     Result<ReplayStatus> status(std::int64_t id) const;
     std::vector<ReplayStatus> statuses() const;
     double ingestRate() const;
@@ -134,9 +158,18 @@ private:
         std::deque<std::pair<double, std::int64_t>> spent; // (seconds, events spent) samples
         std::optional<double> lowLagSince;                 // seconds since start of the clock
         ReplayStatus status;
+        // This instance's part of status (the same without other instances).
+        std::vector<PartitionProgress> localPartitions;
+        std::int64_t localStageLag = 0;
+        std::string failure; // a follower's failed engine, reported to the leader
     };
 
     Result<std::int64_t> start(jobs::JobDefinition definition, ReplayRecord record, const std::string &actor);
+    Status resumeLocked(const ReplayRecord &record);
+    void mirror(Active &active, const ReplayRecord &record);
+    double shareOfPartitions() const;
+    bool coversEveryPartition(const Active &active) const;
+    std::string peerFailure(std::int64_t id) const;
     Status startEngine(Active &active, const jobs::JobDefinition &definition, const std::string &actor);
     Result<jobs::JobDefinition> definitionFor(const LaunchRequest &request) const;
     ThrottleSettings settingsOf(const ReplayRecord &record) const;
@@ -172,6 +205,8 @@ private:
     std::map<std::int64_t, Active> m_active;              // running or caught up, by replay id
     std::deque<std::pair<double, std::int64_t>> m_ingest; // (seconds, total end offset), one minute
     double m_lastTick = 0;
+    bool m_following = false;
+    std::vector<ReplayShare> m_peerShares;
 
     // "job@version" -> the version serving its reads, for the read path
     // (its own lock: a read must not wait for a control step).

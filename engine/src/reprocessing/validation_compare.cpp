@@ -328,6 +328,7 @@ Status compareBusinessMetrics(const Comparison &c, Json &report, std::vector<std
     jobs::MetricsSelection selection;
     selection.toMs = std::max<std::int64_t>(0, closedBelow);
     selection.fromMs = std::max<std::int64_t>(0, selection.toMs - kDayMs);
+    selection.sourcePartitions = c.partitions;
     const jobs::ViewReader reader(*c.layout, *c.catalog, static_cast<std::int32_t>(c.aligned.offsets.size()));
     KAPPA_ASSIGN_OR_RETURN(std::vector<jobs::MetricsRecord> liveRows,
                            reader.metrics(selection, c.live.name.version, kMaxRows));

@@ -30,6 +30,9 @@ struct Comparison
     std::string sourceTopic;
     const jobs::DataLayout *layout = nullptr;
     Catalog *catalog = nullptr;
+    // The source partitions both versions run here (in a cluster, this
+    // instance's share): only their rows are compared.
+    std::vector<PartitionId> partitions;
 };
 
 // Each fills report["keys"], report["diffs"], report["aggregates"] and

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <thread>
 
 namespace kappa::reprocessing {
@@ -28,21 +29,44 @@ std::string label(const std::string &job, const std::string &version)
     return job + "@" + version;
 }
 
-// Per source partition the version's position, and its lowest source watermark.
-void sourcePositions(const RunningVersion &running, const std::string &sourceTopic, AlignedPositions &aligned,
-                     bool first)
+// Per source partition the version's position (partitions it runs no task
+// of are missing), and its lowest source watermark.
+std::map<std::int32_t, std::int64_t> sourcePositions(const RunningVersion &running,
+                                                     const std::string &sourceTopic, std::int64_t &watermark)
 {
-    std::int64_t watermark = std::numeric_limits<std::int64_t>::max();
+    std::map<std::int32_t, std::int64_t> positions;
+    watermark = std::numeric_limits<std::int64_t>::max();
     for (const jobs::TaskFigures &task : running.engine->taskFigures()) {
         if (task.metrics.topic != sourceTopic)
             continue;
-        const auto p = static_cast<std::size_t>(task.metrics.partition.value());
-        if (aligned.offsets.size() <= p)
-            aligned.offsets.resize(p + 1, std::numeric_limits<std::int64_t>::max());
-        aligned.offsets[p] = std::min(aligned.offsets[p], task.metrics.position);
+        positions[task.metrics.partition.value()] = task.metrics.position;
         watermark = std::min(watermark, task.metrics.watermarkMs);
     }
-    aligned.watermarkMs = first ? watermark : std::min(aligned.watermarkMs, watermark);
+    return positions;
+}
+
+// What both versions have processed: per partition the lower position; 0
+// for a partition one of them does not run here (in a cluster another
+// instance compares it; rows left from when this one ran it are not final).
+AlignedPositions alignedPositions(const RunningVersion &live, const RunningVersion &candidate,
+                                  const std::string &sourceTopic, std::int32_t partitions,
+                                  std::vector<PartitionId> &both)
+{
+    std::int64_t liveWatermark = 0;
+    std::int64_t candidateWatermark = 0;
+    const auto livePositions = sourcePositions(live, sourceTopic, liveWatermark);
+    const auto candidatePositions = sourcePositions(candidate, sourceTopic, candidateWatermark);
+    AlignedPositions aligned;
+    aligned.offsets.assign(static_cast<std::size_t>(partitions), 0);
+    aligned.watermarkMs = std::min(liveWatermark, candidateWatermark);
+    for (const auto &[partition, position] : livePositions) {
+        const auto other = candidatePositions.find(partition);
+        if (other == candidatePositions.end() || partition >= partitions)
+            continue;
+        aligned.offsets[static_cast<std::size_t>(partition)] = std::min(position, other->second);
+        both.emplace_back(partition);
+    }
+    return aligned;
 }
 
 Status compareViews(const std::string &job, const Comparison &comparison, Json &report,
@@ -67,8 +91,61 @@ Validator::Validator(EventLog &log, Catalog &catalog, Fleet &fleet, jobs::DataLa
     , m_events(std::move(events))
 {}
 
+Result<ValidationShare> Validator::compare(const std::string &job, const std::string &candidate,
+                                           const std::string &baseline, const std::string &instance)
+{
+    std::lock_guard lock(m_mutex);
+    return compareLocked(job, candidate, baseline, instance);
+}
+
+Result<ValidationShare> Validator::compareLocked(const std::string &job, const std::string &candidate,
+                                                 const std::string &baseline, const std::string &instance)
+{
+    KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, candidate));
+    const std::optional<std::string> live = baseline;
+    const std::optional<RunningVersion> liveVersion = m_fleet.find(job, *live);
+    const std::optional<RunningVersion> candidateVersion = m_fleet.find(job, candidate);
+    if (!liveVersion || !candidateVersion)
+        return Status::failedPrecondition("both " + label(job, *live) + " and " + label(job, candidate)
+                                          + " must be running to be compared");
+    KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
+    KAPPA_ASSIGN_OR_RETURN(ValidationRules rules, parseValidationRules(definition.spec.validationJson));
+
+    Comparison comparison{*liveVersion,  *candidateVersion, {},         rules, &m_log,
+                          m_sourceTopic, &m_layout,         &m_catalog, {}};
+    KAPPA_ASSIGN_OR_RETURN(const TopicConfig source, m_log.describeTopic(m_sourceTopic));
+    comparison.aligned = alignedPositions(*liveVersion, *candidateVersion, m_sourceTopic, source.partitions,
+                                          comparison.partitions);
+
+    const Json header = {{"job", job},
+                         {"candidate", candidate},
+                         {"baseline", *live},
+                         {"aligned",
+                          {{"offsets", comparison.aligned.offsets},
+                           {"watermark_ms", comparison.aligned.watermarkMs}}},
+                         {"events_behind", nullptr}};
+    ValidationShare share;
+    share.instance = instance;
+    int attempts = 0;
+    for (const std::chrono::milliseconds delay : kPublishDelays) {
+        std::this_thread::sleep_for(delay);
+        share.report = header;
+        share.reasons.clear();
+        ++attempts;
+        KAPPA_RETURN_IF_ERROR(compareViews(job, comparison, share.report, share.reasons));
+        if (share.reasons.empty())
+            break;
+    }
+    share.passed = share.reasons.empty();
+    share.report["attempts"] = attempts;
+    share.report["passed"] = share.passed;
+    share.report["reasons"] = share.reasons;
+    return share;
+}
+
 Result<ValidationRecord> Validator::run(const std::string &job, const std::string &candidate,
-                                        const std::string &actor)
+                                        const std::string &actor, const std::vector<ValidationShare> &others,
+                                        const std::string &self)
 {
     std::lock_guard lock(m_mutex);
     KAPPA_ASSIGN_OR_RETURN(JobVersionInfo info, m_catalog.jobVersion(job, candidate));
@@ -80,46 +157,33 @@ Result<ValidationRecord> Validator::run(const std::string &job, const std::strin
     if (!live || *live == candidate)
         return Status::failedPrecondition(label(job, candidate)
                                           + " has no other live version to compare with");
-    const std::optional<RunningVersion> liveVersion = m_fleet.find(job, *live);
-    const std::optional<RunningVersion> candidateVersion = m_fleet.find(job, candidate);
-    if (!liveVersion || !candidateVersion)
-        return Status::failedPrecondition("both " + label(job, *live) + " and " + label(job, candidate)
-                                          + " must be running to be compared");
-    KAPPA_ASSIGN_OR_RETURN(jobs::JobDefinition definition, jobs::parseJobDefinition(info.specJson));
-    KAPPA_ASSIGN_OR_RETURN(ValidationRules rules, parseValidationRules(definition.spec.validationJson));
-
-    Comparison comparison{*liveVersion, *candidateVersion, {},        rules,
-                          &m_log,       m_sourceTopic,     &m_layout, &m_catalog};
-    sourcePositions(*liveVersion, m_sourceTopic, comparison.aligned, true);
-    sourcePositions(*candidateVersion, m_sourceTopic, comparison.aligned, false);
-
-    const Json header = {{"job", job},
-                         {"candidate", candidate},
-                         {"baseline", *live},
-                         {"aligned",
-                          {{"offsets", comparison.aligned.offsets},
-                           {"watermark_ms", comparison.aligned.watermarkMs}}},
-                         {"events_behind", nullptr}};
-    Json report;
-    std::vector<std::string> reasons;
-    int attempts = 0;
-    for (const std::chrono::milliseconds delay : kPublishDelays) {
-        std::this_thread::sleep_for(delay);
-        report = header;
+    KAPPA_ASSIGN_OR_RETURN(ValidationShare own, compareLocked(job, candidate, *live, self));
+    Json report = own.report;
+    std::vector<std::string> reasons = own.reasons;
+    if (!others.empty()) {
+        // Across a cluster: each instance's share, and the verdict of all.
         reasons.clear();
-        ++attempts;
-        KAPPA_RETURN_IF_ERROR(compareViews(job, comparison, report, reasons));
-        if (reasons.empty())
-            break;
+        Json shares = Json::array();
+        std::vector<ValidationShare> all = others;
+        all.insert(all.begin(), own);
+        for (const ValidationShare &share : all) {
+            for (const std::string &reason : share.reasons)
+                reasons.push_back(share.instance + ": " + reason);
+            shares.push_back(
+                {{"instance", share.instance}, {"passed", share.passed}, {"report", share.report}});
+        }
+        report = {{"job", job},
+                  {"candidate", candidate},
+                  {"baseline", own.report["baseline"]},
+                  {"passed", reasons.empty()},
+                  {"reasons", reasons},
+                  {"shares", std::move(shares)}};
     }
-    report["attempts"] = attempts;
-    report["passed"] = reasons.empty();
-    report["reasons"] = reasons;
 
     ValidationRecord record;
     record.job = job;
     record.candidate = candidate;
-    record.baseline = *live;
+    record.baseline = report["baseline"].get<std::string>();
     record.passed = reasons.empty();
     record.reportJson = report.dump(-1, ' ', false, Json::error_handler_t::replace);
     record.createdBy = actor;

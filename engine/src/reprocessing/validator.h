@@ -24,9 +24,21 @@
 #include "reprocessing/replay_manager.h"
 #include "reprocessing/validation_rules.h"
 
+#include <nlohmann/json.hpp>
+
 #include <mutex>
 
 namespace kappa::reprocessing {
+
+// One instance's comparison of its own partitions (in a cluster, each
+// instance compares the partitions it runs).
+struct ValidationShare
+{
+    std::string instance;
+    bool passed = false;
+    std::vector<std::string> reasons;
+    nlohmann::json report;
+};
 
 class Validator
 {
@@ -36,10 +48,23 @@ public:
 
     // FailedPrecondition unless the candidate is caught up (or validated) and
     // both it and the live version run here.
+    // In a cluster the leader runs it with the other instances' shares
+    // (compare() on each): it passes if every share passes, and the report
+    // holds each share's.
     Result<ValidationRecord> run(const std::string &job, const std::string &candidate,
-                                 const std::string &actor);
+                                 const std::string &actor, const std::vector<ValidationShare> &others = {},
+                                 const std::string &self = "this instance");
+    // The comparison of this instance's partitions of `candidate` with
+    // `baseline`, stored nowhere, for the leader's run() (which checked the
+    // versions' states: this instance's copy of the catalog may be a moment
+    // behind the leader's).
+    Result<ValidationShare> compare(const std::string &job, const std::string &candidate,
+                                    const std::string &baseline, const std::string &instance);
 
 private:
+    Result<ValidationShare> compareLocked(const std::string &job, const std::string &candidate,
+                                          const std::string &baseline, const std::string &instance);
+
     EventLog &m_log;
     Catalog &m_catalog;
     Fleet &m_fleet;

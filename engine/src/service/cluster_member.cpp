@@ -105,6 +105,12 @@ std::vector<PartitionId> ClusterMember::partitions() const
     return {m_owned.begin(), m_owned.end()};
 }
 
+bool ClusterMember::leads() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_owned.contains(PartitionId(0));
+}
+
 Result<std::optional<ClusterPeer>> ClusterMember::ownerOf(PartitionId partition)
 {
     {

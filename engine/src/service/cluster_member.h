@@ -66,6 +66,10 @@ public:
     // registry, cached for a second. Unavailable while nobody owns it (a
     // rebalance) or the owner has not advertised itself.
     Result<std::optional<ClusterPeer>> ownerOf(PartitionId partition);
+    // The cluster's leader is whoever owns partition 0 (cluster_control.h).
+    bool leads() const;
+    // nullopt if this instance leads, else the leader; Unavailable during a rebalance.
+    Result<std::optional<ClusterPeer>> leader() { return ownerOf(PartitionId(0)); }
     // The owners of every partition this instance does not own, each once.
     Result<std::vector<ClusterPeer>> peers();
 

@@ -1,6 +1,7 @@
 // The reprocessing endpoints: replays, rebuilds, switches, rollback, audit.
 #include "service/http_routes.h"
 #include "service/http_support.h"
+#include "service/peer_requests.h"
 
 namespace kappa::service {
 namespace {
@@ -161,41 +162,86 @@ void check(const Status &status)
 
 } // namespace
 
+// In a cluster, every other instance's comparison of its own partitions
+// (each instance that owns partitions is asked once, on the caller's behalf).
+std::vector<reprocessing::ValidationShare> HttpRoutes::otherShares(const httplib::Request &req,
+                                                                   const std::string &job,
+                                                                   const std::string &candidate)
+{
+    std::vector<reprocessing::ValidationShare> shares;
+    const std::optional<std::string> baseline = valueOr(m_service.catalog().alias(job));
+    if (!baseline)
+        return shares; // run() refuses it
+    const Json ask = {{"job", job}, {"candidate", candidate}, {"baseline", *baseline}};
+    for (const ClusterPeer &peer : valueOr(m_service.metricsPeers())) {
+        const httplib::Result answer = postToPeer(req, peer, m_service.instanceId(),
+                                                  "/api/v1/cluster/validation-share", ask.dump());
+        const Json body = Json::parse(answer->body, nullptr, false);
+        if (answer->status != 200 || !body.is_object())
+            failWith(Status::unavailable("instance " + peer.instanceId
+                                         + " could not compare its partitions: " + answer->body));
+        reprocessing::ValidationShare share;
+        share.instance = body.value("instance", peer.instanceId);
+        share.passed = body.value("passed", false);
+        share.reasons = body.value("reasons", std::vector<std::string>{});
+        share.report = body.value("report", Json::object());
+        shares.push_back(std::move(share));
+    }
+    return shares;
+}
+
 void HttpRoutes::addReprocessingRoutes()
 {
-    // Replays, validations and switches act on one instance's catalog, views
-    // and partitions; across a cluster they would see part of the data and
-    // flip one instance's alias. Until the catalog is shared by the cluster,
-    // they are refused there rather than half done.
-    const auto notInCluster = [this] {
-        if (!m_service.instanceId().empty())
-            failWith(Status::failedPrecondition("replays, validations and switches do not work across a "
-                                                "cluster yet ([cluster] group is set): "
-                                                "run them on a single instance (README: Scaling out)"));
+    // In a cluster one instance, the leader, decides every replay,
+    // validation and switch (cluster_control.h): a request to another
+    // instance goes to the leader, whose answer comes back as it came; the
+    // leader shares what it decided before it answers.
+    const auto atLeader = [this](const httplib::Request &req, httplib::Response &res) {
+        const std::optional<ClusterPeer> leader = valueOr(m_service.leader());
+        if (!leader)
+            return false;
+        if (req.has_header(kForwardedHeader))
+            failWith(Status::unavailable("the cluster's leadership is moving (" + m_service.instanceId()
+                                         + " was asked by " + req.get_header_value(kForwardedHeader)
+                                         + "); try again"));
+        relayAnswer(askPeer(req, *leader, m_service.instanceId()), res);
+        return true;
     };
+    const auto shared = [this] { check(m_service.publishCatalog()); };
     add("POST", "/api/v1/replays", Role::Operator,
-        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-            notInCluster();
+        [this, atLeader, shared](const httplib::Request &req, httplib::Response &res,
+                                 const TokenIdentity &who) {
+            if (atLeader(req, res))
+                return;
             const Json body = bodyObject(req);
             const reprocessing::LaunchRequest request = launchRequest(body);
             reprocessing::ReplayManager &replays = m_service.replays();
             if (body.value("dry_run", false))
                 return sendJson(res, {{"preflight", preflightJson(valueOr(replays.preflight(request)))}});
             const std::int64_t id = valueOr(replays.launch(request, who.name));
+            shared();
             sendJson(res, replayJson(valueOr(replays.status(id))), 201);
         });
-    add("GET", "/api/v1/replays", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
-        Json out = Json::array();
-        for (const reprocessing::ReplayStatus &status : m_service.replays().statuses())
-            out.push_back(replayJson(status));
-        sendJson(res, {{"replays", std::move(out)}});
-    });
+    add("GET", "/api/v1/replays", Role::Viewer,
+        [this, atLeader](const httplib::Request &req, httplib::Response &res, const auto &) {
+            if (atLeader(req, res)) // its statuses count every instance's share
+                return;
+            Json out = Json::array();
+            for (const reprocessing::ReplayStatus &status : m_service.replays().statuses())
+                out.push_back(replayJson(status));
+            sendJson(res, {{"replays", std::move(out)}});
+        });
     add("GET", R"(/api/v1/replays/([0-9]+))", Role::Viewer,
-        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+        [this, atLeader](const httplib::Request &req, httplib::Response &res, const auto &) {
+            if (atLeader(req, res))
+                return;
             sendJson(res, replayJson(valueOr(m_service.replays().status(parseInteger("id", req.matches[1])))));
         });
     add("POST", R"(/api/v1/replays/([0-9]+)/(pause|resume|cancel))", Role::Operator,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, atLeader, shared](const httplib::Request &req, httplib::Response &res,
+                                 const TokenIdentity &who) {
+            if (atLeader(req, res))
+                return;
             const std::int64_t id = parseInteger("id", req.matches[1]);
             const std::string action = req.matches[2];
             reprocessing::ReplayManager &replays = m_service.replays();
@@ -205,20 +251,30 @@ void HttpRoutes::addReprocessingRoutes()
                 check(replays.resume(id, who.name));
             else
                 check(replays.cancel(id, who.name, stringField(bodyObject(req), "reason")));
+            shared();
             sendJson(res, replayJson(valueOr(replays.status(id))));
         });
     add("PUT", R"(/api/v1/replays/([0-9]+)/rate)", Role::Operator,
-        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        [this, atLeader, shared](const httplib::Request &req, httplib::Response &res,
+                                 const TokenIdentity &who) {
+            if (atLeader(req, res))
+                return;
             const std::int64_t id = parseInteger("id", req.matches[1]);
             const Json body = bodyObject(req);
             check(m_service.replays().setRate(id, numberField(body, "rate_multiple"),
                                               numberField(body, "max_rate"), numberField(body, "min_rate"),
                                               who.name));
+            shared();
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))));
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/rebuild)", Role::Operator,
-        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-            notInCluster();
+        [this](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+            // A rebuild deletes a version's views and state; across a cluster
+            // every instance would have to do so in step, which it does not yet.
+            if (!m_service.instanceId().empty())
+                failWith(Status::failedPrecondition(
+                    "rebuilding a version's views does not work across a cluster yet ([cluster] group "
+                    "is set): replay the logic under a new version instead (README: Scaling out)"));
             const Json body = bodyObject(req);
             reprocessing::LaunchRequest request;
             request.rateMultiple = numberField(body, "rate_multiple");
@@ -230,11 +286,30 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))), 201);
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/validate)", Role::Operator,
-        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-            notInCluster();
+        [this, atLeader, shared](const httplib::Request &req, httplib::Response &res,
+                                 const TokenIdentity &who) {
+            if (atLeader(req, res))
+                return;
+            const std::string job = req.matches[1];
+            const std::string candidate = req.matches[2];
+            const std::vector<reprocessing::ValidationShare> others = otherShares(req, job, candidate);
             const ValidationRecord record = valueOr(
-                m_service.validator().run(req.matches[1], req.matches[2], who.name));
+                m_service.validator().run(job, candidate, who.name, others, m_service.instanceId()));
+            shared();
             sendJson(res, validationJson(record, true), 201);
+        });
+    // A cluster's validation: this instance's comparison of its own
+    // partitions, for the leader (which asks every instance, on its caller's behalf).
+    add("POST", "/api/v1/cluster/validation-share", Role::Operator,
+        [this](const httplib::Request &req, httplib::Response &res, const auto &) {
+            const Json body = bodyObject(req);
+            const reprocessing::ValidationShare share = valueOr(
+                m_service.validator().compare(stringField(body, "job"), stringField(body, "candidate"),
+                                              stringField(body, "baseline"), m_service.instanceId()));
+            sendJson(res, {{"instance", share.instance},
+                           {"passed", share.passed},
+                           {"reasons", share.reasons},
+                           {"report", share.report}});
         });
     add("GET", "/api/v1/validations", Role::Viewer,
         [this](const httplib::Request &req, httplib::Response &res, const auto &) {
@@ -251,17 +326,20 @@ void HttpRoutes::addReprocessingRoutes()
                                          true));
         });
     add("POST", "/api/v1/switches", Role::Operator,
-        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-            notInCluster();
+        [this, atLeader, shared](const httplib::Request &req, httplib::Response &res,
+                                 const TokenIdentity &who) {
+            if (atLeader(req, res))
+                return;
             const Json body = bodyObject(req);
             const std::string job = stringField(body, "job");
             const std::string version = stringField(body, "version");
             if (job.empty() || version.empty())
                 throw ApiFailure{ApiError::invalidArgument("expected {\"job\": ..., \"version\": ...}")};
-            sendJson(res,
-                     switchJson(valueOr(m_service.switches().request(job, version, actorOf(who),
-                                                                     stringField(body, "override_reason")))),
-                     201);
+            const SwitchRequest request = valueOr(
+                m_service.switches().request(job, version, actorOf(who),
+                                             stringField(body, "override_reason")));
+            shared();
+            sendJson(res, switchJson(request), 201);
         });
     add("GET", "/api/v1/switches", Role::Viewer, [this](const auto &, httplib::Response &res, const auto &) {
         Json out = Json::array();
@@ -270,18 +348,26 @@ void HttpRoutes::addReprocessingRoutes()
         sendJson(res, {{"switches", std::move(out)}});
     });
     add("POST", R"(/api/v1/switches/([0-9]+)/(approve|reject))", Role::Approver,
-        [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-            notInCluster();
+        [this, atLeader, shared](const httplib::Request &req, httplib::Response &res,
+                                 const TokenIdentity &who) {
+            if (atLeader(req, res))
+                return;
             const std::int64_t id = parseInteger("id", req.matches[1]);
-            if (std::string(req.matches[2]) == "approve")
-                return sendJson(res, switchJson(valueOr(m_service.switches().approve(id, actorOf(who)))));
+            if (std::string(req.matches[2]) == "approve") {
+                const SwitchRequest approved = valueOr(m_service.switches().approve(id, actorOf(who)));
+                shared();
+                return sendJson(res, switchJson(approved));
+            }
             check(m_service.switches().reject(id, actorOf(who), stringField(bodyObject(req), "reason")));
+            shared();
             sendJson(res, switchJson(valueOr(m_service.catalog().switchRequest(id))));
         });
-    add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver, [this, notInCluster](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
-        notInCluster();
+    add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver, [this, atLeader, shared](const httplib::Request &req, httplib::Response &res, const TokenIdentity &who) {
+        if (atLeader(req, res))
+            return;
         const std::string job = req.matches[1];
         check(m_service.switches().rollback(job, actorOf(who), stringField(bodyObject(req), "reason")));
+        shared();
         sendJson(res, {{"job", job}, {"live_version", valueOr(m_service.catalog().alias(job)).value_or("")}});
     });
     add("GET", "/api/v1/audit", Role::Viewer,

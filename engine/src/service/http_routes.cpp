@@ -2,6 +2,7 @@
 
 #include "service/http_support.h"
 #include "service/metrics_gather.h"
+#include "service/peer_requests.h"
 
 #include <httplib.h>
 
@@ -38,28 +39,6 @@ std::optional<std::int64_t> maxStaleness(const httplib::Request &request)
     return bound;
 }
 
-// Set on a request one instance forwards to another (its value: the forwarder's id).
-constexpr const char *kForwardedHeader = "X-Kappa-Forwarded-By";
-
-// The same request, as it came (path, query, the caller's Authorization
-// header: the instances of a group share their token file), asked of another
-// instance of the cluster, marked as forwarded by `self`. Unavailable if it
-// does not answer.
-httplib::Result askPeer(const httplib::Request &request, const ClusterPeer &peer, const std::string &self)
-{
-    httplib::Client client(peer.url);
-    client.set_connection_timeout(std::chrono::seconds(2));
-    client.set_read_timeout(std::chrono::seconds(10));
-    httplib::Headers headers{{kForwardedHeader, self}};
-    if (request.has_header("Authorization"))
-        headers.emplace("Authorization", request.get_header_value("Authorization"));
-    httplib::Result answer = client.Get(request.target, headers);
-    if (!answer)
-        failWith(Status::unavailable("instance " + peer.instanceId + " at " + peer.url
-                                     + " did not answer: " + httplib::to_string(answer.error())));
-    return answer;
-}
-
 // In a cluster, a read of a key whose partition another instance owns is
 // answered by that instance, and its answer (which names it in
 // view.served_by) comes back unchanged. A request that was forwarded once is
@@ -75,9 +54,7 @@ bool forwardToOwner(const httplib::Request &request, httplib::Response &response
         failWith(Status::unavailable("the key's partition is moving between instances (" + self
                                      + " was asked by " + request.get_header_value(kForwardedHeader)
                                      + "); try again"));
-    const httplib::Result answer = askPeer(request, *peer, self);
-    response.status = answer->status;
-    response.set_content(answer->body, answer->get_header_value("Content-Type").c_str());
+    relayAnswer(askPeer(request, *peer, self), response);
     return true;
 }
 
@@ -118,11 +95,8 @@ void sendGatheredMetrics(const httplib::Request &request, httplib::Response &res
     std::vector<std::string> answers{viewBody(freshEnough(maxStalenessMs, std::move(local)))};
     for (const ClusterPeer &peer : peers) {
         const httplib::Result answer = askPeer(request, peer, self);
-        if (answer->status != 200) {
-            response.status = answer->status;
-            response.set_content(answer->body, answer->get_header_value("Content-Type").c_str());
-            return;
-        }
+        if (answer->status != 200)
+            return relayAnswer(answer, response);
         answers.push_back(answer->body);
     }
     response.status = 200;

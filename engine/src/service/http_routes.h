@@ -50,6 +50,9 @@ private:
     void addViewRoutes();
     void addStreamRoute();
     void addReprocessingRoutes(); // http_reprocessing_routes.cpp
+    std::vector<reprocessing::ValidationShare> otherShares(const httplib::Request &req,
+                                                           const std::string &job,
+                                                           const std::string &candidate);
 
     Service &m_service;
     std::vector<Route> m_routes;

@@ -124,6 +124,7 @@ Status Service::openData()
         KAPPA_RETURN_IF_ERROR(ensureDemoToken(*m_tokens, m_config.dataDir, "demo-approver", Role::Approver));
     }
 
+    KAPPA_RETURN_IF_ERROR(followSharedCatalog());
     KAPPA_ASSIGN_OR_RETURN(m_startVersions, versionsToStart());
     jobs::EngineOptions options;
     options.layout = layout;
@@ -131,11 +132,11 @@ Status Service::openData()
     options.actor = "kappad";
     if (m_config.cluster.enabled()) {
         // No partition until the group assigns some (ClusterMember).
-        options.partitions = std::vector<PartitionId>{};
-        KAPPA_ASSIGN_OR_RETURN(m_clusterTransport, openClusterTransport(m_config));
+        options.partitions = std::vector<PartitionId>{}; // (m_clusterTransport: followSharedCatalog)
         m_replication = std::make_shared<cluster::ChangelogReplication>(m_clusterTransport);
         options.replication = m_replication;
     }
+
     m_fleet = std::make_unique<reprocessing::Fleet>(*m_log, *m_catalog, options);
     auto events = [this](const std::string &what, const std::string &subject, const std::string &detail) {
         lifecycle(what, subject, detail);
@@ -151,8 +152,37 @@ Status Service::openData()
                                                                    });
     m_validator = std::make_unique<reprocessing::Validator>(*m_log, *m_catalog, *m_fleet, layout,
                                                             jobs::kEventsTopic, events);
+    // In a cluster an instance follows the leader until it leads (cluster_control.h).
+    m_replays->setFollowing(m_config.cluster.enabled());
     if (m_config.demo)
         m_producer = std::make_unique<DemoProducer>(*m_log, *m_codec, m_config.demoRate);
+    return Status::ok();
+}
+
+// In a cluster: the shared catalog of record, read to its end before this
+// instance decides what to run. An instance whose catalog holds history the
+// cluster's does not (it ran alone before, or in another cluster) would mix
+// both: it is refused unless the cluster has none yet (it then brings its own).
+Status Service::followSharedCatalog()
+{
+    if (!m_config.cluster.enabled())
+        return Status::ok();
+    const std::string base = "cluster." + m_config.cluster.group;
+    KAPPA_ASSIGN_OR_RETURN(m_clusterTransport, openClusterTransport(m_config));
+    m_catalogReplication = std::make_unique<cluster::CatalogReplication>(m_clusterTransport, *m_catalog,
+                                                                         base + ".catalog");
+    m_replayShares = std::make_unique<cluster::InstanceBoard>(m_clusterTransport, base + ".replays");
+    KAPPA_RETURN_IF_ERROR(m_catalogReplication->createTopic().withContext("the shared catalog"));
+    KAPPA_RETURN_IF_ERROR(m_replayShares->createTopic().withContext("the replays' shares"));
+    KAPPA_ASSIGN_OR_RETURN(const std::size_t applied, m_catalogReplication->follow());
+    KAPPA_ASSIGN_OR_RETURN(const std::vector<std::string> unshared, m_catalogReplication->unsharedKeys());
+    if (applied > 0 && !unshared.empty())
+        return Status::failedPrecondition(
+            "this instance's catalog (" + m_catalog->path() + ") has " + std::to_string(unshared.size())
+            + " entries the cluster's shared catalog does not, e.g. " + unshared.front()
+            + ": it has a history of its own. Start it with an empty data directory, or make it the "
+              "cluster's first instance (README: Scaling out)");
+    m_logger.info("shared catalog read", {{"topic", m_catalogReplication->topic()}, {"rows", applied}});
     return Status::ok();
 }
 
@@ -193,8 +223,8 @@ Status Service::start()
     m_startVersions.clear();
     if (!m_replication)
         KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
-    else // they would run on this instance's share of the partitions only (see HttpRoutes)
-        m_logger.warn("replays are not resumed in a cluster; run them on a single instance");
+    else // the shared catalog's, on this instance's partitions (ClusterControl)
+        KAPPA_RETURN_IF_ERROR(m_replays->syncWithCatalog());
     if (m_replication) {
         if (!m_config.cluster.advertisedUrl.empty())
             m_listenUrl = m_config.cluster.advertisedUrl;
@@ -208,6 +238,17 @@ Status Service::start()
         KAPPA_ASSIGN_OR_RETURN(m_cluster, ClusterMember::join(m_config, jobs::kEventsTopic, events.partitions,
                                                               m_listenUrl, m_clusterTransport, m_replication,
                                                               *m_fleet, m_logger));
+        ClusterControlParts parts;
+        parts.member = m_cluster.get();
+        parts.catalogReplication = m_catalogReplication.get();
+        parts.shares = m_replayShares.get();
+        parts.catalog = m_catalog.get();
+        parts.fleet = m_fleet.get();
+        parts.replays = m_replays.get();
+        parts.switches = m_switches.get();
+        parts.logger = &m_logger;
+        parts.catalogChanged = [this] { refreshFreshness(); };
+        m_clusterControl = std::make_unique<ClusterControl>(std::move(parts));
     }
     if (m_producer)
         KAPPA_RETURN_IF_ERROR(m_producer->start());
@@ -251,6 +292,7 @@ Status Service::stop()
     if (m_cluster)
         m_cluster->leave(); // the partitions go to the others with their final checkpoints
     Status stopped = m_fleet->stopAll();
+    m_clusterControl.reset();
     m_cluster.reset();
     m_validator.reset();
     m_switches.reset();
@@ -311,8 +353,12 @@ void Service::controlLoop()
         if (m_stopping)
             break;
         lock.unlock();
-        m_replays->tick();
-        m_switches->tick();
+        if (m_clusterControl) {
+            m_clusterControl->step();
+        } else {
+            m_replays->tick();
+            m_switches->tick();
+        }
         lock.lock();
     }
 }

@@ -17,6 +17,7 @@
 #include "reprocessing/replay_manager.h"
 #include "reprocessing/switch_coordinator.h"
 #include "reprocessing/validator.h"
+#include "service/cluster_control.h"
 #include "service/cluster_member.h"
 #include "service/config.h"
 #include "service/demo_producer.h"
@@ -108,6 +109,13 @@ public:
     // a metrics read to gather; empty without a cluster. Unavailable while a
     // partition has no owner.
     Result<std::vector<ClusterPeer>> metricsPeers() const;
+    // In a cluster, the instance that decides replays, validations and
+    // switches (cluster_control.h): nullopt for this one (always without a
+    // cluster). Unavailable while partition 0 has no owner.
+    Result<std::optional<ClusterPeer>> leader() const;
+    // In a cluster, on the leader: shares the catalog's changes now (not at
+    // the next control step), so that a request's answer is the cluster's.
+    Status publishCatalog();
     // The most rows a metrics read returns (else ResourceExhausted).
     static constexpr std::size_t kMaxMetricsRows = 200'000;
     // This instance's id in its cluster; empty without one.
@@ -133,6 +141,7 @@ public:
 private:
     Service(ServiceConfig config, Logger &logger);
     Status openData();
+    Status followSharedCatalog();
     Result<std::string> runningVersion(const std::string &job,
                                        const std::optional<std::string> &version) const;
     ViewFreshness freshness(const std::string &job, const std::string &version) const;
@@ -159,9 +168,12 @@ private:
     std::shared_ptr<cluster::ChangelogReplication> m_replication;    // [cluster] only
     std::unique_ptr<reprocessing::Fleet> m_fleet;                    // one engine per running job version
     std::unique_ptr<ClusterMember> m_cluster; // [cluster] only; after m_fleet, so destroyed before it
+    std::unique_ptr<cluster::CatalogReplication> m_catalogReplication; // [cluster] only
+    std::unique_ptr<cluster::InstanceBoard> m_replayShares;            // [cluster] only
     std::unique_ptr<reprocessing::ReplayManager> m_replays;
     std::unique_ptr<reprocessing::SwitchCoordinator> m_switches;
     std::unique_ptr<reprocessing::Validator> m_validator;
+    std::unique_ptr<ClusterControl> m_clusterControl; // [cluster] only: the control step
     std::vector<jobs::JobDefinition> m_startVersions; // live and warm versions, started by start()
     std::unique_ptr<DemoProducer> m_producer;
     std::unique_ptr<TokenStore> m_tokens;

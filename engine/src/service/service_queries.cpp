@@ -261,6 +261,30 @@ Result<std::optional<ClusterPeer>> Service::ownerOfUser(std::int64_t userId) con
         PartitionId(base::partitionForKey(std::to_string(userId), m_cluster->partitionCount())));
 }
 
+Result<std::optional<ClusterPeer>> Service::leader() const
+{
+    if (!m_cluster)
+        return std::optional<ClusterPeer>();
+    const Status taking = Status::unavailable(
+        "this instance is taking the lead of the cluster (reading the shared catalog); try again");
+    if (m_cluster->leads())
+        return m_clusterControl && m_clusterControl->leads()
+                   ? Result<std::optional<ClusterPeer>>(std::nullopt)
+                   : Result<std::optional<ClusterPeer>>(taking);
+    KAPPA_ASSIGN_OR_RETURN(std::optional<ClusterPeer> leader, m_cluster->leader());
+    if (!leader) // partition 0 came here meanwhile
+        return taking;
+    return leader;
+}
+
+Status Service::publishCatalog()
+{
+    if (!m_catalogReplication)
+        return Status::ok();
+    return m_catalogReplication->publish().status().withContext(
+        "done on this instance, but not shared with the cluster");
+}
+
 Result<std::vector<ClusterPeer>> Service::metricsPeers() const
 {
     if (!m_cluster)

@@ -39,6 +39,12 @@ Status Statement::bindReal(int index, double value)
     return rc == SQLITE_OK ? Status::ok() : m_db.error(rc, "binding a parameter");
 }
 
+Status Statement::bindNull(int index)
+{
+    const int rc = sqlite3_bind_null(m_stmt, index);
+    return rc == SQLITE_OK ? Status::ok() : m_db.error(rc, "binding a parameter");
+}
+
 Status Statement::bind(int index, std::string_view text)
 {
     const int rc = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()),
@@ -82,6 +88,17 @@ std::string Statement::columnText(int index) const
     const int size = sqlite3_column_bytes(m_stmt, index);
     return text ? std::string(reinterpret_cast<const char *>(text), static_cast<std::size_t>(size))
                 : std::string();
+}
+
+ColumnType Statement::columnType(int index) const
+{
+    switch (sqlite3_column_type(m_stmt, index)) {
+    case SQLITE_INTEGER: return ColumnType::Integer;
+    case SQLITE_FLOAT: return ColumnType::Real;
+    case SQLITE_TEXT: return ColumnType::Text;
+    case SQLITE_BLOB: return ColumnType::Blob;
+    default: return ColumnType::Null;
+    }
 }
 
 SqliteDb::SqliteDb(sqlite3 *db, std::string path)
@@ -155,6 +172,17 @@ Result<Statement> SqliteDb::prepare(std::string_view sql)
 Status SqliteDb::transaction(const std::function<Status()> &body)
 {
     KAPPA_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+    Status status = body();
+    if (status.isOk())
+        status = exec("COMMIT");
+    if (!status.isOk())
+        exec("ROLLBACK").ignore(); // the transaction may already be gone; the first error is what matters
+    return status;
+}
+
+Status SqliteDb::readTransaction(const std::function<Status()> &body)
+{
+    KAPPA_RETURN_IF_ERROR(exec("BEGIN DEFERRED"));
     Status status = body();
     if (status.isOk())
         status = exec("COMMIT");

@@ -21,6 +21,9 @@ namespace kappa::sqlite {
 
 class SqliteDb;
 
+// The storage class of a value in a result column (SQLite's fundamental datatypes).
+enum class ColumnType : std::uint8_t { Integer, Real, Text, Blob, Null };
+
 class Statement
 {
 public:
@@ -35,6 +38,7 @@ public:
     Status bind(int index, std::int64_t value);
     Status bind(int index, std::string_view text);
     Status bindReal(int index, double value);
+    Status bindNull(int index);
     // true while a row is available, false when done.
     Result<bool> step();
     // Runs a statement that returns no rows, then resets it so it can be bound and run again.
@@ -43,6 +47,8 @@ public:
     std::int64_t columnInt(int index) const;
     double columnReal(int index) const;
     std::string columnText(int index) const;
+    // The storage class of the column's value in the current row (not its declared type).
+    ColumnType columnType(int index) const;
 
 private:
     SqliteDb &m_db;
@@ -66,6 +72,9 @@ public:
     Result<Statement> prepare(std::string_view sql);
     // Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back if it fails.
     Status transaction(const std::function<Status()> &body);
+    // Runs `body` in BEGIN DEFERRED ... COMMIT without taking the write lock:
+    // all of its reads see one snapshot, even while other processes write.
+    Status readTransaction(const std::function<Status()> &body);
 
     // The Status for SQLite result `rc`, with `what` and SQLite's message.
     Status error(int rc, std::string_view what) const;
