@@ -16,18 +16,31 @@
 //   have appended some of its records.
 // - Partitioning: append() places a key where librdkafka's murmur2_random
 //   partitioner and Java clients do, which is also LocalLog's partition.
-// - Reads return what the brokers have replicated (the high watermark).
-//   read() at the end of a partition waits config.emptyReadWait at most and
-//   returns an empty batch; before it answers "end" it asks the leader for
-//   the high watermark (one request), so a record whose append() has
-//   returned is never hidden by a client's older view of the end. A read that should find records (from below the
-//   high watermark) but gets none within requestTimeout returns Unavailable.
-//   On compacted topics offsets may have gaps; nextOffset() skips them.
+// - Reads return what the brokers have replicated (the high watermark) and,
+//   of records written in Kafka transactions, only committed ones
+//   (read_committed): while a transaction is open, the end is the last stable
+//   offset, before its first record. read() at the end of a partition waits
+//   config.emptyReadWait at most and returns an empty batch; before it
+//   answers "end" it asks the leader for the end offset (one request), so a
+//   record whose append() has returned is never hidden by a client's older
+//   view of the end. A read that should find records (from below the end) but
+//   gets none within requestTimeout returns Unavailable.
+// - Gaps, unlike EventLog's dense offsets: in a topic written in Kafka
+//   transactions (by other clients; KafkaLog's appends are not
+//   transactional) or compacted, offsets may hold no record: transaction
+//   markers, records of aborted transactions, records compacted away. Reads
+//   skip them: the offsets of a batch's records may have gaps, and
+//   nextOffset() is past every offset the read examined, so for an empty
+//   batch it may lie beyond `from` (when the offsets up to the end hold no
+//   record). An empty batch still means the end: reading on from
+//   nextOffset() until a batch is empty reads every record up to the end.
+//   Topics written only through append() have dense offsets.
 // - appendTime is the Kafka message timestamp: CreateTime (the producer's wall
 //   clock when the record was enqueued) or LogAppendTime (the broker's), as
 //   the topic's message.timestamp.type says. It need not be monotonic.
 // - partitionInfo(): segments and bytes are always 0 (Kafka does not report
-//   them to clients); the append times are read from the first and last record.
+//   them to clients); the append times are read from the first and last record
+//   (lastAppendTime is unknown when none of the last 64 offsets holds a record).
 // - Topics: names starting with "__" (Kafka's internal topics) are hidden from
 //   listTopics(). deleteTopic() returns once the brokers no longer list the
 //   topic (bounded by requestTimeout); it does not wait for calls already

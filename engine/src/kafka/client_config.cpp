@@ -115,7 +115,13 @@ Result<ConfPtr> consumerConf(const KafkaLogConfig &config)
     // A position the broker does not hold must surface as OutOfRange, never
     // as a silent jump to the start or the end.
     KAPPA_RETURN_IF_ERROR(setProperty(c, "auto.offset.reset", "error"));
-    KAPPA_RETURN_IF_ERROR(setProperty(c, "enable.partition.eof", "false"));
+    // The end of the partition is reported as an event at the offset the
+    // client fetched up to: it is how a reader learns that the offsets before
+    // it hold no record (transaction markers, aborted or compacted records),
+    // which no record shows. isolation.level stays librdkafka's default,
+    // read_committed, as for the watermark queries (ListOffsets) of the
+    // producer client: both name the last stable offset as the end.
+    KAPPA_RETURN_IF_ERROR(setProperty(c, "enable.partition.eof", "true"));
     KAPPA_RETURN_IF_ERROR(
         setProperty(c, "queued.max.messages.kbytes", std::to_string(config.readerPrefetchKBytes)));
     KAPPA_RETURN_IF_ERROR(setProperty(c, "fetch.wait.max.ms", std::to_string(config.readerFetchWait.count())));

@@ -7,6 +7,8 @@
 #include "kafka/reader_pool.h"
 #include "kafka/topic_catalog.h"
 
+#include <algorithm>
+
 namespace kappa {
 
 using kafka::Producer;
@@ -26,6 +28,29 @@ public:
     // Readers go first: their clients hold no records in flight, while the
     // producer's destructor may wait up to closeTimeout for deliveries.
     ~Impl() { m_readers.reset(); }
+
+    // The last offset holds no record (a transaction marker, as a topic
+    // written in transactions ends with, or an aborted record): the last
+    // record is searched among the offsets before it, a bounded number of
+    // them, read one record at a time on one cursor.
+    Status findLastAppendTime(const std::string &topic, PartitionId partition, const kafka::Watermarks &marks,
+                              PartitionInfo &info)
+    {
+        constexpr std::int64_t kSearched = 64;
+        RecordBatch batch;
+        Offset next = std::max(marks.start, marks.end - kSearched);
+        while (next < marks.end) {
+            KAPPA_RETURN_IF_ERROR(m_readers->read(topic, partition, next, 1, batch));
+            if (batch.empty())
+                break;
+            for (const RecordView &record : batch) {
+                if (record.offset < marks.end)
+                    info.lastAppendTime = record.appendTime;
+            }
+            next = batch.nextOffset();
+        }
+        return Status::ok();
+    }
 
     const KafkaLogConfig m_config;
     const std::unique_ptr<Producer> m_producer;
@@ -145,6 +170,8 @@ Result<PartitionInfo> KafkaLog::partitionInfo(std::string_view topic, PartitionI
         KAPPA_RETURN_IF_ERROR(m_impl->m_readers->read(name, partition, marks.end - 1, 1, edge));
         if (!edge.empty())
             info.lastAppendTime = edge[0].appendTime;
+        else
+            KAPPA_RETURN_IF_ERROR(m_impl->findLastAppendTime(name, partition, marks, info));
     }
     return info;
 }

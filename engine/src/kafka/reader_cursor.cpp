@@ -2,6 +2,7 @@
 
 #include "kafka/errors.h"
 
+#include <algorithm>
 #include <array>
 
 namespace kappa::kafka {
@@ -64,6 +65,7 @@ Status ReaderCursor::moveTo(Offset from, std::chrono::milliseconds timeout)
         return errorStatus(err, "seeking to " + where);
     }
     m_broken = false;
+    m_reportedEnd.reset();
     return Status::ok();
 }
 
@@ -84,43 +86,66 @@ void ReaderCursor::takePrefetched(std::chrono::milliseconds wait)
         m_buffered.emplace_back(taken[static_cast<std::size_t>(i)]);
 }
 
-Status ReaderCursor::fill(Offset from, std::size_t maxBytes, std::chrono::milliseconds waitForFirst,
-                          RecordBatch &batch)
+bool ReaderCursor::awaitsRecord(std::int64_t position, const Wait &wait) const
 {
+    switch (wait.until) {
+    case Wait::Until::Record: return true;
+    case Wait::Until::RecordOrReportedEnd: return !reportedEndAt(Offset(position));
+    case Wait::Until::LeaderEnd: return position < wait.leaderEnd.value();
+    }
+    return false;
+}
+
+Status ReaderCursor::fill(Offset from, std::size_t maxBytes, const Wait &wait, RecordBatch &batch)
+{
+    using namespace std::chrono;
     std::string &buffer = batch.buffer();
     m_placements.clear();
     std::size_t payload = 0;
-    if (m_buffered.empty())
-        takePrefetched(waitForFirst);
+    // Where the batch continues: every offset below it was handed out or
+    // holds no record for this reader.
+    std::int64_t next = from.value();
+    const auto deadline = steady_clock::now() + wait.timeout;
     Status status;
-    while (!m_buffered.empty() && (m_placements.empty() || payload < maxBytes)) {
+    while (m_placements.empty() || payload < maxBytes) {
+        if (m_buffered.empty()) {
+            milliseconds waitNow(0);
+            if (m_placements.empty() && awaitsRecord(next, wait))
+                waitNow = std::max(duration_cast<milliseconds>(deadline - steady_clock::now()),
+                                   milliseconds(0));
+            takePrefetched(waitNow);
+            if (m_buffered.empty())
+                break;
+        }
         const rd_kafka_message_t &message = *m_buffered.front();
+        if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            // The client fetched up to message.offset and found nothing more.
+            // It queued every record before that offset ahead of this event,
+            // so the offsets from `next` up to there hold no record for this
+            // reader; what follows in the queue comes from later fetches.
+            m_reportedEnd = std::max(m_reportedEnd.value_or(message.offset), message.offset);
+            next = std::max(next, message.offset);
+            m_buffered.pop_front();
+            continue;
+        }
         if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
             if (!m_placements.empty())
                 break; // return the records first, the error on the next call
             status = errorStatus(message.err, "reading " + m_topicName + "["
                                                   + std::to_string(m_partition.value()) + "] at offset "
-                                                  + std::to_string(from.value()) + ": "
+                                                  + std::to_string(next) + ": "
                                                   + rd_kafka_message_errstr(&message));
             m_broken = status.code() == StatusCode::OutOfRange;
             m_buffered.pop_front();
             break;
         }
-        // Records must follow each other from `from` on: the topics Kappa
-        // reads are not compacted, so their offsets are dense. A record
-        // beyond the next expected offset means the cursor holds something
-        // it should not (e.g. from before a seek): return the records before
-        // it, and let the pool drop the cursor (broken()) so that the next
-        // read starts a fresh one at the right offset, instead of silently
-        // skipping records. (A compacted topic would need this relaxed.)
-        const std::int64_t expected = m_placements.empty() ? from.value() : m_placements.back().offset + 1;
-        if (message.offset > expected) {
-            m_broken = true;
-            dropBuffered();
-            break;
-        }
-        // A fetch returns whole broker batches; skip what precedes the position.
-        if (message.offset == expected) {
+        // A fetch returns whole broker batches; skip what precedes the
+        // position. A record beyond it is the next one there is: the client
+        // delivers a partition's records in offset order from the position
+        // it was started or moved to (moveTo drops what the cursor buffered,
+        // and the client drops what it fetched before a seek), so the offsets
+        // it passed over hold no record for this reader.
+        if (message.offset >= next) {
             rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
             const std::int64_t time = rd_kafka_message_timestamp(&message, &type);
             Placement placement{message.offset, time < 0 ? 0 : time, buffer.size(), message.key_len, 0,
@@ -130,10 +155,9 @@ Status ReaderCursor::fill(Offset from, std::size_t maxBytes, std::chrono::millis
             appendBytes(buffer, message.payload, message.len);
             payload += message.key_len + message.len;
             m_placements.push_back(placement);
+            next = message.offset + 1;
         }
         m_buffered.pop_front();
-        if (m_buffered.empty() && payload < maxBytes)
-            takePrefetched(std::chrono::milliseconds(0));
     }
     // The views are made only now: appending above may have moved the buffer.
     auto &records = batch.records();
@@ -143,7 +167,7 @@ Status ReaderCursor::fill(Offset from, std::size_t maxBytes, std::chrono::millis
                                      std::string_view(buffer.data() + p.keyPos, p.keySize),
                                      std::string_view(buffer.data() + p.valuePos, p.valueSize)});
     }
-    batch.setNextOffset(records.empty() ? from : records.back().offset + 1);
+    batch.setNextOffset(Offset(next));
     return status;
 }
 

@@ -148,8 +148,25 @@ Status ReaderPool::read(const std::string &topic, PartitionId partition, Offset 
     return status;
 }
 
+Result<Watermarks> ReaderPool::moveSlot(Slot &slot, Offset from, const std::string &where)
+{
+    slot.positioned = false;
+    KAPPA_ASSIGN_OR_RETURN(Watermarks marks, queryWatermarks(m_offsetsClient, slot.topic, slot.partition,
+                                                             m_config.requestTimeout));
+    if (from < marks.start)
+        return Status::outOfRange(where + ": offset " + std::to_string(from.value())
+                                  + " is below the start offset " + std::to_string(marks.start.value()));
+    if (from > marks.end)
+        return Status::outOfRange(where + ": offset " + std::to_string(from.value())
+                                  + " is past the end offset " + std::to_string(marks.end.value()));
+    KAPPA_RETURN_IF_ERROR(slot.cursor->moveTo(from, m_config.requestTimeout));
+    slot.positioned = true;
+    return marks;
+}
+
 Status ReaderPool::readLeased(Lease lease, Offset from, std::size_t maxBytes, RecordBatch &batch)
 {
+    using Until = ReaderCursor::Wait::Until;
     Slot &slot = *lease.slot;
     ReaderCursor &cursor = *slot.cursor;
     const std::string where = slot.topic + "[" + std::to_string(slot.partition.value()) + "]";
@@ -158,41 +175,49 @@ Status ReaderPool::readLeased(Lease lease, Offset from, std::size_t maxBytes, Re
         // The last fetch response tells whether records are due; no request.
         marks = cursor.cachedWatermarks();
     } else {
-        slot.positioned = false;
-        KAPPA_ASSIGN_OR_RETURN(marks, queryWatermarks(m_offsetsClient, slot.topic, slot.partition,
-                                                      m_config.requestTimeout));
-        if (from < marks->start)
-            return Status::outOfRange(where + ": offset " + std::to_string(from.value())
-                                      + " is below the start offset " + std::to_string(marks->start.value()));
-        if (from > marks->end)
-            return Status::outOfRange(where + ": offset " + std::to_string(from.value())
-                                      + " is past the end offset " + std::to_string(marks->end.value()));
-        KAPPA_RETURN_IF_ERROR(cursor.moveTo(from, m_config.requestTimeout));
-        slot.positioned = true;
+        KAPPA_ASSIGN_OR_RETURN(marks, moveSlot(slot, from, where));
     }
-    // Below the end, records exist and the wait is for the fetch round trip;
-    // at the end, wait only briefly for new ones.
-    bool recordsDue = marks && from < marks->end;
-    auto wait = recordsDue ? m_config.requestTimeout : m_config.emptyReadWait;
+    // Below the end, records exist, or offsets that hold none up to the next
+    // one or the end (transaction markers, aborted or compacted records),
+    // which the client reports; the wait is for the fetch round trip. At the
+    // end, wait only briefly for new records.
+    ReaderCursor::Wait wait{Until::Record, m_config.emptyReadWait};
+    if (marks && from < marks->end) {
+        wait = lease.sequential ? ReaderCursor::Wait{Until::RecordOrReportedEnd, m_config.requestTimeout}
+                                : ReaderCursor::Wait{Until::LeaderEnd, m_config.requestTimeout, marks->end};
+    }
     KAPPA_RETURN_IF_ERROR(cursor.fill(from, maxBytes, wait, batch));
-    if (batch.empty() && !recordsDue && lease.sequential && !cursor.broken()) {
-        // The cached high watermark is the one of the client's last fetch
-        // response, which may predate an append that has since returned: the
-        // client's next fetch, held by the broker, may not have come back yet.
-        // Answering "end" then would hide durable records (EventLog::append's
-        // contract), so ask the leader before doing so.
+    if (!batch.empty())
+        return Status::ok();
+    // No record from `from` up to position, which is beyond `from` if the
+    // client reported the offsets in between to hold none.
+    Offset position = batch.nextOffset();
+    if (lease.sequential && (wait.until == Until::Record || cursor.reportedEndAt(position))) {
+        // The end by the client's view: its cached high watermark is the one
+        // of its last fetch response, and its end-of-partition event may be
+        // older still. Either may predate an append that has since returned
+        // (the client's next fetch, held by the broker, may not have come
+        // back yet). Answering "end" then would hide durable records
+        // (EventLog::append's contract), so ask the leader before doing so.
+        // (The client's high watermark may also lie beyond the last stable
+        // offset, which ends what a read_committed reader gets while a
+        // transaction is open; the leader names the latter as the end.)
         KAPPA_ASSIGN_OR_RETURN(marks, queryWatermarks(m_offsetsClient, slot.topic, slot.partition,
                                                       m_config.requestTimeout));
-        recordsDue = from < marks->end;
-        if (recordsDue) {
-            wait = m_config.requestTimeout;
-            KAPPA_RETURN_IF_ERROR(cursor.fill(from, maxBytes, wait, batch));
-        }
+        if (position >= marks->end)
+            return Status::ok();
+        wait = ReaderCursor::Wait{Until::LeaderEnd, m_config.requestTimeout, marks->end};
+        KAPPA_RETURN_IF_ERROR(cursor.fill(position, maxBytes, wait, batch));
+        if (!batch.empty())
+            return Status::ok();
+        position = batch.nextOffset();
     }
-    // A cursor that met a record out of sequence is dropped on release; the
-    // reader's next call starts a fresh one, so an empty batch is no failure.
-    if (recordsDue && batch.empty() && !cursor.broken())
-        return Status::unavailable(where + ": no records arrived within " + std::to_string(wait.count())
+    // Records were due and none came, nor did the client report the offsets
+    // up to the end to hold none: the fetch is not progressing.
+    if ((wait.until == Until::LeaderEnd && position < wait.leaderEnd)
+        || wait.until == Until::RecordOrReportedEnd)
+        return Status::unavailable(where + ": no records arrived at offset " + std::to_string(position.value())
+                                   + " within " + std::to_string(wait.timeout.count())
                                    + " ms although the end offset is " + std::to_string(marks->end.value()));
     return Status::ok();
 }

@@ -17,6 +17,11 @@
 // response, and asks the leader only when it found nothing: that response
 // may predate an append that has returned, whose records must not be
 // answered with "end of the partition".
+// Offsets below the end may hold no record (transaction markers, aborted or
+// compacted records): records then come with gaps, and where none comes
+// before the end, the client's end-of-partition event moves the position
+// past those offsets. An empty batch is thus the end as the leader named it
+// during the call, its next offset possibly beyond `from`.
 //
 // Threading: thread-safe; the pool mutex guards only the cursor table, and
 // reads through different cursors run in parallel.
@@ -76,6 +81,9 @@ private:
     Result<rd_kafka_t *> client(std::size_t index);
     // Under m_mutex: destroys an idle slot's cursor and removes it.
     void eraseSlot(Slot *slot);
+    // Positions a new or moved cursor at `from` after asking the leader for
+    // the watermarks (returned): OutOfRange outside [start, end].
+    Result<Watermarks> moveSlot(Slot &slot, Offset from, const std::string &where);
     Status readLeased(Lease lease, Offset from, std::size_t maxBytes, RecordBatch &batch);
 
     KafkaLogConfig m_config;
