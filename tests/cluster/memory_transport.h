@@ -38,6 +38,8 @@ public:
                  std::span<const ChangelogEntry> entries) override
     {
         std::lock_guard lock(m_mutex);
+        if (failWrites)
+            return Status::failedPrecondition("fenced: another instance claimed the partition");
         auto &part = m_topics.at(std::string(topic)).at(static_cast<std::size_t>(partition.value()));
         part.insert(part.end(), entries.begin(), entries.end());
         ++writes;
@@ -57,6 +59,7 @@ public:
         return kappa::Offset(static_cast<std::int64_t>(part.size()));
     }
     std::size_t writes = 0;
+    bool failWrites = false; // as a fenced writer's
 
 private:
     std::mutex m_mutex;
