@@ -860,6 +860,13 @@ void TestOpenApi::operationsAnswerAsDocumented_data()
         403, "PermissionDenied");
     row("validate the caught-up version", post, "/api/v1/jobs/user_features/versions/v2/validate", validate,
         op, {}, 201, "", R"({"id": 1, "candidate": "v2", "baseline": "v1"})", "replay 1 caught_up");
+    const QString share = QStringLiteral("POST /api/v1/cluster/validation-share");
+    row("validation share of the caught-up version", post, "/api/v1/cluster/validation-share", share, op,
+        R"({"job": "user_features", "candidate": "v2", "baseline": "v1"})", 200, "", R"({"passed": true})");
+    row("validation share of an unknown version", post, "/api/v1/cluster/validation-share", share, op,
+        R"({"job": "user_features", "candidate": "v9", "baseline": "v1"})", 404, "NotFound");
+    row("validation share as a viewer", post, "/api/v1/cluster/validation-share", share, viewer,
+        R"({"job": "user_features", "candidate": "v2", "baseline": "v1"})", 403, "PermissionDenied");
     row("validations", get, "/api/v1/validations", validations, anon, {}, 200, "");
     row("validations of a job", get, "/api/v1/validations?job=user_features", validations, viewer, {}, 200,
         "");
