@@ -289,6 +289,10 @@ Status Service::stop()
         m_publisher.join();
     if (m_control.joinable())
         m_control.join();
+    // The leader's last decisions (a control step's) are shared before it goes.
+    if (m_clusterControl && m_clusterControl->leads())
+        if (Result<std::size_t> published = m_catalogReplication->publish(); !published.isOk())
+            m_logger.warn("cannot publish the shared catalog", {{"error", published.status().toString()}});
     if (m_cluster)
         m_cluster->leave(); // the partitions go to the others with their final checkpoints
     Status stopped = m_fleet->stopAll();
