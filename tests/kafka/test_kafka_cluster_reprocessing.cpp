@@ -4,7 +4,8 @@
 // through either runs on both, each on its own partitions; its progress,
 // caught-up and validation count both shares; the switch, requested through
 // one and approved through the other, flips what both serve; both hold the
-// same audit log, which verifies on each.
+// same audit log, which verifies on each. Then the leader is killed: the
+// survivor leads from the shared catalog and rolls the switch back.
 //
 // Needs the shared broker (tests/kafka/broker): run through CTest.
 #include "../service/reprocessing_api.h"
@@ -15,6 +16,8 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 #include <set>
 
@@ -49,6 +52,12 @@ int runningPartitions(ReprocessingApi &api, const std::string &job, const std::s
                 if (v.value("version", "") == version && v.value("running", false))
                     return static_cast<int>(v.value("partitions", json::array()).size());
     return -1;
+}
+
+// Whether an instance leads the cluster now, from its log.
+bool leads(const QByteArray &log)
+{
+    return log.lastIndexOf("this instance leads the cluster") > log.lastIndexOf("this instance follows");
 }
 
 std::string liveVersion(ReprocessingApi &api, const std::string &job)
@@ -243,8 +252,44 @@ private slots:
             const Answer verified = api->get("/api/v1/audit/verify");
             QVERIFY2(verified.body.value("ok", false), verified.body.dump().c_str());
         }
-        QCOMPARE(b.stop(), 0);
-        QCOMPARE(a.stop(), 0);
+
+        // The leader dies; the survivor takes partition 0 over, and with it the
+        // lead, and goes on from the shared catalog: it rolls the switch back.
+        const bool aLeads = leads(a.log());
+        QVERIFY(aLeads != leads(b.log()));
+        KappadProcess &leader = aLeads ? a : b;
+        KappadProcess &survivor = aLeads ? b : a;
+        ReprocessingApi &api = aLeads ? apiB : apiA;
+        leader.signal(SIGKILL);
+        QVERIFY2(waitFor([&] { return ownedPartitions(survivor.log()) == kPartitions; }, 60'000),
+                 notable(survivor.log()).constData());
+        Answer rolledBack;
+        QVERIFY2(waitFor(
+                     [&] {
+                         rolledBack = api.post("/api/v1/jobs/user_features/rollback", {{"reason", "test"}},
+                                               approverToken);
+                         return rolledBack.status != 503;
+                     },
+                     30'000),
+                 rolledBack.body.dump().c_str());
+        QVERIFY2(rolledBack.status == 200,
+                 (rolledBack.body.dump() + "\n" + notable(survivor.log()).toStdString()).c_str());
+        QCOMPARE(liveVersion(api, "user_features"), std::string("v1"));
+        const Answer read = api.get("/api/v1/views/features/1");
+        QVERIFY2(read.status == 200 || read.status == 404, read.body.dump().c_str());
+        if (read.status == 200)
+            QCOMPARE(read.body["view"]["version"].get<std::string>(), std::string("v1"));
+        const json audit = api.get("/api/v1/audit").body;
+        std::vector<std::string> order; // the alias changes, oldest first
+        for (const json &entry : audit["entries"])
+            if (entry["action"].get<std::string>().starts_with("alias."))
+                order.push_back(entry["action"].get<std::string>());
+        QVERIFY2(!order.empty() && order.back() == "alias.rollback" && order.size() >= 2
+                     && order[order.size() - 2] == "alias.switch",
+                 audit.dump().c_str());
+        QVERIFY(api.get("/api/v1/audit/verify").body.value("ok", false));
+        QCOMPARE(leader.stop(), -1); // killed
+        QCOMPARE(survivor.stop(), 0);
     }
 };
 

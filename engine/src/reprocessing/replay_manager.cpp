@@ -427,6 +427,7 @@ void ReplayManager::setFollowing(bool following)
 {
     std::lock_guard lock(m_mutex);
     m_following = following;
+    m_peerShares.clear(); // a leader gathers them afresh
     for (auto &[id, active] : m_active)
         active.lowLagSince.reset(); // a new leader measures the hold itself
 }
@@ -448,12 +449,23 @@ Status ReplayManager::syncWithCatalog()
                 first = resumed;
             continue;
         }
-        if (active) {
+        const bool same = it->second.record.job == record.job && it->second.record.version == record.version;
+        if (active && same) {
             it->second.record = record; // settings, pause and state as the leader set them
             continue;
         }
-        mirror(it->second, record);
+        if (same) {
+            mirror(it->second, record);
+        } else {
+            // This instance started a replay under this id that the cluster
+            // never heard of (it led, and could not share it): stop it.
+            (void) m_fleet.stop(it->second.record.job, it->second.record.version);
+            setRebuilding(it->second.record, false);
+        }
         m_active.erase(it);
+        if (active && !same)
+            if (Status resumed = resumeLocked(record); !resumed.isOk() && first.isOk())
+                first = resumed;
     }
     return first;
 }
@@ -495,19 +507,29 @@ void ReplayManager::setPeerShares(std::vector<ReplayShare> shares)
 }
 
 // This instance's share of the source partitions: its part of a replay's rate.
+// The source topic's partition count (it never changes), asked once; 0 until known.
+std::int32_t ReplayManager::sourcePartitions() const
+{
+    if (m_sourcePartitions == 0)
+        if (Result<TopicConfig> topic = m_log.describeTopic(m_sourceTopic); topic.isOk())
+            m_sourcePartitions = topic->partitions;
+    return m_sourcePartitions;
+}
+
 double ReplayManager::shareOfPartitions() const
 {
     const std::optional<std::vector<PartitionId>> owned = m_fleet.partitions();
-    Result<TopicConfig> topic = m_log.describeTopic(m_sourceTopic);
-    if (!owned || !topic.isOk() || topic->partitions <= 0)
+    if (!owned) // no cluster: this instance runs every partition
         return 1.0;
-    return static_cast<double>(owned->size()) / static_cast<double>(topic->partitions);
+    const std::int32_t partitions = sourcePartitions();
+    return partitions > 0 ? static_cast<double>(owned->size()) / static_cast<double>(partitions) : 1.0;
 }
 
 bool ReplayManager::coversEveryPartition(const Active &active) const
 {
-    Result<TopicConfig> topic = m_log.describeTopic(m_sourceTopic);
-    return topic.isOk() && active.status.partitions.size() == static_cast<std::size_t>(topic->partitions);
+    if (!m_fleet.partitions()) // no cluster: every partition runs here
+        return true;
+    return active.status.partitions.size() == static_cast<std::size_t>(sourcePartitions());
 }
 
 std::string ReplayManager::peerFailure(std::int64_t id) const

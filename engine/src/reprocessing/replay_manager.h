@@ -168,6 +168,7 @@ private:
     Status resumeLocked(const ReplayRecord &record);
     void mirror(Active &active, const ReplayRecord &record);
     double shareOfPartitions() const;
+    std::int32_t sourcePartitions() const;
     bool coversEveryPartition(const Active &active) const;
     std::string peerFailure(std::int64_t id) const;
     Status startEngine(Active &active, const jobs::JobDefinition &definition, const std::string &actor);
@@ -206,6 +207,7 @@ private:
     std::deque<std::pair<double, std::int64_t>> m_ingest; // (seconds, total end offset), one minute
     double m_lastTick = 0;
     bool m_following = false;
+    mutable std::int32_t m_sourcePartitions = 0; // under m_mutex
     std::vector<ReplayShare> m_peerShares;
 
     // "job@version" -> the version serving its reads, for the read path

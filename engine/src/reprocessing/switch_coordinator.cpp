@@ -182,6 +182,11 @@ void SwitchCoordinator::tick()
     dropExpiredVersions(now);
 }
 
+void SwitchCoordinator::deleteExpiredVersions()
+{
+    dropExpiredVersions(wallNowMs());
+}
+
 void SwitchCoordinator::retireWarmVersions(std::int64_t nowMs)
 {
     for (const RunningVersion &running : m_fleet.all()) {

@@ -50,6 +50,9 @@ public:
     Status rollback(const std::string &job, const Actor &actor, const std::string &reason);
     // Expires requests, retires versions whose window is over, deletes retired ones after retention.
     void tick();
+    // Only the last: a follower in a cluster deletes its own views and state
+    // of the versions the leader ended (it decides nothing).
+    void deleteExpiredVersions();
 
 private:
     Result<std::string> fingerprint(const std::string &job, const std::string &version) const;

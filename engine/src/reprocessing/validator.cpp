@@ -81,6 +81,26 @@ Status compareViews(const std::string &job, const Comparison &comparison, Json &
 
 } // namespace
 
+// Every source partition compared by exactly one instance.
+Status Validator::checkCoverage(const std::vector<ValidationShare> &shares) const
+{
+    KAPPA_ASSIGN_OR_RETURN(const TopicConfig source, m_log.describeTopic(m_sourceTopic));
+    std::vector<int> compared(static_cast<std::size_t>(source.partitions), 0);
+    for (const ValidationShare &share : shares)
+        for (std::int32_t partition : share.partitions)
+            if (partition >= 0 && partition < source.partitions)
+                ++compared[static_cast<std::size_t>(partition)];
+    std::string missing;
+    for (std::size_t p = 0; p < compared.size(); ++p)
+        if (compared[p] != 1)
+            missing += (missing.empty() ? "" : ",") + std::to_string(p);
+    if (!missing.empty())
+        return Status::unavailable("source partitions " + missing
+                                   + " were not compared by exactly one instance (they moved between "
+                                     "instances meanwhile); try again");
+    return Status::ok();
+}
+
 Validator::Validator(EventLog &log, Catalog &catalog, Fleet &fleet, jobs::DataLayout layout,
                      std::string sourceTopic, LifecycleSink events)
     : m_log(log)
@@ -126,6 +146,8 @@ Result<ValidationShare> Validator::compareLocked(const std::string &job, const s
                          {"events_behind", nullptr}};
     ValidationShare share;
     share.instance = instance;
+    for (PartitionId partition : comparison.partitions)
+        share.partitions.push_back(partition.value());
     int attempts = 0;
     for (const std::chrono::milliseconds delay : kPublishDelays) {
         std::this_thread::sleep_for(delay);
@@ -166,6 +188,7 @@ Result<ValidationRecord> Validator::run(const std::string &job, const std::strin
         Json shares = Json::array();
         std::vector<ValidationShare> all = others;
         all.insert(all.begin(), own);
+        KAPPA_RETURN_IF_ERROR(checkCoverage(all));
         for (const ValidationShare &share : all) {
             for (const std::string &reason : share.reasons)
                 reasons.push_back(share.instance + ": " + reason);

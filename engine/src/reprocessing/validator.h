@@ -35,6 +35,7 @@ namespace kappa::reprocessing {
 struct ValidationShare
 {
     std::string instance;
+    std::vector<std::int32_t> partitions; // the source partitions compared
     bool passed = false;
     std::vector<std::string> reasons;
     nlohmann::json report;
@@ -50,7 +51,8 @@ public:
     // both it and the live version run here.
     // In a cluster the leader runs it with the other instances' shares
     // (compare() on each): it passes if every share passes, and the report
-    // holds each share's.
+    // holds each share's. Unavailable unless the shares cover every source
+    // partition (one moved between instances meanwhile).
     Result<ValidationRecord> run(const std::string &job, const std::string &candidate,
                                  const std::string &actor, const std::vector<ValidationShare> &others = {},
                                  const std::string &self = "this instance");
@@ -62,6 +64,7 @@ public:
                                     const std::string &baseline, const std::string &instance);
 
 private:
+    Status checkCoverage(const std::vector<ValidationShare> &shares) const;
     Result<ValidationShare> compareLocked(const std::string &job, const std::string &candidate,
                                           const std::string &baseline, const std::string &instance);
 

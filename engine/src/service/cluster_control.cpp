@@ -12,7 +12,7 @@ using Json = nlohmann::json;
 // A follower posts its shares once a second; the leader drops a share that
 // has not been renewed for this long (its instance is gone or cut off).
 constexpr std::chrono::seconds kShareInterval{1};
-constexpr std::int64_t kShareMaxAgeMs = 10'000;
+constexpr std::chrono::seconds kShareMaxAge{10};
 
 std::int64_t wallNowMs()
 {
@@ -41,15 +41,15 @@ std::string encodeReplayShares(const std::vector<reprocessing::ReplayShare> &sha
                         {"measured_rate", share.measuredRate},
                         {"failure", share.failure}});
     }
-    return Json{{"at_ms", atMs}, {"shares", std::move(list)}}.dump();
+    return Json{{"at_ms", atMs}, {"shares", std::move(list)}}.dump(-1, ' ', false,
+                                                                   Json::error_handler_t::replace);
 }
 
-std::vector<reprocessing::ReplayShare> decodeReplayShares(const std::string &json, std::int64_t nowMs,
-                                                          std::int64_t maxAgeMs)
+std::vector<reprocessing::ReplayShare> decodeReplayShares(const std::string &json)
 {
     std::vector<reprocessing::ReplayShare> out;
     const Json doc = Json::parse(json, nullptr, false);
-    if (!doc.is_object() || nowMs - doc.value("at_ms", std::int64_t{0}) > maxAgeMs)
+    if (!doc.is_object())
         return out;
     try {
         for (const Json &item : doc.at("shares")) {
@@ -100,6 +100,8 @@ void ClusterControl::becomeLeader()
     (void) m_parts.replays->syncWithCatalog(); // replays this instance did not run yet
     m_parts.replays->setFollowing(false);
     m_leading.store(true, std::memory_order_release);
+    m_posted.clear();
+    m_parts.startConfigured();
     m_parts.logger->info("this instance leads the cluster's catalog (it owns partition 0)");
     m_parts.catalogChanged();
 }
@@ -117,12 +119,14 @@ void ClusterControl::follow()
 {
     Result<std::size_t> applied = m_parts.catalogReplication->follow();
     logOnce("cannot follow the shared catalog", applied.status());
-    if (applied.isOk() && *applied > 0) {
-        logOnce("cannot start a replay the shared catalog lists", m_parts.replays->syncWithCatalog());
-        startServingVersions();
-        stopEndedVersions();
+    // Every step, not only after a change: what failed (a start during a
+    // rebalance, say) is tried again.
+    logOnce("cannot start a replay the shared catalog lists", m_parts.replays->syncWithCatalog());
+    startServingVersions();
+    stopEndedVersions();
+    m_parts.switches->deleteExpiredVersions();
+    if (applied.isOk() && *applied > 0)
         m_parts.catalogChanged();
-    }
     m_parts.replays->tick();
     postShares();
 }
@@ -187,7 +191,14 @@ void ClusterControl::gatherShares()
     for (const auto &[instance, value] : *board) {
         if (instance == m_parts.member->instanceId())
             continue;
-        for (reprocessing::ReplayShare &share : decodeReplayShares(value, wallNowMs(), kShareMaxAgeMs))
+        auto &[posted, seenAt] = m_posted[instance];
+        if (posted != value) {
+            posted = value;
+            seenAt = now;
+        }
+        if (now - seenAt > kShareMaxAge)
+            continue;
+        for (reprocessing::ReplayShare &share : decodeReplayShares(value))
             shares.push_back(std::move(share));
     }
     m_parts.replays->setPeerShares(std::move(shares));

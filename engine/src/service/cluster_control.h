@@ -26,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 
 namespace kappa::service {
 
@@ -40,6 +41,9 @@ struct ClusterControlParts
     reprocessing::SwitchCoordinator *switches = nullptr;
     Logger *logger = nullptr;
     std::function<void()> catalogChanged; // readers see new aliases at once
+    // A new leader starts the configured versions the cluster does not run
+    // yet (registering them: only a leader writes the catalog).
+    std::function<void()> startConfigured;
 };
 
 class ClusterControl
@@ -63,12 +67,16 @@ private:
     ClusterControlParts m_parts;
     std::atomic<bool> m_leading{false};
     std::chrono::steady_clock::time_point m_lastShares{};
+    // Each instance's last posted shares and when the leader first saw them:
+    // a post not renewed for a while is from an instance gone (by this
+    // instance's clock, so that the instances' clocks need not agree).
+    std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> m_posted;
     std::string m_lastError; // logged once until it changes
 };
 
 // The shares of replays as the board holds them (one JSON document per instance).
 std::string encodeReplayShares(const std::vector<reprocessing::ReplayShare> &shares, std::int64_t atMs);
-std::vector<reprocessing::ReplayShare> decodeReplayShares(const std::string &json, std::int64_t nowMs,
-                                                          std::int64_t maxAgeMs);
+// Nothing for a post of another format (another build's): counted as not reported.
+std::vector<reprocessing::ReplayShare> decodeReplayShares(const std::string &json);
 
 } // namespace kappa::service

@@ -182,6 +182,7 @@ std::vector<reprocessing::ValidationShare> HttpRoutes::otherShares(const httplib
                                          + " could not compare its partitions: " + answer->body));
         reprocessing::ValidationShare share;
         share.instance = body.value("instance", peer.instanceId);
+        share.partitions = body.value("partitions", std::vector<std::int32_t>{});
         share.passed = body.value("passed", false);
         share.reasons = body.value("reasons", std::vector<std::string>{});
         share.report = body.value("report", Json::object());
@@ -307,6 +308,7 @@ void HttpRoutes::addReprocessingRoutes()
                 m_service.validator().compare(stringField(body, "job"), stringField(body, "candidate"),
                                               stringField(body, "baseline"), m_service.instanceId()));
             sendJson(res, {{"instance", share.instance},
+                           {"partitions", share.partitions},
                            {"passed", share.passed},
                            {"reasons", share.reasons},
                            {"report", share.report}});

@@ -216,10 +216,44 @@ Result<std::vector<jobs::JobDefinition>> Service::versionsToStart()
     return start;
 }
 
+// In a cluster only the leader registers versions (ClusterControl calls this
+// when this instance becomes it): the configured ones the cluster does not
+// run yet. The others start what the shared catalog lists.
+void Service::startConfiguredVersions()
+{
+    Result<std::vector<jobs::JobDefinition>> versions = versionsToStart();
+    if (!versions.isOk()) {
+        m_logger.error("cannot start the configured versions", {{"error", versions.status().toString()}});
+        return;
+    }
+    for (jobs::JobDefinition &definition : *versions) {
+        const std::string name = definition.spec.job + "@" + definition.spec.version;
+        if (m_fleet->find(definition.spec.job, definition.spec.version))
+            continue;
+        if (Status started = m_fleet->start(std::move(definition), "kappad");
+            !started.isOk() && started.code() != StatusCode::AlreadyExists)
+            m_logger.error("cannot start a configured version",
+                           {{"version", name}, {"error", started.toString()}});
+    }
+}
+
+// Whether this instance may start a version now: always without a cluster;
+// in one, only a version the shared catalog has, of a job that has an alias
+// (starting it writes nothing to the catalog).
+bool Service::startsBeforeLeading(const jobs::JobDefinition &definition) const
+{
+    if (!m_config.cluster.enabled())
+        return true;
+    const Result<std::optional<std::string>> live = m_catalog->alias(definition.spec.job);
+    return m_catalog->jobVersion(definition.spec.job, definition.spec.version).isOk() && live.isOk()
+           && live->has_value();
+}
+
 Status Service::start()
 {
     for (jobs::JobDefinition &definition : m_startVersions)
-        KAPPA_RETURN_IF_ERROR(m_fleet->start(std::move(definition), "kappad"));
+        if (startsBeforeLeading(definition))
+            KAPPA_RETURN_IF_ERROR(m_fleet->start(std::move(definition), "kappad"));
     m_startVersions.clear();
     if (!m_replication)
         KAPPA_RETURN_IF_ERROR(m_replays->resumeActive());
@@ -248,6 +282,7 @@ Status Service::start()
         parts.switches = m_switches.get();
         parts.logger = &m_logger;
         parts.catalogChanged = [this] { refreshFreshness(); };
+        parts.startConfigured = [this] { startConfiguredVersions(); };
         m_clusterControl = std::make_unique<ClusterControl>(std::move(parts));
     }
     if (m_producer)

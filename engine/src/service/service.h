@@ -142,6 +142,8 @@ private:
     Service(ServiceConfig config, Logger &logger);
     Status openData();
     Status followSharedCatalog();
+    void startConfiguredVersions();
+    bool startsBeforeLeading(const jobs::JobDefinition &definition) const;
     Result<std::string> runningVersion(const std::string &job,
                                        const std::optional<std::string> &version) const;
     ViewFreshness freshness(const std::string &job, const std::string &version) const;
