@@ -134,6 +134,42 @@ private slots:
         QVERIFY(std::find(unshared.begin(), unshared.end(), "replays/1") != unshared.end());
     }
 
+    void aLeaderThatLostTheLeadDropsWhatItCouldNotShare()
+    {
+        QTemporaryDir dir;
+        auto first = openCatalog(dir, "first.db");
+        auto second = openCatalog(dir, "second.db");
+        QVERIFY(first && second);
+        auto transport = std::make_shared<MemoryTransport>();
+        cluster::CatalogReplication oldLeader(transport, *first, kTopic);
+        cluster::CatalogReplication newLeader(transport, *second, kTopic);
+        QVERIFY(oldLeader.createTopic().isOk());
+        QVERIFY(first->addJobVersion(version("fraud", "v1", VersionState::Live)).isOk());
+        QVERIFY(first->setAlias("fraud", "v1", "kappad").isOk());
+        QVERIFY(oldLeader.publish().isOk());
+        QVERIFY(newLeader.follow().isOk());
+        // The old leader launches a replay but is fenced before it can share it.
+        QVERIFY(first->addJobVersion(version("fraud", "v2", VersionState::Replaying)).isOk());
+        QVERIFY(first->addReplay(replayOf("fraud", "v2")).isOk());
+        transport->failWrites = true;
+        QVERIFY(!oldLeader.publish().isOk());
+        transport->failWrites = false;
+        // The new leader makes a change of its own, with the same ids.
+        QVERIFY(second->addJobVersion(version("fraud", "v3", VersionState::Replaying)).isOk());
+        QVERIFY(second->addReplay(replayOf("fraud", "v3")).isOk());
+        QVERIFY(newLeader.publish().isOk());
+        // The old one follows, and drops what the cluster never got.
+        QVERIFY(oldLeader.follow().isOk());
+        QVERIFY(!oldLeader.unsharedKeys()->empty());
+        Result<std::size_t> dropped = oldLeader.dropUnshared();
+        QVERIFY2(dropped.isOk(), dropped.status().toString().c_str());
+        QVERIFY(*dropped > 0);
+        QCOMPARE(*first->sharedRows(), *second->sharedRows());
+        QCOMPARE(first->replay(1)->version, std::string("v3"));
+        QVERIFY(!first->jobVersion("fraud", "v2").isOk());
+        QVERIFY(!first->verifyAudit()->firstBadSeq);
+    }
+
     void aFencedLeaderCannotPublish()
     {
         QTemporaryDir dir;

@@ -338,6 +338,42 @@ private slots:
         sqlite3_close(db);
     }
 
+    void rowsTheClusterNeverGotAreDropped()
+    {
+        QTemporaryDir dirA;
+        QTemporaryDir dirB;
+        auto a = openCatalog(dirA);
+        auto b = openCatalog(dirB);
+        QVERIFY(a && b && populate(*a) > 0);
+        KAPPA_VERIFY_OK(b->applySharedRows(a->sharedRows().value()));
+        // B led for a moment and could not share what it did then.
+        KAPPA_VERIFY_OK(b->addJobVersion(version("fraud", "v9", VersionState::Replaying)));
+        KAPPA_VERIFY_OK(b->appendAudit("local", "test.entry", "b", "unshared"));
+        std::vector<std::string> unshared;
+        const std::vector<CatalogRow> shared = a->sharedRows().value();
+        const std::vector<CatalogRow> local = b->sharedRows().value();
+        for (const CatalogRow &row : local)
+            if (std::none_of(shared.begin(), shared.end(),
+                             [&](const CatalogRow &s) { return s.key == row.key; }))
+                unshared.push_back(row.key);
+        QVERIFY(unshared.size() >= 4);      // the version, its transition, their audit entries
+        unshared.push_back("replays/9999"); // unknown keys are ignored
+        const Result<std::size_t> dropped = b->dropSharedRows(unshared);
+        KAPPA_VERIFY_OK(dropped.status());
+        QCOMPARE(*dropped, unshared.size() - 1);
+        QVERIFY(b->sharedRows().value() == shared);
+        expectVerifies(*b, static_cast<std::int64_t>(a->audit(0, 1000).value().size()));
+        // The audit log's guard is back.
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(tempPath(dirB, "catalog.db").c_str(), &db), SQLITE_OK);
+        QVERIFY(sqlite3_exec(db, "DELETE FROM audit_log WHERE seq = 1", nullptr, nullptr, nullptr)
+                != SQLITE_OK);
+        sqlite3_close(db);
+        // B goes on with the ids the cluster continues with.
+        KAPPA_VERIFY_OK(b->appendAudit("local", "test.entry", "b", "after"));
+        expectVerifies(*b, static_cast<std::int64_t>(a->audit(0, 1000).value().size()) + 1);
+    }
+
     void rowsApplyInAnyOrder()
     {
         QTemporaryDir dirA;

@@ -247,6 +247,13 @@ public:
     //   version) that neither this catalog nor `rows` has.
     // Ids assigned here afterwards (addReplay, ...) are above every applied id.
     Status applySharedRows(std::span<const CatalogRow> rows);
+    // Deletes these shared rows (keys as sharedRows() gives them; unknown
+    // keys are ignored) in one transaction, audit entries included: for an
+    // instance holding rows its cluster never got (it led, and could not
+    // share a change before it lost the lead), so that its catalog equals
+    // the shared one again. The audit log refuses deletes otherwise.
+    // Returns how many rows it deleted.
+    Result<std::size_t> dropSharedRows(std::span<const std::string> keys);
 
     const std::string &path() const;
     // The catalog's schema version: the number of migrations applied.

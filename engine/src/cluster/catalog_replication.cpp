@@ -69,6 +69,20 @@ Result<std::size_t> CatalogReplication::publish()
 Result<std::vector<std::string>> CatalogReplication::unsharedKeys()
 {
     std::lock_guard lock(m_mutex);
+    return unsharedKeysLocked();
+}
+
+Result<std::size_t> CatalogReplication::dropUnshared()
+{
+    std::lock_guard lock(m_mutex);
+    KAPPA_ASSIGN_OR_RETURN(const std::vector<std::string> keys, unsharedKeysLocked());
+    if (keys.empty())
+        return std::size_t{0};
+    return m_catalog.dropSharedRows(keys);
+}
+
+Result<std::vector<std::string>> CatalogReplication::unsharedKeysLocked()
+{
     KAPPA_ASSIGN_OR_RETURN(const std::vector<CatalogRow> rows, m_catalog.sharedRows());
     std::vector<std::string> keys;
     for (const CatalogRow &row : rows)

@@ -50,10 +50,16 @@ public:
     // The keys of this catalog's shared rows the topic does not hold, as far
     // as follow() and publish() have seen it.
     Result<std::vector<std::string>> unsharedKeys();
+    // Deletes those rows from this catalog (Catalog::dropSharedRows): for an
+    // instance that led and could not share its last changes, whose catalog
+    // then equals the shared one again. Returns how many it deleted.
+    Result<std::size_t> dropUnshared();
 
     const std::string &topic() const { return m_topic; }
 
 private:
+    Result<std::vector<std::string>> unsharedKeysLocked();
+
     const std::shared_ptr<ChangelogTransport> m_transport;
     Catalog &m_catalog;
     const std::string m_topic;

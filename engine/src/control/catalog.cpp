@@ -179,6 +179,17 @@ Status Catalog::applySharedRows(std::span<const CatalogRow> rows)
     return m_impl->db->transaction([&] { return control::applySharedRowsLocked(*m_impl->db, rows); });
 }
 
+Result<std::size_t> Catalog::dropSharedRows(std::span<const std::string> keys)
+{
+    std::lock_guard lock(m_impl->dbMutex);
+    std::size_t dropped = 0;
+    KAPPA_RETURN_IF_ERROR(m_impl->db->transaction([&]() -> Status {
+        KAPPA_ASSIGN_OR_RETURN(dropped, control::dropSharedRowsLocked(*m_impl->db, keys));
+        return Status::ok();
+    }));
+    return dropped;
+}
+
 const std::string &Catalog::path() const
 {
     return m_impl->db->path();

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <variant>
 
 namespace kappa::control {
@@ -407,6 +408,46 @@ Status applySharedRowsLocked(SqliteDb &db, std::span<const CatalogRow> rows)
     for (const auto &[name, table] : tables)
         KAPPA_RETURN_IF_ERROR(checkForeignKeys(db, table));
     return Status::ok();
+}
+
+Result<std::size_t> dropSharedRowsLocked(SqliteDb &db, std::span<const std::string> keys)
+{
+    const std::set<std::string, std::less<>> wanted(keys.begin(), keys.end());
+    std::size_t dropped = 0;
+    KAPPA_RETURN_IF_ERROR(db.exec("PRAGMA defer_foreign_keys = ON"));
+    // The same guard as migration 3 creates: lifted inside this transaction only.
+    KAPPA_RETURN_IF_ERROR(db.exec("DROP TRIGGER audit_log_no_delete"));
+    for (std::string_view name : kSharedTables) {
+        KAPPA_ASSIGN_OR_RETURN(const Table table, readTable(db, name));
+        // rowid last: readValues reads the table's columns from index 0.
+        std::string sql = selectAll(table);
+        sql.insert(sql.find(" FROM "), ", rowid");
+        KAPPA_ASSIGN_OR_RETURN(Statement select, db.prepare(sql));
+        std::vector<std::int64_t> rowids;
+        while (true) {
+            KAPPA_ASSIGN_OR_RETURN(const bool row, select.step());
+            if (!row)
+                break;
+            KAPPA_ASSIGN_OR_RETURN(const auto values, readValues(select, table));
+            KAPPA_ASSIGN_OR_RETURN(const std::string key, encodeKey(table, values));
+            if (wanted.contains(key))
+                rowids.push_back(select.columnInt(static_cast<int>(table.columns.size())));
+        }
+        KAPPA_ASSIGN_OR_RETURN(Statement erase,
+                               db.prepare("DELETE FROM " + quotedName(table.name) + " WHERE rowid = ?"));
+        for (std::int64_t rowid : rowids) {
+            KAPPA_RETURN_IF_ERROR(erase.bind(1, rowid));
+            KAPPA_RETURN_IF_ERROR(erase.run());
+            ++dropped;
+        }
+    }
+    KAPPA_RETURN_IF_ERROR(db.exec("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+                                  "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"));
+    for (std::string_view name : kSharedTables) {
+        KAPPA_ASSIGN_OR_RETURN(const Table table, readTable(db, name));
+        KAPPA_RETURN_IF_ERROR(checkForeignKeys(db, table));
+    }
+    return dropped;
 }
 
 } // namespace kappa::control

@@ -30,4 +30,8 @@ Result<std::vector<CatalogRow>> readSharedRowsLocked(sqlite::SqliteDb &db);
 // rolls it back if this fails.
 Status applySharedRowsLocked(sqlite::SqliteDb &db, std::span<const CatalogRow> rows);
 
+// Deletes the shared rows with these keys inside a write transaction of the
+// caller; the audit log's delete guard is lifted for it and restored.
+Result<std::size_t> dropSharedRowsLocked(sqlite::SqliteDb &db, std::span<const std::string> keys);
+
 } // namespace kappa::control

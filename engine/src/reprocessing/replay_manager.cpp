@@ -439,6 +439,19 @@ Status ReplayManager::syncWithCatalog()
     if (!m_following)
         return Status::ok();
     Status first;
+    // A replay the catalog does not list (this instance started it while it
+    // led and could not share it; the row was dropped since): stopped.
+    for (auto it = m_active.begin(); it != m_active.end();) {
+        const bool listed = std::any_of(records.begin(), records.end(),
+                                        [&](const ReplayRecord &record) { return record.id == it->first; });
+        if (listed) {
+            ++it;
+            continue;
+        }
+        (void) m_fleet.stop(it->second.record.job, it->second.record.version);
+        setRebuilding(it->second.record, false);
+        it = m_active.erase(it);
+    }
     for (const ReplayRecord &record : records) {
         const bool active = record.state == "running" || record.state == "caught_up";
         const auto it = m_active.find(record.id);

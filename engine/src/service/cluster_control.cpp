@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace kappa::service {
 namespace {
 
@@ -77,17 +79,33 @@ ClusterControl::ClusterControl(ClusterControlParts parts)
 void ClusterControl::step()
 {
     const bool owner = m_parts.member->leads();
-    if (owner && !leads())
+    if (owner && !leads()) {
+        std::unique_lock lease(m_leaseMutex);
         becomeLeader();
-    else if (!owner && leads()) {
-        m_leading.store(false, std::memory_order_release);
-        m_parts.replays->setFollowing(true);
-        m_parts.logger->info("this instance follows the cluster's catalog (partition 0 moved away)");
+    } else if (!owner && leads()) {
+        std::unique_lock lease(m_leaseMutex);
+        if (leads()) // (beforeRevoke may have stepped down meanwhile)
+            stepDown();
     }
-    if (leads())
-        lead();
-    else
+    if (leads()) {
+        const std::shared_lock lease(m_leaseMutex);
+        if (leads())
+            lead();
+    } else {
         follow();
+    }
+}
+
+void ClusterControl::beforeRevoke(const std::vector<PartitionId> &partitions)
+{
+    if (std::find(partitions.begin(), partitions.end(), PartitionId(0)) == partitions.end())
+        return;
+    std::unique_lock lease(m_leaseMutex); // the requests in flight finish first
+    if (!leads())
+        return;
+    Result<std::size_t> published = m_parts.catalogReplication->publish();
+    logOnce("cannot publish the shared catalog before giving up the lead", published.status());
+    stepDown();
 }
 
 void ClusterControl::becomeLeader()
@@ -104,6 +122,25 @@ void ClusterControl::becomeLeader()
     m_parts.startConfigured();
     m_parts.logger->info("this instance leads the cluster's catalog (it owns partition 0)");
     m_parts.catalogChanged();
+}
+
+// Partition 0 went elsewhere. What this instance could not share before it
+// went (it was fenced) the cluster never got: it is dropped here too, and so
+// are the replays it started then (ReplayManager::syncWithCatalog).
+void ClusterControl::stepDown()
+{
+    m_leading.store(false, std::memory_order_release);
+    m_parts.replays->setFollowing(true);
+    m_parts.logger->info("this instance follows the cluster's catalog (partition 0 moved away)");
+    Result<std::size_t> applied = m_parts.catalogReplication->follow();
+    Result<std::size_t> dropped = applied.isOk() ? m_parts.catalogReplication->dropUnshared()
+                                                 : Result<std::size_t>(applied.status());
+    if (!dropped.isOk())
+        return logOnce("cannot make this catalog the shared one again", dropped.status());
+    if (*dropped > 0)
+        m_parts.logger->warn("dropped catalog rows the cluster never got (this instance lost the lead "
+                             "before it could share them)",
+                             {{"rows", *dropped}});
 }
 
 void ClusterControl::lead()

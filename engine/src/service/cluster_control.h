@@ -12,7 +12,8 @@
 // caught-up. An instance that becomes leader first reads the catalog to its
 // end, so that it goes on from the previous leader's last word.
 //
-// Threading: step() from one thread; leads() from any.
+// Threading: step() from one thread, beforeRevoke() from the group's; the
+// rest from any.
 #pragma once
 
 #include "cluster/catalog_replication.h"
@@ -27,6 +28,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <shared_mutex>
 
 namespace kappa::service {
 
@@ -53,9 +56,18 @@ public:
 
     void step();
     bool leads() const { return m_leading.load(std::memory_order_acquire); }
+    // Held (shared) by a request that changes the catalog as leader, from
+    // its check that this instance leads until its change is shared; the
+    // lead changes hands (exclusively) only between such requests.
+    std::shared_lock<std::shared_mutex> leadLease() const { return std::shared_lock(m_leaseMutex); }
+    // Before the group takes partitions away: if partition 0 goes, this
+    // instance shares its last changes and follows from then on, so that the
+    // next leader goes on from everything it decided.
+    void beforeRevoke(const std::vector<PartitionId> &partitions);
 
 private:
     void becomeLeader();
+    void stepDown();
     void lead();
     void follow();
     void startServingVersions();
@@ -65,6 +77,7 @@ private:
     void logOnce(const char *what, const Status &status);
 
     ClusterControlParts m_parts;
+    mutable std::shared_mutex m_leaseMutex; // exclusive: the lead changes hands
     std::atomic<bool> m_leading{false};
     std::chrono::steady_clock::time_point m_lastShares{};
     // Each instance's last posted shares and when the leader first saw them:

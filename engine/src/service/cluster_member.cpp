@@ -177,8 +177,21 @@ Status ClusterMember::refreshOwners()
     return Status::ok();
 }
 
+void ClusterMember::setBeforeRevoke(std::function<void(const std::vector<PartitionId> &)> hook)
+{
+    std::lock_guard lock(m_mutex);
+    m_beforeRevoke = std::move(hook);
+}
+
 void ClusterMember::onRevoked(const std::vector<PartitionId> &partitions)
 {
+    std::function<void(const std::vector<PartitionId> &)> beforeRevoke;
+    {
+        std::lock_guard lock(m_mutex);
+        beforeRevoke = m_beforeRevoke;
+    }
+    if (beforeRevoke)
+        beforeRevoke(partitions);
     std::set<PartitionId> owned;
     {
         std::lock_guard lock(m_mutex);

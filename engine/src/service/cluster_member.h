@@ -20,6 +20,7 @@
 #include "service/logger.h"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,9 @@ public:
     Result<std::optional<ClusterPeer>> ownerOf(PartitionId partition);
     // The cluster's leader is whoever owns partition 0 (cluster_control.h).
     bool leads() const;
+    // Called on the group's thread before partitions are taken away (revoked
+    // or lost), while this instance still owns them.
+    void setBeforeRevoke(std::function<void(const std::vector<PartitionId> &)> hook);
     // nullopt if this instance leads, else the leader; Unavailable during a rebalance.
     Result<std::optional<ClusterPeer>> leader() { return ownerOf(PartitionId(0)); }
     // The owners of every partition this instance does not own, each once.
@@ -94,6 +98,7 @@ private:
     std::unique_ptr<kafka::GroupMember> m_member;
     mutable std::mutex m_mutex; // guards everything below
     std::set<PartitionId> m_owned;
+    std::function<void(const std::vector<PartitionId> &)> m_beforeRevoke;
     std::map<std::int32_t, ClusterPeer> m_owners; // of other instances' partitions, as of m_ownersAt
     std::chrono::steady_clock::time_point m_ownersAt;
     std::mutex m_refreshMutex; // one refresh at a time

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include <fcntl.h>
@@ -162,7 +163,8 @@ Status Service::openData()
 // In a cluster: the shared catalog of record, read to its end before this
 // instance decides what to run. An instance whose catalog holds history the
 // cluster's does not (it ran alone before, or in another cluster) would mix
-// both: it is refused unless the cluster has none yet (it then brings its own).
+// both: it is refused unless the cluster has none yet (it then brings its
+// own). A member's own rows are what it could not share as leader: dropped.
 Status Service::followSharedCatalog()
 {
     if (!m_config.cluster.enabled())
@@ -176,12 +178,24 @@ Status Service::followSharedCatalog()
     KAPPA_RETURN_IF_ERROR(m_replayShares->createTopic().withContext("the replays' shares"));
     KAPPA_ASSIGN_OR_RETURN(const std::size_t applied, m_catalogReplication->follow());
     KAPPA_ASSIGN_OR_RETURN(const std::vector<std::string> unshared, m_catalogReplication->unsharedKeys());
-    if (applied > 0 && !unshared.empty())
+    // Written once this data directory follows the cluster: rows of its own
+    // after that are changes it made as leader and could not share.
+    const std::string member = m_config.dataDir + "/cluster-" + m_config.cluster.group + ".member";
+    const bool wasMember = std::filesystem::exists(member);
+    if (applied > 0 && !unshared.empty() && !wasMember)
         return Status::failedPrecondition(
             "this instance's catalog (" + m_catalog->path() + ") has " + std::to_string(unshared.size())
             + " entries the cluster's shared catalog does not, e.g. " + unshared.front()
             + ": it has a history of its own. Start it with an empty data directory, or make it the "
               "cluster's first instance (README: Scaling out)");
+    if (applied > 0 && !unshared.empty()) {
+        KAPPA_ASSIGN_OR_RETURN(const std::size_t dropped, m_catalogReplication->dropUnshared());
+        m_logger.warn("dropped catalog rows the cluster never got (this instance led and stopped before "
+                      "it could share them)",
+                      {{"rows", dropped}});
+    }
+    if (!wasMember && !std::ofstream(member).good())
+        return Status::unavailable("cannot write " + member);
     m_logger.info("shared catalog read", {{"topic", m_catalogReplication->topic()}, {"rows", applied}});
     return Status::ok();
 }
@@ -284,6 +298,10 @@ Status Service::start()
         parts.catalogChanged = [this] { refreshFreshness(); };
         parts.startConfigured = [this] { startConfiguredVersions(); };
         m_clusterControl = std::make_unique<ClusterControl>(std::move(parts));
+        m_cluster->setBeforeRevoke(
+            [control = m_clusterControl.get()](const std::vector<PartitionId> &partitions) {
+                control->beforeRevoke(partitions);
+            });
     }
     if (m_producer)
         KAPPA_RETURN_IF_ERROR(m_producer->start());
@@ -331,6 +349,8 @@ Status Service::stop()
     if (m_cluster)
         m_cluster->leave(); // the partitions go to the others with their final checkpoints
     Status stopped = m_fleet->stopAll();
+    if (m_cluster)
+        m_cluster->setBeforeRevoke(nullptr);
     m_clusterControl.reset();
     m_cluster.reset();
     m_validator.reset();

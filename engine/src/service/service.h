@@ -116,6 +116,9 @@ public:
     // In a cluster, on the leader: shares the catalog's changes now (not at
     // the next control step), so that a request's answer is the cluster's.
     Status publishCatalog();
+    // In a cluster, held by a request that changes the catalog as leader
+    // until its change is shared (ClusterControl::leadLease); empty without one.
+    std::shared_lock<std::shared_mutex> leadLease() const;
     // The most rows a metrics read returns (else ResourceExhausted).
     static constexpr std::size_t kMaxMetricsRows = 200'000;
     // This instance's id in its cluster; empty without one.

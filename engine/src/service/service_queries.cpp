@@ -277,6 +277,13 @@ Result<std::optional<ClusterPeer>> Service::leader() const
     return leader;
 }
 
+std::shared_lock<std::shared_mutex> Service::leadLease() const
+{
+    if (!m_clusterControl)
+        return {};
+    return m_clusterControl->leadLease();
+}
+
 Status Service::publishCatalog()
 {
     if (!m_catalogReplication)
