@@ -9,6 +9,7 @@
 //
 // Needs the shared broker (tests/kafka/broker): run through CTest.
 #include "../service/reprocessing_api.h"
+#include "cluster_log.h"
 #include "kafka_broker_address.h"
 #include "kappactl_process.h"
 
@@ -27,21 +28,6 @@ namespace {
 
 constexpr int kPartitions = 8;
 
-// The partitions an instance owns after its last reassignment, from its log; -1 before any.
-int ownedPartitions(const QByteArray &log)
-{
-    int owned = -1;
-    for (const QByteArray &line : log.split('\n')) {
-        const json entry = json::parse(line.toStdString(), nullptr, false);
-        if (!entry.is_object())
-            continue;
-        const std::string msg = entry.value("msg", "");
-        if (msg == "partitions assigned" || msg == "partitions revoked")
-            owned = static_cast<int>(entry["owned"].size());
-    }
-    return owned;
-}
-
 // The partitions a version runs on an instance (-1: it does not run there).
 int runningPartitions(ReprocessingApi &api, const std::string &job, const std::string &version)
 {
@@ -54,12 +40,6 @@ int runningPartitions(ReprocessingApi &api, const std::string &job, const std::s
     return -1;
 }
 
-// Whether an instance leads the cluster now, from its log.
-bool leads(const QByteArray &log)
-{
-    return log.lastIndexOf("this instance leads the cluster") > log.lastIndexOf("this instance follows");
-}
-
 std::string liveVersion(ReprocessingApi &api, const std::string &job)
 {
     const Answer jobs = api.get("/api/v1/jobs");
@@ -67,16 +47,6 @@ std::string liveVersion(ReprocessingApi &api, const std::string &job)
         if (j.value("job", "") == job && j["live_version"].is_string())
             return j["live_version"].get<std::string>();
     return {};
-}
-
-QByteArray notable(const QByteArray &log)
-{
-    QByteArray out;
-    for (const QByteArray &line : log.split('\n'))
-        if (line.contains("\"level\":\"error\"") || line.contains("\"level\":\"warn\"")
-            || line.contains("lead"))
-            out += line.left(400) + '\n';
-    return out.right(3000);
 }
 
 } // namespace
@@ -255,8 +225,8 @@ private slots:
 
         // The leader dies; the survivor takes partition 0 over, and with it the
         // lead, and goes on from the shared catalog: it rolls the switch back.
-        const bool aLeads = leads(a.log());
-        QVERIFY(aLeads != leads(b.log()));
+        const bool aLeads = leadsCluster(a.log());
+        QVERIFY(aLeads != leadsCluster(b.log()));
         KappadProcess &leader = aLeads ? a : b;
         KappadProcess &survivor = aLeads ? b : a;
         ReprocessingApi &api = aLeads ? apiB : apiA;

@@ -12,6 +12,7 @@
 // checks is the state the survivor took over.
 //
 // Needs the shared broker (tests/kafka/broker): run through CTest.
+#include "cluster_log.h"
 #include "kafka_broker_address.h"
 #include "kappactl_process.h"
 #include "kappad_process.h"
@@ -31,19 +32,6 @@ namespace {
 constexpr int kPartitions = 8;
 const QStringList kJobs = {QStringLiteral("user_features"), QStringLiteral("business_metrics"),
                            QStringLiteral("fraud")};
-
-// The partitions an instance owns after its last reassignment, from its log; -1 before any.
-int ownedPartitions(const QByteArray &log)
-{
-    int owned = -1;
-    for (const QByteArray &line : log.split('\n')) {
-        const QJsonObject entry = QJsonDocument::fromJson(line).object();
-        const QString msg = entry.value(QStringLiteral("msg")).toString();
-        if (msg == QStringLiteral("partitions assigned") || msg == QStringLiteral("partitions revoked"))
-            owned = static_cast<int>(entry.value(QStringLiteral("owned")).toArray().size());
-    }
-    return owned;
-}
 
 // Events processed by the user_features version running on an instance (since its engine last started).
 qint64 userFeatureEvents(httplib::Client &client)
@@ -78,17 +66,6 @@ bool caughtUpOnAll(httplib::Client &client)
                 return false;
         }
     return running == 3;
-}
-
-// The lines of a kappad log worth showing when a step fails: warnings, errors and partition moves.
-QByteArray notable(const QByteArray &log)
-{
-    QByteArray out;
-    for (const QByteArray &line : log.split('\n'))
-        if (line.contains("\"level\":\"error\"") || line.contains("\"level\":\"warn\"")
-            || line.contains("partitions"))
-            out += line.left(300) + '\n';
-    return out.right(900);
 }
 
 } // namespace
