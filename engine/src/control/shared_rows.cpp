@@ -247,7 +247,10 @@ Result<ParsedRow> parseRow(const CatalogRow &row, const Table &table)
     if (!json.is_object())
         return Status::invalidArgument("the value is not a JSON object");
     ParsedRow parsed{&row, &table, std::vector<std::optional<Value>>(table.columns.size())};
-    for (const auto &[name, member] : json.items()) {
+    for (const auto &item : json.items()) {
+        // (Not a structured binding: clang 14 cannot capture one in the lambda.)
+        const std::string &name = item.key();
+        const Json &member = item.value();
         const auto column = std::find_if(table.columns.begin(), table.columns.end(),
                                          [&](const Column &c) { return c.name == name; });
         if (column == table.columns.end())
