@@ -438,47 +438,35 @@ Status ReplayManager::syncWithCatalog()
     std::lock_guard lock(m_mutex);
     if (!m_following)
         return Status::ok();
-    Status first;
-    // A replay the catalog does not list (this instance started it while it
-    // led and could not share it; the row was dropped since): stopped.
+    // A replay the catalog does not list under its id (this instance started
+    // it while it led and could not share it; the row was dropped or the id
+    // given to another replay since): stopped.
     for (auto it = m_active.begin(); it != m_active.end();) {
-        const bool listed = std::any_of(records.begin(), records.end(),
-                                        [&](const ReplayRecord &record) { return record.id == it->first; });
+        const ReplayRecord &running = it->second.record;
+        const bool listed = std::any_of(records.begin(), records.end(), [&](const ReplayRecord &record) {
+            return record.id == it->first && record.job == running.job && record.version == running.version;
+        });
         if (listed) {
             ++it;
             continue;
         }
-        (void) m_fleet.stop(it->second.record.job, it->second.record.version);
-        setRebuilding(it->second.record, false);
+        (void) m_fleet.stop(running.job, running.version);
+        setRebuilding(running, false);
         it = m_active.erase(it);
     }
+    Status first;
     for (const ReplayRecord &record : records) {
         const bool active = record.state == "running" || record.state == "caught_up";
         const auto it = m_active.find(record.id);
         if (it == m_active.end()) {
-            if (!active)
-                continue;
-            if (Status resumed = resumeLocked(record); !resumed.isOk() && first.isOk())
+            if (Status resumed = active ? resumeLocked(record) : Status::ok(); !resumed.isOk() && first.isOk())
                 first = resumed;
-            continue;
-        }
-        const bool same = it->second.record.job == record.job && it->second.record.version == record.version;
-        if (active && same) {
+        } else if (active) {
             it->second.record = record; // settings, pause and state as the leader set them
-            continue;
-        }
-        if (same) {
-            mirror(it->second, record);
         } else {
-            // This instance started a replay under this id that the cluster
-            // never heard of (it led, and could not share it): stop it.
-            (void) m_fleet.stop(it->second.record.job, it->second.record.version);
-            setRebuilding(it->second.record, false);
+            mirror(it->second, record);
+            m_active.erase(it);
         }
-        m_active.erase(it);
-        if (active && !same)
-            if (Status resumed = resumeLocked(record); !resumed.isOk() && first.isOk())
-                first = resumed;
     }
     return first;
 }

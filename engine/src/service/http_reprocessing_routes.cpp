@@ -209,19 +209,25 @@ void HttpRoutes::addReprocessingRoutes()
         return true;
     };
     const auto shared = [this] { check(m_service.publishCatalog()); };
-    // For a change made here as leader: the lead stays here until it is shared.
-    const auto holdLead = [this] {
+    // For a change of the catalog: nullopt once the request went to the
+    // leader (answered); else the lease that keeps the lead here until the
+    // change is shared.
+    const auto decideHere =
+        [this, atLeader](const httplib::Request &req,
+                         httplib::Response &res) -> std::optional<std::shared_lock<std::shared_mutex>> {
+        if (atLeader(req, res))
+            return std::nullopt;
         std::shared_lock lease = m_service.leadLease();
         if (valueOr(m_service.leader()))
             failWith(Status::unavailable("the lead moved to another instance meanwhile; try again"));
         return lease;
     };
     add("POST", "/api/v1/replays", Role::Operator,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const Json body = bodyObject(req);
             const reprocessing::LaunchRequest request = launchRequest(body);
             reprocessing::ReplayManager &replays = m_service.replays();
@@ -247,11 +253,11 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, replayJson(valueOr(m_service.replays().status(parseInteger("id", req.matches[1])))));
         });
     add("POST", R"(/api/v1/replays/([0-9]+)/(pause|resume|cancel))", Role::Operator,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const std::int64_t id = parseInteger("id", req.matches[1]);
             const std::string action = req.matches[2];
             reprocessing::ReplayManager &replays = m_service.replays();
@@ -265,11 +271,11 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, replayJson(valueOr(replays.status(id))));
         });
     add("PUT", R"(/api/v1/replays/([0-9]+)/rate)", Role::Operator,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const std::int64_t id = parseInteger("id", req.matches[1]);
             const Json body = bodyObject(req);
             check(m_service.replays().setRate(id, numberField(body, "rate_multiple"),
@@ -297,11 +303,11 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, replayJson(valueOr(m_service.replays().status(id))), 201);
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/versions/([A-Za-z0-9._-]+)/validate)", Role::Operator,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const std::string job = req.matches[1];
             const std::string candidate = req.matches[2];
             const std::vector<reprocessing::ValidationShare> others = otherShares(req, job, candidate);
@@ -339,11 +345,11 @@ void HttpRoutes::addReprocessingRoutes()
                                          true));
         });
     add("POST", "/api/v1/switches", Role::Operator,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const Json body = bodyObject(req);
             const std::string job = stringField(body, "job");
             const std::string version = stringField(body, "version");
@@ -362,11 +368,11 @@ void HttpRoutes::addReprocessingRoutes()
         sendJson(res, {{"switches", std::move(out)}});
     });
     add("POST", R"(/api/v1/switches/([0-9]+)/(approve|reject))", Role::Approver,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const std::int64_t id = parseInteger("id", req.matches[1]);
             if (std::string(req.matches[2]) == "approve") {
                 const SwitchRequest approved = valueOr(m_service.switches().approve(id, actorOf(who)));
@@ -378,11 +384,11 @@ void HttpRoutes::addReprocessingRoutes()
             sendJson(res, switchJson(valueOr(m_service.catalog().switchRequest(id))));
         });
     add("POST", R"(/api/v1/jobs/([a-z_]+)/rollback)", Role::Approver,
-        [this, atLeader, shared, holdLead](const httplib::Request &req, httplib::Response &res,
-                                           const TokenIdentity &who) {
-            if (atLeader(req, res))
+        [this, decideHere, shared](const httplib::Request &req, httplib::Response &res,
+                                   const TokenIdentity &who) {
+            const auto lease = decideHere(req, res);
+            if (!lease)
                 return;
-            const auto lease = holdLead();
             const std::string job = req.matches[1];
             check(m_service.switches().rollback(job, actorOf(who), stringField(bodyObject(req), "reason")));
             shared();

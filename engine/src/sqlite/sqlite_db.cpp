@@ -171,18 +171,17 @@ Result<Statement> SqliteDb::prepare(std::string_view sql)
 
 Status SqliteDb::transaction(const std::function<Status()> &body)
 {
-    KAPPA_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
-    Status status = body();
-    if (status.isOk())
-        status = exec("COMMIT");
-    if (!status.isOk())
-        exec("ROLLBACK").ignore(); // the transaction may already be gone; the first error is what matters
-    return status;
+    return inTransaction("BEGIN IMMEDIATE", body);
 }
 
 Status SqliteDb::readTransaction(const std::function<Status()> &body)
 {
-    KAPPA_RETURN_IF_ERROR(exec("BEGIN DEFERRED"));
+    return inTransaction("BEGIN DEFERRED", body);
+}
+
+Status SqliteDb::inTransaction(const char *begin, const std::function<Status()> &body)
+{
+    KAPPA_RETURN_IF_ERROR(exec(begin));
     Status status = body();
     if (status.isOk())
         status = exec("COMMIT");

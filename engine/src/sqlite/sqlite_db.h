@@ -82,6 +82,8 @@ public:
 
 private:
     SqliteDb(sqlite3 *db, std::string path);
+    // `body` between `begin` and COMMIT, rolled back if either fails.
+    Status inTransaction(const char *begin, const std::function<Status()> &body);
     sqlite3 *m_db;
     std::string m_path;
 };
