@@ -81,6 +81,28 @@ private slots:
         QCOMPARE(every[0].counts.views, 112);
     }
 
+    void partialsOfOnePartitionAsWritten()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(tempPath(dir, "m.db")));
+        const std::vector<MetricsPartial> batch = {partial(kMinute, 0, 1, 8, 2),
+                                                   partial(0, 4, 1, 7, 3, 1, 250),
+                                                   partial(0, 0, 1, 7, 6, 0, 0, "DE"),
+                                                   partial(0, 4, 2, 9, 100)};
+        KAPPA_VERIFY_OK(view->write(batch));
+        KAPPA_ASSIGN_OR_FAIL(auto ofOne, view->partialsOf(PartitionId(1)));
+        QCOMPARE(ofOne.size(), std::size_t(3));        // not partition 2's, and not summed
+        QCOMPARE(ofOne[0].country, std::string("DE")); // key order: window, category, country
+        QCOMPARE(ofOne[0].counts.views, 6);
+        QCOMPARE(ofOne[1].categoryId, 4);
+        QCOMPARE(ofOne[1].position.value(), 7);
+        QCOMPARE(ofOne[1].sourcePartition.value(), 1);
+        QVERIFY(ofOne[1].counts == batch[1].counts);
+        QCOMPARE(ofOne[2].windowStartMs, kMinute);
+        KAPPA_ASSIGN_OR_FAIL(auto none, view->partialsOf(PartitionId(5)));
+        QVERIFY(none.empty());
+    }
+
     void olderPartialsAreIgnored()
     {
         QTemporaryDir dir;

@@ -33,6 +33,16 @@ struct Engine::RunningJob
 
 namespace {
 
+// The ids of the job's tasks of these partitions, every stage.
+std::vector<state::TaskId> ownedTasks(const pipelines::JobSpec &spec, std::span<const PartitionId> partitions)
+{
+    std::vector<state::TaskId> tasks;
+    for (PartitionId partition : partitions)
+        for (state::TaskId task : pipelines::taskIdsOf(spec, partition))
+            tasks.push_back(task);
+    return tasks;
+}
+
 // Fills a score cache from one stage's checkpointed keyed state. The rows get
 // position -1 so that whatever the tasks write when they replay wins.
 template<typename Aggregate, typename RowOf>
@@ -171,8 +181,15 @@ Status Engine::addJob(JobDefinition definition)
     env.clock = m_options.runtime.clock;
     env.options = m_options.tasks;
     const std::vector<PartitionId> owned = pipelines::ownedPartitions(env);
+    if (spec.job == "business_metrics") { // before the restore, which may need the view's rows
+        KAPPA_ASSIGN_OR_RETURN(job->metricsView,
+                               views::MetricsView::open(layout.metricsViewPath(spec.job, spec.version)));
+    }
     std::vector<state::TaskId> takenOver; // tasks whose state another process wrote
     if (m_options.replication) {
+        if (job->metricsView)
+            KAPPA_RETURN_IF_ERROR(
+                keepMetricsRowsFromView(*job->store, *job->metricsView, ownedTasks(spec, owned)));
         KAPPA_ASSIGN_OR_RETURN(takenOver, m_options.replication->restore(spec, *job->store, owned));
     }
     for (const std::string &topic : pipelines::internalTopics(spec))
@@ -186,8 +203,6 @@ Status Engine::addJob(JobDefinition definition)
         job->featureSink = std::make_unique<KeyValueRowSink>(*job->keyValueView);
         sinks.features = job->featureSink.get();
     } else if (spec.job == "business_metrics") {
-        KAPPA_ASSIGN_OR_RETURN(job->metricsView,
-                               views::MetricsView::open(layout.metricsViewPath(spec.job, spec.version)));
         job->metricsSink = std::make_unique<MetricsViewSink>(*job->metricsView);
         sinks.metrics = job->metricsSink.get();
     } else if (spec.job == "fraud") {

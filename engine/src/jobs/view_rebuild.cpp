@@ -36,6 +36,29 @@ Status scanTable(const state::StateStore &store, state::TaskId task, std::uint8_
     return failure.withContext("state of task " + std::to_string(task.value()) + " in " + store.dir());
 }
 
+// A view partial as the task's row: country rows are the all-categories row
+// of one country (MetricsViewSink's mapping, reversed).
+pipelines::MetricsRow rowOfPartial(const views::MetricsPartial &partial)
+{
+    pipelines::MetricsRow row;
+    row.windowStartMs = partial.windowStartMs;
+    if (partial.country.empty()) {
+        row.categoryId = partial.categoryId;
+    } else {
+        row.dimension = pipelines::MetricsDimension::Country;
+        row.country = partial.country;
+    }
+    const views::MetricsCounts &c = partial.counts;
+    row.views = c.views;
+    row.cartAdds = c.cartAdds;
+    row.checkouts = c.checkouts;
+    row.orders = c.orders;
+    row.gmvCents = c.gmvCents;
+    row.sessions = c.sessions;
+    row.purchasingSessions = c.purchasingSessions;
+    return row;
+}
+
 } // namespace
 
 Status rebuildFeatureRows(const state::StateStore &store, const pipelines::JobSpec &spec,
@@ -81,6 +104,28 @@ Status rebuildMetricsRows(const state::StateStore &store, std::span<const state:
         KAPPA_RETURN_IF_ERROR(sink.write(pipelines::partitionOfTask(task), *position, rows));
     }
     return sink.sync();
+}
+
+Status keepMetricsRowsFromView(state::StateStore &store, const views::MetricsView &view,
+                               std::span<const state::TaskId> tasks)
+{
+    for (state::TaskId task : tasks) {
+        KAPPA_ASSIGN_OR_RETURN(std::optional<state::CheckpointMeta> meta, store.lastCheckpoint(task));
+        if (!meta)
+            continue;
+        KAPPA_ASSIGN_OR_RETURN(std::vector<views::MetricsPartial> partials,
+                               view.partialsOf(pipelines::partitionOfTask(task)));
+        const std::string prefix = state::TaskState::keyPrefixOf(task, pipelines::kMetricsRowTable);
+        std::vector<std::pair<std::string, std::string>> entries;
+        entries.reserve(partials.size());
+        for (const views::MetricsPartial &partial : partials) {
+            const pipelines::MetricsRow row = rowOfPartial(partial);
+            auto &[key, value] = entries.emplace_back(prefix + row.rowKey(), std::string());
+            row.serialize(value);
+        }
+        KAPPA_RETURN_IF_ERROR(store.replaceTask(task, *meta, entries));
+    }
+    return Status::ok();
 }
 
 } // namespace kappa::jobs

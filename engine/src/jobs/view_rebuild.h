@@ -10,6 +10,7 @@
 #include "pipelines/sinks.h"
 #include "state/checkpoint_meta.h"
 #include "state/state_store.h"
+#include "views/metrics_view.h"
 
 #include <span>
 
@@ -21,5 +22,15 @@ Status rebuildFeatureRows(const state::StateStore &store, const pipelines::JobSp
 // business_metrics: every partial row the tasks wrote (their row tables).
 Status rebuildMetricsRows(const state::StateStore &store, std::span<const state::TaskId> tasks,
                           pipelines::MetricsSink &sink);
+
+// The reverse, before a business_metrics store starts handing its state over:
+// a task keeps its rows in its state only while it does (alone, the view
+// holds them), so each task's row table is set to the view's partial rows of
+// its partition, which reflect at least its last checkpoint (the view is
+// synced before every checkpoint). Tasks without a checkpoint are left alone.
+// Whatever the changelog then holds decides as usual: a newer changelog
+// replaces these rows, an older one gets them published.
+Status keepMetricsRowsFromView(state::StateStore &store, const views::MetricsView &view,
+                               std::span<const state::TaskId> tasks);
 
 } // namespace kappa::jobs

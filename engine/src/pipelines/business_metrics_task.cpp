@@ -1,9 +1,12 @@
 // The business_metrics task: one per source partition. The partition's
 // BusinessMetrics (its open windows) is small, so it travels in the
-// checkpoint blob instead of a keyed table. The partial rows it has written
-// to the view are also kept, in the keyed table kMetricsRowTable, so that a
+// checkpoint blob instead of a keyed table. When the state is handed over to
+// other processes (a cluster's changelog), the partial rows it has written to
+// the view are also kept, in the keyed table kMetricsRowTable, so that a
 // process taking the partition over can rebuild that partition's part of the
 // view from the task's state (closed windows are no longer in the blob).
+// Alone, the view itself holds them: keeping a second copy would cost a state
+// read and write per row, which in a sparse replay is about one per event.
 #include "pipelines/business_metrics.h"
 #include "pipelines/job_task_support.h"
 #include "state/keyed_state.h"
@@ -28,8 +31,10 @@ public:
 protected:
     Status restoreState(std::string_view blob) override
     {
-        KAPPA_ASSIGN_OR_RETURN(m_rows, state::KeyedState<MetricsRow>::create(taskState(), kMetricsRowTable,
-                                                                             m_cacheEntries));
+        if (taskState().store().handsStateOver()) {
+            KAPPA_ASSIGN_OR_RETURN(m_rows, state::KeyedState<MetricsRow>::create(taskState(), kMetricsRowTable,
+                                                                                 m_cacheEntries));
+        }
         if (blob.empty())
             return Status::ok(); // no checkpoint yet
         Result<BusinessMetrics> restored = BusinessMetrics::parse(blob, m_params);
@@ -56,10 +61,7 @@ protected:
         const MetricsDelta delta = m_metrics.drain();
         if (delta.changed.empty())
             return Status::ok();
-        for (const MetricsRow &row : delta.changed) {
-            KAPPA_ASSIGN_OR_RETURN(MetricsRow * kept, m_rows->getOrCreate(row.rowKey()));
-            *kept = row;
-        }
+        KAPPA_RETURN_IF_ERROR(keepForHandOver(delta.changed));
         return m_sink.write(m_reader.partition(), m_lastOffset, delta.changed);
     }
 
@@ -71,11 +73,23 @@ protected:
     }
 
 private:
+    Status keepForHandOver(const std::vector<MetricsRow> &rows)
+    {
+        if (!m_rows)
+            return Status::ok();
+        for (const MetricsRow &row : rows) {
+            KAPPA_ASSIGN_OR_RETURN(MetricsRow * kept, m_rows->getOrCreate(row.rowKey()));
+            *kept = row;
+        }
+        return Status::ok();
+    }
+
     const BusinessMetricsParams m_params;
     BusinessMetrics m_metrics;
     const std::size_t m_cacheEntries;
     MetricsSink &m_sink;
-    std::unique_ptr<state::KeyedState<MetricsRow>> m_rows; // the partial rows written, by rowKey
+    // The partial rows written, by rowKey; only when the state is handed over.
+    std::unique_ptr<state::KeyedState<MetricsRow>> m_rows;
     Offset m_lastOffset{0};
     bool m_pending = false;
 };

@@ -177,6 +177,9 @@ public:
     CheckpointStats checkpointStats() const;
     Result<StoreSize> size() const;
     const std::string &dir() const { return m_dir; }
+    // True when every checkpoint is also published to a changelog, from which
+    // another process may take a task over (StoreOptions::changelog).
+    bool handsStateOver() const { return m_options.changelog != nullptr; }
 
 private:
     friend class TaskState;

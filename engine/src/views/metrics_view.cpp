@@ -211,4 +211,30 @@ Result<std::int64_t> MetricsView::rowCount() const
     return row ? stmt.columnInt(0) : 0;
 }
 
+Result<std::vector<MetricsPartial>> MetricsView::partialsOf(PartitionId sourcePartition) const
+{
+    std::lock_guard lock(m_mutex);
+    KAPPA_ASSIGN_OR_RETURN(Statement stmt,
+                           m_db->prepare(
+                               "SELECT window_start_ms, category_id, country, position_offset, views, "
+                               "cart_adds, checkouts, orders, gmv_cents, sessions, purchasing_sessions "
+                               "FROM metrics_partials WHERE source_partition = ? "
+                               "ORDER BY window_start_ms, category_id, country"));
+    KAPPA_RETURN_IF_ERROR(stmt.bind(1, std::int64_t{sourcePartition.value()}));
+    std::vector<MetricsPartial> partials;
+    while (true) {
+        KAPPA_ASSIGN_OR_RETURN(const bool more, stmt.step());
+        if (!more)
+            return partials;
+        MetricsPartial &p = partials.emplace_back();
+        p.windowStartMs = stmt.columnInt(0);
+        p.categoryId = static_cast<std::int32_t>(stmt.columnInt(1));
+        p.country = stmt.columnText(2);
+        p.sourcePartition = sourcePartition;
+        p.position = Offset(stmt.columnInt(3));
+        p.counts = {stmt.columnInt(4), stmt.columnInt(5), stmt.columnInt(6), stmt.columnInt(7),
+                    stmt.columnInt(8), stmt.columnInt(9), stmt.columnInt(10)};
+    }
+}
+
 } // namespace kappa::views

@@ -113,6 +113,8 @@ public:
     Result<std::vector<MetricsRow>> query(const MetricsQuery &query,
                                           std::optional<std::size_t> maxRows = std::nullopt) const;
     Result<std::int64_t> rowCount() const;
+    // Every partial row one source partition has written, in key order.
+    Result<std::vector<MetricsPartial>> partialsOf(PartitionId sourcePartition) const;
 
 private:
     MetricsView(std::unique_ptr<sqlite::SqliteDb> db, bool readOnly);
