@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace kappa::sqlite {
 namespace {
 
@@ -111,10 +113,29 @@ SqliteDb::~SqliteDb()
     sqlite3_close_v2(m_db);
 }
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string &path)
+namespace {
+
+// SQLite's memory statistics take a global mutex on every allocation, and
+// nothing here reads them; they can only be turned off before SQLite is
+// initialized (later, sqlite3_config refuses, which changes nothing else).
+void turnOffMemoryStatistics()
 {
+    static std::once_flag once;
+    std::call_once(once, [] { (void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+int lockingFlag(Locking locking)
+{
+    return locking == Locking::ByCaller ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX;
+}
+
+} // namespace
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string &path, Locking locking)
+{
+    turnOffMemoryStatistics();
     sqlite3 *handle = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | lockingFlag(locking);
     const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
     std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
     if (rc != SQLITE_OK)
@@ -134,10 +155,11 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string &path)
     return db;
 }
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::openReadOnly(const std::string &path)
+Result<std::unique_ptr<SqliteDb>> SqliteDb::openReadOnly(const std::string &path, Locking locking)
 {
+    turnOffMemoryStatistics();
     sqlite3 *handle = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX,
+    const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READONLY | lockingFlag(locking),
                                    nullptr);
     std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
     if (rc != SQLITE_OK)

@@ -70,7 +70,8 @@ MetricsView::~MetricsView() = default;
 
 Result<std::unique_ptr<MetricsView>> MetricsView::open(const std::string &path)
 {
-    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::open(path));
+    // Every call holds m_mutex: SQLite need not lock the connection again.
+    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::open(path, sqlite::Locking::ByCaller));
     // Derived data: after a crash the job replays from its checkpoint, so the
     // view needs consistency (WAL gives it) but not durability of each commit.
     KAPPA_RETURN_IF_ERROR(db->exec("PRAGMA synchronous=NORMAL"));
@@ -90,7 +91,7 @@ Result<std::unique_ptr<MetricsView>> MetricsView::openReadOnly(const std::string
     // beside the old WAL nor checkpoint that WAL into the new one on close.
     if (!FileSystem::posix().exists(path))
         return Status::notFound("metrics view " + path + " does not exist");
-    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::openReadOnly(path));
+    KAPPA_ASSIGN_OR_RETURN(auto db, sqlite::SqliteDb::openReadOnly(path, sqlite::Locking::ByCaller));
     KAPPA_ASSIGN_OR_RETURN(Statement stmt,
                            db->prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'business_metrics'"));
     KAPPA_ASSIGN_OR_RETURN(const bool row, stmt.step());
