@@ -103,10 +103,9 @@ public:
     MetricsView &operator=(const MetricsView &) = delete;
 
     Status write(std::span<const MetricsPartial> partials);
-    // Returns once every write that returned before the call is durable.
-    // Unavailable if a reader pinned an older snapshot for longer than the
-    // busy timeout (nothing is lost; call again); any other failure means the
-    // state on disk is unknown and no checkpoint may rely on it.
+    // Returns once every write that returned before the call is durable (in
+    // the WAL or the database file). A failure means the state on disk is
+    // unknown and no checkpoint may rely on it.
     Status sync();
     // Rows ordered by window_start_ms, category_id, country.
     // At most `maxRows` rows (the first ones in order) if given.
@@ -122,6 +121,8 @@ private:
     std::unique_ptr<sqlite::SqliteDb> m_db;
     const bool m_readOnly;
     mutable std::mutex m_mutex;
+    static constexpr std::int64_t kSyncCountWrap = 1'000'000'000; // user_version is 32-bit
+    std::int64_t m_syncs = 0;                                     // guarded by m_mutex
 };
 
 } // namespace kappa::views
