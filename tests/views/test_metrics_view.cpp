@@ -126,6 +126,30 @@ private slots:
         QCOMPARE(updated[0].counts.views, 10);
     }
 
+    void largeWritesKeepTheRulesOfEachRow()
+    {
+        // Writes of many rows go in statements of several rows each, plus one
+        // for the rest: every row still follows the never-backwards rule.
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(tempPath(dir, "m.db")));
+        std::vector<MetricsPartial> first, second;
+        for (std::int32_t i = 0; i < 101; ++i) {
+            first.push_back(partial(i * kMinute, i % 7, 3, 100, i));
+            // Even rows are newer (they change), odd ones older (ignored).
+            second.push_back(partial(i * kMinute, i % 7, 3, i % 2 == 0 ? 200 : 50, 1000 + i));
+        }
+        KAPPA_VERIFY_OK(view->write(first));
+        KAPPA_VERIFY_OK(view->write(second));
+        KAPPA_ASSIGN_OR_FAIL(auto partials, view->partialsOf(PartitionId(3)));
+        QCOMPARE(partials.size(), std::size_t(101));
+        for (std::int32_t i = 0; i < 101; ++i) {
+            const MetricsPartial &p = partials[static_cast<std::size_t>(i)];
+            QCOMPARE(p.windowStartMs, i * kMinute);
+            QCOMPARE(p.counts.views, i % 2 == 0 ? 1000 + i : i);
+            QCOMPARE(p.position.value(), i % 2 == 0 ? 200 : 100);
+        }
+    }
+
     void filtersByRangeCategoryAndCountry()
     {
         QTemporaryDir dir;

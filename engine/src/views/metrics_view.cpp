@@ -34,8 +34,7 @@ constexpr const char *kSchema = R"sql(
 )sql";
 
 // The never-backwards rule lives in the upsert: an older partial changes nothing.
-constexpr const char *kUpsert = R"sql(
-    INSERT INTO metrics_partials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+constexpr const char *kUpsertConflict = R"sql(
     ON CONFLICT (window_start_ms, category_id, country, source_partition) DO UPDATE SET
         position_offset = excluded.position_offset, views = excluded.views,
         cart_adds = excluded.cart_adds, checkouts = excluded.checkouts, orders = excluded.orders,
@@ -43,20 +42,43 @@ constexpr const char *kUpsert = R"sql(
         purchasing_sessions = excluded.purchasing_sessions
     WHERE excluded.position_offset >= metrics_partials.position_offset
 )sql";
+constexpr int kColumns = 12;
+// Rows per upsert statement: one statement per row spent more in SQLite's
+// per-statement work (start, halt, reset) than in the B-tree. A write's
+// partials are one partition's, so no two rows of a statement conflict.
+constexpr std::size_t kRowsPerUpsert = 32;
 
-Status bindPartial(Statement &stmt, const MetricsPartial &p)
+std::string upsertOf(std::size_t rows)
+{
+    std::string sql = "INSERT INTO metrics_partials VALUES ";
+    for (std::size_t i = 0; i < rows; ++i)
+        sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
+    return sql + kUpsertConflict;
+}
+
+// Binds p as the row starting at parameter `first` (1-based).
+Status bindPartial(Statement &stmt, const MetricsPartial &p, int first)
 {
     const MetricsCounts &c = p.counts;
-    const std::int64_t values[] = {p.windowStartMs,    p.categoryId, 0,          p.sourcePartition.value(),
-                                   p.position.value(), c.views,      c.cartAdds, c.checkouts,
-                                   c.orders,           c.gmvCents,   c.sessions, c.purchasingSessions};
-    for (int i = 0; i < 12; ++i) {
+    const std::int64_t values[kColumns]
+        = {p.windowStartMs,    p.categoryId, 0,          p.sourcePartition.value(),
+           p.position.value(), c.views,      c.cartAdds, c.checkouts,
+           c.orders,           c.gmvCents,   c.sessions, c.purchasingSessions};
+    for (int i = 0; i < kColumns; ++i) {
         if (i == 2)
-            KAPPA_RETURN_IF_ERROR(stmt.bind(3, p.country));
+            KAPPA_RETURN_IF_ERROR(stmt.bind(first + i, p.country));
         else
-            KAPPA_RETURN_IF_ERROR(stmt.bind(i + 1, values[i]));
+            KAPPA_RETURN_IF_ERROR(stmt.bind(first + i, values[i]));
     }
     return Status::ok();
+}
+
+// Upserts partials with one statement (rows.size() <= kRowsPerUpsert).
+Status upsertChunk(Statement &stmt, std::span<const MetricsPartial> rows)
+{
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        KAPPA_RETURN_IF_ERROR(bindPartial(stmt, rows[i], static_cast<int>(i) * kColumns + 1));
+    return stmt.run();
 }
 
 } // namespace
@@ -130,10 +152,15 @@ Status MetricsView::write(std::span<const MetricsPartial> partials)
     KAPPA_RETURN_IF_ERROR(checkWritable());
     std::lock_guard lock(m_mutex);
     return m_db->transaction([&]() -> Status {
-        KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(kUpsert));
-        for (const MetricsPartial &p : partials) {
-            KAPPA_RETURN_IF_ERROR(bindPartial(upsert, p));
-            KAPPA_RETURN_IF_ERROR(upsert.run());
+        const std::size_t whole = partials.size() / kRowsPerUpsert * kRowsPerUpsert;
+        if (whole > 0) {
+            KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(upsertOf(kRowsPerUpsert)));
+            for (std::size_t i = 0; i < whole; i += kRowsPerUpsert)
+                KAPPA_RETURN_IF_ERROR(upsertChunk(upsert, partials.subspan(i, kRowsPerUpsert)));
+        }
+        if (whole < partials.size()) {
+            KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(upsertOf(partials.size() - whole)));
+            KAPPA_RETURN_IF_ERROR(upsertChunk(upsert, partials.subspan(whole)));
         }
         return Status::ok();
     });
