@@ -24,6 +24,19 @@ using namespace kappa::runtime;
 
 namespace {
 
+// Waits (generously) until `done` holds; false on timeout.
+template<typename Predicate>
+bool eventually(Predicate done, std::chrono::seconds limit = std::chrono::seconds(10))
+{
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+}
+
 // A thread-safe queue of records between fake tasks (stands in for a topic).
 class Queue
 {
@@ -92,6 +105,10 @@ struct FakeOptions
     bool failOpen = false;
     FlushJournal *journal = nullptr;
     std::atomic<int> *closes = nullptr; // counts close() calls, readable after the runtime is gone
+    // The first step waits (up to 10 s) until this queue is empty, as a task
+    // busy with a long checkpoint would; *waitedOut tells if it had to give up.
+    Queue *blockUntilEmpty = nullptr;
+    std::atomic<bool> *waitedOut = nullptr;
 };
 
 class FakeTask final : public Task
@@ -109,7 +126,7 @@ public:
 
     Status open() override
     {
-        note(Call::Open);
+        const Visit visit(*this, Call::Open);
         if (m_options.failOpen)
             return Status::unavailable("state store locked");
         return Status::ok();
@@ -117,8 +134,12 @@ public:
 
     Result<std::size_t> step() override
     {
-        note(Call::Step);
+        const Visit visit(*this, Call::Step);
         const int step = ++m_steps;
+        if (step == 1 && m_options.blockUntilEmpty) {
+            const bool emptied = eventually([&] { return m_options.blockUntilEmpty->size() == 0; });
+            m_options.waitedOut->store(!emptied);
+        }
         if (step == m_options.failAtStep)
             return Status::internal("disk on fire");
         if (!m_options.input)
@@ -139,7 +160,7 @@ public:
 
     Result<std::size_t> flush() override
     {
-        note(Call::Flush);
+        const Visit visit(*this, Call::Flush);
         if (m_options.journal)
             m_options.journal->add(m_options.stage);
         const std::size_t released = m_held.size();
@@ -152,14 +173,14 @@ public:
 
     Status checkpoint() override
     {
-        note(Call::Checkpoint);
+        const Visit visit(*this, Call::Checkpoint);
         m_checkpoints.fetch_add(1);
         return Status::ok();
     }
 
     Status close() override
     {
-        note(Call::Close);
+        const Visit visit(*this, Call::Close);
         if (m_options.closes)
             m_options.closes->fetch_add(1);
         return Status::ok();
@@ -169,21 +190,41 @@ public:
     int steps() const { return m_steps.load(); }
     std::size_t held() const { return m_held.size(); } // after stop() only
 
-    // Called after the runtime stopped: the calls in order, and whether they all came from one thread.
+    // Called after the runtime stopped: the calls in order; the thread that
+    // opened the task (its home worker); whether the task was called by one
+    // thread at a time, with open, flushes and close on its home worker
+    // (steps and periodic checkpoints may come from any worker).
     std::vector<Call> calls() const
     {
         std::lock_guard lock(m_mutex);
-        return m_calls;
+        std::vector<Call> out;
+        for (const auto &[call, thread] : m_calls)
+            out.push_back(call);
+        return out;
     }
     std::thread::id thread() const
     {
         std::lock_guard lock(m_mutex);
-        return m_thread;
+        return m_calls.empty() ? std::thread::id() : m_calls.front().second;
     }
-    bool oneThread() const
+    bool safelyScheduled() const
     {
         std::lock_guard lock(m_mutex);
-        return !m_otherThread;
+        if (m_overlapped)
+            return false;
+        return std::all_of(m_calls.begin(), m_calls.end(), [&](const auto &entry) {
+            const bool home = entry.first == Call::Open || entry.first == Call::Flush
+                              || entry.first == Call::Close;
+            return !home || entry.second == m_calls.front().second;
+        });
+    }
+    // Whether a thread other than the home worker ever stepped the task.
+    bool steppedByAnotherWorker() const
+    {
+        std::lock_guard lock(m_mutex);
+        return std::any_of(m_calls.begin(), m_calls.end(), [&](const auto &entry) {
+            return entry.first == Call::Step && entry.second != m_calls.front().second;
+        });
     }
     int count(Call c) const
     {
@@ -192,15 +233,25 @@ public:
     }
 
 private:
-    void note(Call call)
+    // Records a call for its duration; notes if another call was in progress.
+    class Visit
     {
-        std::lock_guard lock(m_mutex);
-        if (m_calls.empty())
-            m_thread = std::this_thread::get_id();
-        else if (m_thread != std::this_thread::get_id())
-            m_otherThread = true;
-        m_calls.push_back(call);
-    }
+    public:
+        Visit(FakeTask &task, Call call)
+            : m_task(task)
+        {
+            if (m_task.m_inside.fetch_add(1) != 0)
+                m_task.m_overlapped = true;
+            std::lock_guard lock(m_task.m_mutex);
+            m_task.m_calls.emplace_back(call, std::this_thread::get_id());
+        }
+        ~Visit() { m_task.m_inside.fetch_sub(1); }
+        Visit(const Visit &) = delete;
+        Visit &operator=(const Visit &) = delete;
+
+    private:
+        FakeTask &m_task;
+    };
 
     const std::string m_name;
     const FakeOptions m_options;
@@ -210,10 +261,10 @@ private:
     std::size_t m_consumed = 0;
     std::vector<int> m_held;
 
+    std::atomic<int> m_inside{0};
+    std::atomic<bool> m_overlapped{false};
     mutable std::mutex m_mutex;
-    std::vector<Call> m_calls;
-    std::thread::id m_thread;
-    bool m_otherThread = false;
+    std::vector<std::pair<Call, std::thread::id>> m_calls;
 };
 
 RuntimeOptions optionsFor(int threads, std::chrono::milliseconds checkpointInterval = std::chrono::hours(1))
@@ -404,19 +455,6 @@ private:
     std::vector<std::string> m_released;
 };
 
-// Waits (generously) until `done` holds; false on timeout.
-template<typename Predicate>
-bool eventually(Predicate done, std::chrono::seconds limit = std::chrono::seconds(10))
-{
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-}
-
 } // namespace
 
 class TestRuntimeRuntime : public QObject
@@ -424,11 +462,12 @@ class TestRuntimeRuntime : public QObject
     Q_OBJECT
 
 private slots:
-    void lifecycleOnOneThreadPerTask_data() { addThreadRows(); }
+    void lifecycleOfEveryTask_data() { addThreadRows(); }
 
     // Every task: opened once, then steps, checkpoints every interval, and at
-    // stop() a final checkpoint and close() as its last two calls, all on one thread.
-    void lifecycleOnOneThreadPerTask()
+    // stop() a final checkpoint and close() as its last two calls, one call
+    // at a time, opened and closed by its home worker.
+    void lifecycleOfEveryTask()
     {
         QFETCH(int, threads);
         Runtime runtime(optionsFor(threads, std::chrono::milliseconds(10)));
@@ -462,7 +501,7 @@ private slots:
         for (std::size_t i = 0; i < tasks.size(); ++i) {
             const FakeTask &task = *tasks[i];
             const std::vector<Call> calls = task.calls();
-            QVERIFY2(task.oneThread(), task.name().c_str());
+            QVERIFY2(task.safelyScheduled(), task.name().c_str());
             QCOMPARE(task.count(Call::Open), 1);
             QCOMPARE(calls.front(), Call::Open);
             QVERIFY(calls.size() >= 3);
@@ -472,6 +511,33 @@ private slots:
             QCOMPARE(task.count(Call::Flush), 0); // flush only in bounded runs
             QVERIFY(task.checkpoints() >= 5);
             QVERIFY(inputs[i].size() == 0);
+        }
+    }
+
+    // A worker stuck in one task (a long checkpoint, a view's lock) does not
+    // hold its other tasks back: the idle worker steps them.
+    void anIdleWorkerStepsABusyWorkersOtherTasks()
+    {
+        Runtime runtime(optionsFor(2));
+        Queue input;
+        for (int v = 0; v < 300; ++v)
+            input.push(v);
+        std::atomic<bool> waitedOut{false};
+        // Round-robin homes: stuck and other on worker 0, idle on worker 1.
+        FakeTask *stuck = add(runtime, "stuck", {.blockUntilEmpty = &input, .waitedOut = &waitedOut});
+        FakeTask *idle = add(runtime, "idle", {});
+        FakeTask *other = add(runtime, "other", {.input = &input});
+        KAPPA_VERIFY_OK(runtime.start());
+        QVERIFY(eventually([&] { return stuck->steps() >= 2; }, std::chrono::seconds(15)));
+        KAPPA_VERIFY_OK(runtime.stop());
+        QVERIFY2(!waitedOut.load(), "the stuck task's worker-mate was not stepped elsewhere");
+        QCOMPARE(input.size(), std::size_t(0));
+        QVERIFY(other->steppedByAnotherWorker());
+        QVERIFY(other->thread() == stuck->thread()); // same home
+        QVERIFY(other->thread() != idle->thread());
+        for (FakeTask *task : {stuck, idle, other}) {
+            QVERIFY2(task->safelyScheduled(), task->name().c_str());
+            QCOMPARE(task->calls().back(), Call::Close);
         }
     }
 
@@ -521,12 +587,12 @@ private slots:
         QCOMPARE(bad->checkpoints(), 0);
         QCOMPARE(bad->count(Call::Close), 0);
         QCOMPARE(bad->steps(), 50); // not stepped after it failed
-        QVERIFY(bad->oneThread());
+        QVERIFY(bad->safelyScheduled());
         for (FakeTask *task : healthy) {
             QCOMPARE(task->checkpoints(), 1);
             QCOMPARE(task->count(Call::Close), 1);
             QCOMPARE(task->calls().back(), Call::Close);
-            QVERIFY(task->oneThread());
+            QVERIFY(task->safelyScheduled());
         }
     }
 
@@ -573,7 +639,7 @@ private slots:
         QCOMPARE(runtime.start().code(), StatusCode::FailedPrecondition);
         QCOMPARE(bad->calls(), std::vector<Call>{Call::Open});
         QCOMPARE(good->count(Call::Open), 1);
-        QVERIFY(good->oneThread());
+        QVERIFY(good->safelyScheduled());
         // Its final checkpoint and close happen whatever the thread count.
         QCOMPARE(good->calls().back(), Call::Close);
     }
@@ -629,7 +695,7 @@ private slots:
         QVERIFY2(std::is_sorted(stages.begin(), stages.end()), "stage 1 flushed before stage 0 finished");
         KAPPA_VERIFY_OK(runtime.stop());
         for (FakeTask *task : tasks) {
-            QVERIFY(task->oneThread());
+            QVERIFY(task->safelyScheduled());
             QCOMPARE(task->count(Call::Flush), 1);
             QCOMPARE(task->held(), std::size_t(0));
         }

@@ -129,11 +129,12 @@ bool Runtime::openTasks(Worker &worker)
             fail(opened, *slot);
             return false;
         }
-        slot->opened = true;
         // Staggered: tasks sharing a worker would otherwise all checkpoint in
         // the same round and stall it for the sum of their checkpoints.
         slot->lastCheckpoint = std::chrono::steady_clock::now()
                                - m_options.checkpointInterval * index / count;
+        slot->opened.store(true, std::memory_order_release);
+        release(*slot);
     }
     std::lock_guard lock(m_mutex);
     ++m_opened;
@@ -141,49 +142,100 @@ bool Runtime::openTasks(Worker &worker)
     return true;
 }
 
-// One step of each task; true if any consumed input.
+// One step of each of the worker's tasks; if none consumed input, one step of
+// each other task that is free. True if any consumed input.
 bool Runtime::runRound(Worker &worker)
 {
     bool progressed = false;
     for (Slot *slot : worker.tasks) {
         if (m_stopping.load(std::memory_order_acquire))
             return progressed;
-        Task &task = *slot->task;
-        const std::int64_t progressBefore = m_progress.load(std::memory_order_acquire);
-        Result<std::size_t> consumed = task.step();
-        if (!consumed.isOk()) {
-            fail(consumed.status(), *slot);
+        if (!tryClaim(*slot))
+            continue; // another worker is stepping it
+        const StepResult result = runSlot(*slot);
+        release(*slot);
+        if (result == StepResult::Failed)
             return progressed;
-        }
-        if (*consumed > 0) {
-            slot->idleSince.store(-1, std::memory_order_release);
-            m_progress.fetch_add(static_cast<std::int64_t>(*consumed), std::memory_order_acq_rel);
-            progressed = true;
-        } else {
-            // A waiting task has input: the system is not quiet while it waits.
-            slot->idleSince.store(task.waiting() ? -1 : progressBefore, std::memory_order_release);
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (now - slot->lastCheckpoint >= m_options.checkpointInterval) {
-            Status checkpointed = task.checkpoint();
-            // Unavailable: a view could not be made durable right now (readers in the way); the
-            // state is untouched, so the checkpoint waits for the next interval instead of failing.
-            if (!checkpointed.isOk() && checkpointed.code() != StatusCode::Unavailable) {
-                fail(checkpointed, *slot);
-                return progressed;
-            }
-            slot->lastCheckpoint = now;
-        }
+        progressed = progressed || result == StepResult::Progressed;
+    }
+    return progressed || helpOthers(worker);
+}
+
+bool Runtime::helpOthers(const Worker &worker)
+{
+    bool progressed = false;
+    for (const auto &slot : m_slots) {
+        if (m_stopping.load(std::memory_order_acquire))
+            return progressed;
+        if (std::find(worker.tasks.begin(), worker.tasks.end(), slot.get()) != worker.tasks.end()
+            || !tryClaim(*slot))
+            continue;
+        // Claimed: opened and failed can no longer change under us.
+        const bool runnable = slot->opened.load(std::memory_order_acquire) && !slot->failed.load();
+        const StepResult result = runnable ? runSlot(*slot) : StepResult::Idle;
+        release(*slot);
+        if (result == StepResult::Failed)
+            return progressed;
+        progressed = progressed || result == StepResult::Progressed;
     }
     return progressed;
+}
+
+// One step of a claimed task, and its checkpoint when due.
+Runtime::StepResult Runtime::runSlot(Slot &slot)
+{
+    Task &task = *slot.task;
+    const std::int64_t progressBefore = m_progress.load(std::memory_order_acquire);
+    Result<std::size_t> consumed = task.step();
+    if (!consumed.isOk()) {
+        fail(consumed.status(), slot);
+        return StepResult::Failed;
+    }
+    if (*consumed > 0) {
+        slot.idleSince.store(-1, std::memory_order_release);
+        m_progress.fetch_add(static_cast<std::int64_t>(*consumed), std::memory_order_acq_rel);
+    } else {
+        // A waiting task has input: the system is not quiet while it waits.
+        slot.idleSince.store(task.waiting() ? -1 : progressBefore, std::memory_order_release);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - slot.lastCheckpoint >= m_options.checkpointInterval) {
+        Status checkpointed = task.checkpoint();
+        // Unavailable: a view could not be made durable right now (readers in the way); the
+        // state is untouched, so the checkpoint waits for the next interval instead of failing.
+        if (!checkpointed.isOk() && checkpointed.code() != StatusCode::Unavailable) {
+            fail(checkpointed, slot);
+            return StepResult::Failed;
+        }
+        slot.lastCheckpoint = now;
+    }
+    return *consumed > 0 ? StepResult::Progressed : StepResult::Idle;
+}
+
+bool Runtime::tryClaim(Slot &slot)
+{
+    return !slot.claimed.exchange(true, std::memory_order_acquire);
+}
+
+void Runtime::claim(Slot &slot)
+{
+    while (!tryClaim(slot))
+        std::this_thread::yield(); // another worker is in one step of it
+}
+
+void Runtime::release(Slot &slot)
+{
+    slot.claimed.store(false, std::memory_order_release);
 }
 
 void Runtime::flushStage(Worker &worker, int stage)
 {
     for (Slot *slot : worker.tasks) {
-        if (slot->task->stage() != stage)
+        if (slot->task->stage() != stage || !slot->opened.load(std::memory_order_acquire))
             continue;
+        claim(*slot);
         Result<std::size_t> released = slot->task->flush();
+        release(*slot);
         if (!released.isOk()) {
             fail(released.status(), *slot);
             return;
@@ -198,7 +250,10 @@ void Runtime::flushStage(Worker &worker, int stage)
 void Runtime::finish(Worker &worker)
 {
     for (Slot *slot : worker.tasks) {
-        if (slot->failed || !slot->opened)
+        if (!slot->opened.load(std::memory_order_acquire))
+            continue;
+        claim(*slot); // for good: nobody steps a finished task
+        if (slot->failed.load())
             continue; // a failed task restarts from its last checkpoint
         Task &task = *slot->task;
         Status status = task.checkpoint();
@@ -216,7 +271,7 @@ void Runtime::finish(Worker &worker)
 
 void Runtime::fail(const Status &status, Slot &slot)
 {
-    slot.failed = true;
+    slot.failed.store(true);
     std::lock_guard lock(m_mutex);
     if (m_failure.isOk())
         m_failure = status.withContext("task " + slot.task->name());

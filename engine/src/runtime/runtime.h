@@ -1,14 +1,21 @@
 // Runtime: runs tasks on a fixed pool of worker threads.
 //
-// Scheduling: each task is bound to one worker (round-robin in the order
-// added) for its whole life, because its state caches are single-threaded.
-// A worker steps its tasks in turn, one batch each, and waits briefly when
-// none had input. Nothing queues between tasks: stages exchange records
+// Scheduling: each task has a home worker (round-robin in the order added),
+// which opens it, flushes it and takes its final checkpoint. A worker steps
+// its tasks in turn, one batch each; when none had input it steps the other
+// workers' tasks it finds free, and when those had none either it waits
+// briefly. So a worker busy with one task's checkpoint (or a view's lock)
+// does not hold its other tasks back while another worker is idle, and
+// partitions or jobs of unequal size do not leave a worker idle while the
+// other still has work. A task is stepped by one thread at a time: whoever
+// steps it claims it first (its state caches are single-threaded; the
+// claim's acquire and release order their accesses).
+// Nothing queues between tasks: stages exchange records
 // through topics of the log, so a slow stage leaves records in the log, not in
 // memory (backpressure by construction), and a task reads only as fast as it
 // processes.
 //
-// Checkpoints: a worker checkpoints each of its tasks every
+// Checkpoints: whoever steps a task checkpoints it every
 // checkpointInterval of wall time. The clock decides only when, never what:
 // a checkpoint captures the state after a whole batch, and replaying from
 // any checkpoint gives the same output. A periodic checkpoint that fails with
@@ -105,10 +112,15 @@ private:
         std::unique_ptr<Task> task;
         std::atomic<std::int64_t> idleSince{
             -1}; // the progress count when its last step found nothing; -1 busy
-        std::chrono::steady_clock::time_point lastCheckpoint; // worker thread only
-        bool opened = false;                                  // worker thread only
-        bool failed = false;                                  // worker thread only
+        // Held by the thread stepping, flushing or finishing the task; held
+        // from the start until the home worker has opened it, and for good
+        // once it is finished.
+        std::atomic<bool> claimed{true};
+        std::chrono::steady_clock::time_point lastCheckpoint; // by the claimant
+        std::atomic<bool> opened{false};
+        std::atomic<bool> failed{false};
     };
+    enum class StepResult { Progressed, Idle, Failed };
     struct Worker
     {
         std::vector<Slot *> tasks; // not named `slots`: Qt defines that as a macro
@@ -120,6 +132,11 @@ private:
     void sampleHistory();
     bool openTasks(Worker &worker);
     bool runRound(Worker &worker);
+    bool helpOthers(const Worker &worker);
+    StepResult runSlot(Slot &slot);
+    static bool tryClaim(Slot &slot);
+    static void claim(Slot &slot);
+    static void release(Slot &slot);
     void flushStage(Worker &worker, int stage);
     void finish(Worker &worker);
     void fail(const Status &status, Slot &slot);
