@@ -2,9 +2,12 @@
 // input partition) and stage: it reads a batch of its input, updates its keyed
 // state, writes view rows and rekeyed records, and checkpoints.
 //
-// A task is bound to one worker thread for its whole life (its state caches
-// are single-threaded): open(), step(), flush() and checkpoint() are always
-// called from that thread. metrics() and name() may be called from any thread.
+// A task is called by one thread at a time (its state caches are
+// single-threaded; the runtime orders the calls of different threads):
+// open(), flush() and close() by its home worker, step() and periodic
+// checkpoint() by whichever worker steps it. No task may depend on the
+// identity of the calling thread. metrics() and name() may be called from any
+// thread.
 #pragma once
 
 #include "kappa/status.h"
