@@ -48,8 +48,11 @@ Status Runtime::start()
     // No more workers than tasks: an idle worker would only poll.
     const int workers = std::max(1, std::min<int>(m_threadCount, static_cast<int>(m_slots.size())));
     m_workers = std::vector<Worker>(static_cast<std::size_t>(workers));
-    for (std::size_t i = 0; i < m_slots.size(); ++i)
-        m_workers[i % m_workers.size()].tasks.push_back(m_slots[i].get());
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        Worker &home = m_workers[i % m_workers.size()];
+        home.tasks.push_back(m_slots[i].get());
+        m_slots[i]->home = &home;
+    }
     for (Worker &worker : m_workers)
         worker.thread = std::thread([this, &worker] { workerLoop(worker); });
     m_sampler = std::thread([this] { samplerLoop(); });
@@ -144,32 +147,20 @@ bool Runtime::openTasks(Worker &worker)
 
 // One step of each of the worker's tasks; if none consumed input, one step of
 // each other task that is free. True if any consumed input.
-bool Runtime::runRound(Worker &worker)
+bool Runtime::runRound(const Worker &worker)
 {
-    bool progressed = false;
-    for (Slot *slot : worker.tasks) {
-        if (m_stopping.load(std::memory_order_acquire))
-            return progressed;
-        if (!tryClaim(*slot))
-            continue; // another worker is stepping it
-        const StepResult result = runSlot(*slot);
-        release(*slot);
-        if (result == StepResult::Failed)
-            return progressed;
-        progressed = progressed || result == StepResult::Progressed;
-    }
-    return progressed || helpOthers(worker);
+    return stepEach(worker, true) || stepEach(worker, false);
 }
 
-bool Runtime::helpOthers(const Worker &worker)
+// One step of each free task whose home is (own) or is not (!own) worker.
+bool Runtime::stepEach(const Worker &worker, bool own)
 {
     bool progressed = false;
     for (const auto &slot : m_slots) {
         if (m_stopping.load(std::memory_order_acquire))
             return progressed;
-        if (std::find(worker.tasks.begin(), worker.tasks.end(), slot.get()) != worker.tasks.end()
-            || !tryClaim(*slot))
-            continue;
+        if ((slot->home == &worker) != own || !tryClaim(*slot))
+            continue; // not this pass's, or another worker is stepping it
         // Claimed: opened and failed can no longer change under us.
         const bool runnable = slot->opened.load(std::memory_order_acquire) && !slot->failed.load();
         const StepResult result = runnable ? runSlot(*slot) : StepResult::Idle;

@@ -107,6 +107,7 @@ public:
     const MetricsHistory &history() const { return m_history; }
 
 private:
+    struct Worker;
     struct Slot
     {
         std::unique_ptr<Task> task;
@@ -119,11 +120,12 @@ private:
         std::chrono::steady_clock::time_point lastCheckpoint; // by the claimant
         std::atomic<bool> opened{false};
         std::atomic<bool> failed{false};
+        const Worker *home = nullptr; // set by start()
     };
     enum class StepResult { Progressed, Idle, Failed };
     struct Worker
     {
-        std::vector<Slot *> tasks; // not named `slots`: Qt defines that as a macro
+        std::vector<Slot *> tasks; // its home tasks; not named `slots`: Qt defines that as a macro
         std::thread thread;
     };
 
@@ -131,8 +133,8 @@ private:
     void samplerLoop();
     void sampleHistory();
     bool openTasks(Worker &worker);
-    bool runRound(Worker &worker);
-    bool helpOthers(const Worker &worker);
+    bool runRound(const Worker &worker);
+    bool stepEach(const Worker &worker, bool own);
     StepResult runSlot(Slot &slot);
     static bool tryClaim(Slot &slot);
     static void claim(Slot &slot);
