@@ -150,6 +150,34 @@ private slots:
         }
     }
 
+    void writesOfEverySizeReuseTheirStatements()
+    {
+        // The view keeps one prepared upsert per row count: writes of every
+        // size, each size several times, with the values of each write bound
+        // afresh into the statement the previous one of that size used.
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto view, MetricsView::open(tempPath(dir, "m.db")));
+        std::int64_t position = 0;
+        std::vector<std::int64_t> expected(70, 0);
+        for (int round = 0; round < 3; ++round) {
+            for (std::size_t rows = 1; rows <= expected.size(); ++rows) {
+                std::vector<MetricsPartial> write;
+                ++position;
+                for (std::size_t i = 0; i < rows; ++i) {
+                    const auto window = static_cast<std::int64_t>(i) * kMinute;
+                    const std::int64_t views = position * 100 + static_cast<std::int64_t>(i);
+                    write.push_back(partial(window, 1, 3, position, views));
+                    expected[i] = views;
+                }
+                KAPPA_VERIFY_OK(view->write(write));
+            }
+        }
+        KAPPA_ASSIGN_OR_FAIL(auto partials, view->partialsOf(PartitionId(3)));
+        QCOMPARE(partials.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            QCOMPARE(partials[i].counts.views, expected[i]);
+    }
+
     void filtersByRangeCategoryAndCountry()
     {
         QTemporaryDir dir;

@@ -147,23 +147,43 @@ Status MetricsView::destroy(const std::string &path)
     return Status::ok();
 }
 
+// Preparing a 32-row upsert parses and compiles ~400 parameters: a live
+// task writes a few rows many times a second, and preparing on each write
+// cost about as much as the rows. At most kRowsPerUpsert statements are kept.
+Result<Statement *> MetricsView::upsertStatement(std::size_t rows)
+{
+    std::unique_ptr<Statement> &cached = m_upserts[rows];
+    if (!cached) {
+        Result<Statement> prepared = m_db->prepare(upsertOf(rows));
+        if (!prepared.isOk()) {
+            m_upserts.erase(rows);
+            return prepared.status();
+        }
+        cached = std::make_unique<Statement>(std::move(*prepared));
+    }
+    return cached.get();
+}
+
 Status MetricsView::write(std::span<const MetricsPartial> partials)
 {
     KAPPA_RETURN_IF_ERROR(checkWritable());
     std::lock_guard lock(m_mutex);
-    return m_db->transaction([&]() -> Status {
+    Status written = m_db->transaction([&]() -> Status {
         const std::size_t whole = partials.size() / kRowsPerUpsert * kRowsPerUpsert;
         if (whole > 0) {
-            KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(upsertOf(kRowsPerUpsert)));
+            KAPPA_ASSIGN_OR_RETURN(Statement * upsert, upsertStatement(kRowsPerUpsert));
             for (std::size_t i = 0; i < whole; i += kRowsPerUpsert)
-                KAPPA_RETURN_IF_ERROR(upsertChunk(upsert, partials.subspan(i, kRowsPerUpsert)));
+                KAPPA_RETURN_IF_ERROR(upsertChunk(*upsert, partials.subspan(i, kRowsPerUpsert)));
         }
         if (whole < partials.size()) {
-            KAPPA_ASSIGN_OR_RETURN(Statement upsert, m_db->prepare(upsertOf(partials.size() - whole)));
-            KAPPA_RETURN_IF_ERROR(upsertChunk(upsert, partials.subspan(whole)));
+            KAPPA_ASSIGN_OR_RETURN(Statement * upsert, upsertStatement(partials.size() - whole));
+            KAPPA_RETURN_IF_ERROR(upsertChunk(*upsert, partials.subspan(whole)));
         }
         return Status::ok();
     });
+    if (!written.isOk())
+        m_upserts.clear(); // a statement that failed half-way is not reused: prepared afresh next time
+    return written;
 }
 
 Status MetricsView::sync()

@@ -29,6 +29,7 @@
 #include "kappa/types.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,7 +39,8 @@
 
 namespace kappa::sqlite {
 class SqliteDb;
-}
+class Statement;
+} // namespace kappa::sqlite
 
 namespace kappa::views {
 
@@ -118,9 +120,13 @@ public:
 private:
     MetricsView(std::unique_ptr<sqlite::SqliteDb> db, bool readOnly);
     Status checkWritable() const;
+    Result<sqlite::Statement *> upsertStatement(std::size_t rows);
     std::unique_ptr<sqlite::SqliteDb> m_db;
     const bool m_readOnly;
     mutable std::mutex m_mutex;
+    // Prepared upserts by their number of rows, kept across writes (declared
+    // after m_db: finalized before it closes). Guarded by m_mutex.
+    std::map<std::size_t, std::unique_ptr<sqlite::Statement>> m_upserts;
     static constexpr std::int64_t kSyncCountWrap = 1'000'000'000; // user_version is 32-bit
     std::int64_t m_syncs = 0;                                     // guarded by m_mutex
 };
