@@ -4,6 +4,8 @@
 // window, category, country) with the expected rows.
 #include "jobs_test_util.h"
 
+#include <thread>
+
 using namespace jobstest;
 using kappa::jobs::MetricsRecord;
 using kappa::jobs::MetricsSelection;
@@ -153,6 +155,39 @@ private slots:
                      ("row " + std::to_string(i) + ": expected " + want[i].dump() + "\ngot rows:" + all)
                          .c_str());
         }
+    }
+
+    // Caught up, a task writes its rows at most every 100 ms: the rows of
+    // batches that came sooner after a write still appear with no further
+    // input (the checkpoint, which would also write them, is far away).
+    void liveRowsAppearWithoutFurtherInput()
+    {
+        QTemporaryDir dir;
+        DataDir data;
+        KAPPA_VERIFY_OK(data.open(tempPath(dir, "data"), 4));
+        RunOptions run;
+        run.checkpointInterval = std::chrono::minutes(10);
+        KAPPA_ASSIGN_OR_FAIL(auto engine, data.openEngine({"business_metrics@v1"}, run));
+        KAPPA_VERIFY_OK(engine->start());
+        // One event per append, back to back: most come within 100 ms of a write.
+        for (int i = 0; i < 5; ++i)
+            KAPPA_VERIFY_OK(data.append(parseEvents("view t=1h cat=1 user=P0 session=1")));
+        const auto reader = data.reader();
+        std::int64_t views = -1;
+        const auto allCounted = [&] {
+            MetricsSelection all;
+            all.fromMs = kBaseMs;
+            all.toMs = kBaseMs + kDay;
+            all.categoryId = 1;
+            const Result<std::vector<MetricsRecord>> rows = reader.metrics(all, "v1");
+            views = rows.isOk() && rows->size() == 1 ? (*rows)[0].views : -1;
+            return views == 5;
+        };
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!allCounted() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        KAPPA_VERIFY_OK(engine->stop());
+        QCOMPARE(views, std::int64_t{5});
     }
 
     // The selection API over the same view: a time range, one category, one country.

@@ -15,13 +15,26 @@ namespace kappa::pipelines {
 
 namespace {
 
+// Each batch touches most rows of the open window (one per category), and
+// the rows' latency target is p99 <= 1 s: caught up, they are written at most
+// every 100 ms rather than after every batch (at 200K events/s, ~100 batches
+// a second per task), which saves most of the view's upserts.
+constexpr std::chrono::milliseconds kLivePublishInterval{100};
+
+runtime::TaskInput metricsInput(const JobEnvironment &env, std::int32_t partition)
+{
+    runtime::TaskInput input = sourceInput(env, partition);
+    input.livePublishInterval = kLivePublishInterval;
+    return input;
+}
+
 class BusinessMetricsTask final : public runtime::SourceTask
 {
 public:
     BusinessMetricsTask(const JobSpec &spec, const JobEnvironment &env,
                         std::unique_ptr<state::TaskState> state, std::int32_t partition, MetricsSink &sink)
-        : SourceTask(taskName(spec, "", partition), std::move(state), sourceInput(env, partition), *env.codec,
-                     std::get<BusinessMetricsParams>(spec.params).allowedLatenessMs)
+        : SourceTask(taskName(spec, "", partition), std::move(state), metricsInput(env, partition),
+                     *env.codec, std::get<BusinessMetricsParams>(spec.params).allowedLatenessMs)
         , m_params(std::get<BusinessMetricsParams>(spec.params))
         , m_metrics(m_params)
         , m_cacheEntries(env.options.cacheEntries)

@@ -76,6 +76,7 @@ SourceTask::SourceTask(std::string name, std::unique_ptr<state::TaskState> state
     , m_allowedLatenessMs(allowedLatenessMs)
     , m_startOffset(input.startOffset)
     , m_throttle(input.throttle)
+    , m_livePublishInterval(input.livePublishInterval)
 {}
 
 Status SourceTask::open()
@@ -125,13 +126,15 @@ Status SourceTask::publish()
 
 bool SourceTask::publishDue() const
 {
-    // Caught up: every batch is published at once (latency). Behind: outputs
-    // of several batches are written together (throughput: a hot key's row is
-    // written once, not once per batch), at most kMaxUnpublished events or
-    // kMaxPublishDelay apart. Only when rows appear depends on this; what they
-    // contain does not.
-    return m_reader.position() >= m_reader.endOffset() || m_appendTimes.size() >= kMaxUnpublished
-           || std::chrono::steady_clock::now() - m_lastPublish >= kMaxPublishDelay;
+    // Caught up: every batch is published at once (latency), or at most every
+    // livePublishInterval. Behind: outputs of several batches are written
+    // together (throughput: a hot key's row is written once, not once per
+    // batch), at most kMaxUnpublished events or kMaxPublishDelay apart. Only
+    // when rows appear depends on this; what they contain does not.
+    const auto sinceLast = std::chrono::steady_clock::now() - m_lastPublish;
+    const bool caughtUp = m_reader.position() >= m_reader.endOffset();
+    return (caughtUp && sinceLast >= m_livePublishInterval) || m_appendTimes.size() >= kMaxUnpublished
+           || sinceLast >= kMaxPublishDelay;
 }
 
 Result<std::size_t> SourceTask::step()
@@ -159,6 +162,9 @@ Result<std::size_t> SourceTask::step()
     if (m_alignment)
         m_alignment->report(m_alignmentMember, m_maxTs, batch.empty());
     if (batch.empty()) {
+        // Outputs held back by livePublishInterval go out once it has passed, input or not.
+        if (m_hasUnpublished && publishDue())
+            KAPPA_RETURN_IF_ERROR(publish());
         mutableMetrics().recordRead(now(), 0, m_reader.position(), m_reader.endOffset(), std::nullopt);
         return std::size_t{0};
     }

@@ -44,6 +44,11 @@ struct TaskInput
     // limit shared by the job version's source tasks (nullptr: unthrottled).
     Offset startOffset{0};
     std::shared_ptr<RateLimiter> throttle;
+    // Source tasks only: caught up, outputs are published at most this often
+    // (0: after every batch). A pipeline whose latency target leaves room sets
+    // it, so that a row updated by every batch is written a few times a second
+    // rather than once per batch.
+    std::chrono::milliseconds livePublishInterval{0};
 };
 
 // Common to both kinds: name, stage, task state, metrics, checkpoint timing.
@@ -127,6 +132,7 @@ private:
 
     const Offset m_startOffset;
     const std::shared_ptr<RateLimiter> m_throttle;
+    const std::chrono::milliseconds m_livePublishInterval;
     double m_recordBytes = 128; // moving average of a record's size, to turn tokens into bytes
     bool m_throttled = false;
 
