@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -455,6 +457,20 @@ private:
     std::vector<std::string> m_released;
 };
 
+// How many of this process's threads are called `name` now.
+int threadsNamed(const std::string &name)
+{
+    int count = 0;
+    for (const std::filesystem::directory_entry &task :
+         std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string line;
+        if (std::getline(comm, line) && line == name)
+            ++count;
+    }
+    return count;
+}
+
 } // namespace
 
 class TestRuntimeRuntime : public QObject
@@ -539,6 +555,21 @@ private slots:
             QVERIFY2(task->safelyScheduled(), task->name().c_str());
             QCOMPARE(task->calls().back(), Call::Close);
         }
+    }
+
+    // `top -H` and perf show which threads are the workers.
+    void workerThreadsCarryTheirName()
+    {
+        Runtime runtime(optionsFor(2));
+        add(runtime, "a", {});
+        add(runtime, "b", {});
+        QCOMPARE(threadsNamed("kappa-worker"), 0);
+        KAPPA_VERIFY_OK(runtime.start());
+        QCOMPARE(threadsNamed("kappa-worker"), 2);
+        // The sampler names itself as it starts, which start() does not wait for.
+        QVERIFY(eventually([] { return threadsNamed("kappa-sampler") == 1; }));
+        KAPPA_VERIFY_OK(runtime.stop());
+        QCOMPARE(threadsNamed("kappa-worker"), 0);
     }
 
     // With a long interval, the only checkpoint is the final one.

@@ -1,5 +1,6 @@
 #include "kafka/group_member.h"
 
+#include "base/thread_name.h"
 #include "kafka/client_config.h"
 #include "kafka/errors.h"
 #include "kafka/handles.h"
@@ -206,7 +207,10 @@ public:
         rd_kafka_topic_partition_list_add(topics.get(), m_config.topic.c_str(), RD_KAFKA_PARTITION_UA);
         if (const rd_kafka_resp_err_t err = rd_kafka_subscribe(m_client.get(), topics.get()))
             return errorStatus(err, "subscribing group " + m_config.groupId + " to " + m_config.topic);
-        m_thread = std::thread([this] { run(); });
+        m_thread = std::thread([this] {
+            base::nameThisThread("kappa-group");
+            run();
+        });
         return Status::ok();
     }
 

@@ -1,5 +1,6 @@
 #include "runtime/runtime.h"
 
+#include "base/thread_name.h"
 #include "state/state_store.h"
 
 #include <algorithm>
@@ -54,8 +55,14 @@ Status Runtime::start()
         m_slots[i]->home = &home;
     }
     for (Worker &worker : m_workers)
-        worker.thread = std::thread([this, &worker] { workerLoop(worker); });
-    m_sampler = std::thread([this] { samplerLoop(); });
+        worker.thread = std::thread([this, &worker] {
+            base::nameThisThread("kappa-worker");
+            workerLoop(worker);
+        });
+    m_sampler = std::thread([this] {
+        base::nameThisThread("kappa-sampler");
+        samplerLoop();
+    });
 
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [&] { return m_opened == static_cast<int>(m_workers.size()) || !m_failure.isOk(); });

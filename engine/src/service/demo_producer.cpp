@@ -1,5 +1,6 @@
 #include "service/demo_producer.h"
 
+#include "base/thread_name.h"
 #include "jobs/data_layout.h"
 #include "jobs/event_writer.h"
 #include "kappa/clock.h"
@@ -37,7 +38,10 @@ Status DemoProducer::start()
     if (m_thread.joinable())
         return Status::failedPrecondition("demo producer already running");
     m_stopping.store(false);
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        base::nameThisThread("kappa-demo");
+        run();
+    });
     return Status::ok();
 }
 

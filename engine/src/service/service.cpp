@@ -1,5 +1,6 @@
 #include "service/service.h"
 
+#include "base/thread_name.h"
 #include "kappa/catalog.h"
 #include "kappa/event_codec.h"
 #include "service/event_log_factory.h"
@@ -305,8 +306,14 @@ Status Service::start()
     }
     if (m_producer)
         KAPPA_RETURN_IF_ERROR(m_producer->start());
-    m_publisher = std::thread([this] { publishLoop(); });
-    m_control = std::thread([this] { controlLoop(); });
+    m_publisher = std::thread([this] {
+        base::nameThisThread("kappa-publish");
+        publishLoop();
+    });
+    m_control = std::thread([this] {
+        base::nameThisThread("kappa-control");
+        controlLoop();
+    });
     refreshServingIfStale(); // aliases and freshness before the first read
     m_ready.store(true, std::memory_order_release);
     nlohmann::json versions = nlohmann::json::array();
