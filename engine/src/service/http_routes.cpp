@@ -151,8 +151,10 @@ void sendError(httplib::Response &response, const ApiError &error)
 HttpRoutes::HttpRoutes(Service &service)
     : m_service(service)
 {
-    addServiceRoutes();
+    // httplib tries a method's patterns in the order they were added, one
+    // regex match each: the view reads, by far the most frequent, come first.
     addViewRoutes();
+    addServiceRoutes();
     addStreamRoute();
     addReprocessingRoutes();
 }
@@ -248,11 +250,12 @@ void HttpRoutes::serve(const Route &route, const httplib::Request &request, http
         m_service.logger().error("request failed", {{"path", request.path}, {"error", e.what()}});
         sendError(response, {"Internal", "the request failed unexpectedly; see kappad's log"});
     }
-    m_service.logger().log(LogLevel::Debug, "request",
-                           {{"method", request.method},
-                            {"path", request.path},
-                            {"status", response.status},
-                            {"token", identity->name}});
+    if (m_service.logger().enabled(LogLevel::Debug)) // its fields cost more than a read when built
+        m_service.logger().log(LogLevel::Debug, "request",
+                               {{"method", request.method},
+                                {"path", request.path},
+                                {"status", response.status},
+                                {"token", identity->name}});
 }
 
 void HttpRoutes::onError(const httplib::Request &request, httplib::Response &response) const
