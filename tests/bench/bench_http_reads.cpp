@@ -1,18 +1,22 @@
 // Feature reads over kappad's HTTP API while the pipelines process live input.
 //
-// Starts the real kappad (KAPPAD_PATH) with `--demo` in a fresh data directory
+// Starts the real kappad (the build's, or the binary named by the environment
+// variable KAPPAD, e.g. another build to compare with) with `--demo` in a fresh data directory
 // on an ephemeral loopback port: the demo producer appends events (at least
 // 20K/s during a 5 s warm-up, so that users have rows; then R events/s, set
 // through the API) and the three v1 jobs process them. Then C client
 // threads, each with one keep-alive connection, read
 // GET /api/v1/views/features/{user} for users known to have a row, for S
-// seconds, as fast as the server answers. Prints reads/s, the latency
+// seconds, as fast as the server answers: with a lean client (prepared
+// request text, only status and Content-Length parsed; the default) or with
+// httplib's client, which spends more of the shared cores per read. Prints reads/s, the latency
 // distribution of the reads, the errors, and the pipelines' own figures
 // (processing rate, lag) during the run, so that a read rate bought by
 // starving the pipelines would show.
 //
-// Usage: bench_http_reads [seconds=20 [clients=4 [rate=200000]]]
+// Usage: bench_http_reads [seconds=20 [clients=4 [rate=200000 [lean|httplib]]]]
 #include "bench_support.h"
+#include "lean_http_client.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +26,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -30,6 +36,7 @@
 
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -63,8 +70,9 @@ public:
         std::filesystem::create_directories(kDataDir);
         const std::string logPath = kDataDir + "/kappad.log";
         const std::string rateText = std::to_string(static_cast<long long>(rate));
-        std::vector<std::string> args = {KAPPAD_PATH, "--demo",      "--data-dir",  kDataDir + "/data",
-                                         "--listen",  "127.0.0.1:0", "--demo-rate", rateText};
+        const char *kappadPath = std::getenv("KAPPAD") ? std::getenv("KAPPAD") : KAPPAD_PATH;
+        std::vector<std::string> args = {kappadPath, "--demo",      "--data-dir",  kDataDir + "/data",
+                                         "--listen", "127.0.0.1:0", "--demo-rate", rateText};
         std::vector<char *> argv;
         for (std::string &a : args)
             argv.push_back(a.data());
@@ -72,8 +80,8 @@ public:
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_addopen(&actions, 2, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (posix_spawn(&m_pid, KAPPAD_PATH, &actions, nullptr, argv.data(), environ) != 0)
-            die("cannot start " + std::string(KAPPAD_PATH));
+        if (posix_spawn(&m_pid, kappadPath, &actions, nullptr, argv.data(), environ) != 0)
+            die("cannot start " + std::string(kappadPath));
         g_kappad = m_pid;
         posix_spawn_file_actions_destroy(&actions);
         for (int i = 0; i < 600 && m_port == 0; ++i) {
@@ -103,6 +111,7 @@ public:
     }
 
     int port() const { return m_port; }
+    pid_t pid() const { return m_pid; }
 
 private:
     pid_t m_pid = 0;
@@ -151,11 +160,10 @@ struct ClientResult
     std::uint64_t errors = 0;
 };
 
-ClientResult readFor(int port, const std::vector<std::int64_t> &users, double seconds, unsigned seed)
+// One client thread's reads: `read(path)` answers whether the read succeeded.
+template<typename Read>
+ClientResult readFor(const std::vector<std::int64_t> &users, double seconds, unsigned seed, Read read)
 {
-    httplib::Client client("127.0.0.1", port);
-    client.set_keep_alive(true);
-    client.set_tcp_nodelay(true);
     std::mt19937 random(seed);
     std::uniform_int_distribution<std::size_t> pick(0, users.size() - 1);
     ClientResult result;
@@ -165,14 +173,51 @@ ClientResult readFor(int port, const std::vector<std::int64_t> &users, double se
     while (std::chrono::steady_clock::now() < end) {
         path = "/api/v1/views/features/" + std::to_string(users[pick(random)]);
         const auto start = std::chrono::steady_clock::now();
-        httplib::Result r = client.Get(path);
+        const bool ok = read(path);
         const auto took = std::chrono::steady_clock::now() - start;
-        if (!r || r->status != 200)
+        if (!ok)
             ++result.errors;
         else
             result.micros.push_back(std::chrono::duration<double, std::micro>(took).count());
     }
     return result;
+}
+
+ClientResult readWith(bool lean, int port, const std::vector<std::int64_t> &users, double seconds,
+                      unsigned seed)
+{
+    if (lean) {
+        kappa::bench::LeanHttpClient client("127.0.0.1", port);
+        // A row's body starts with its freshness: anything else is not a features answer.
+        return readFor(users, seconds, seed, [&](const std::string &path) {
+            return client.get(path) == 200 && client.body().starts_with("{\"view\":");
+        });
+    }
+    httplib::Client client("127.0.0.1", port);
+    client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);
+    return readFor(users, seconds, seed, [&](const std::string &path) {
+        const httplib::Result r = client.Get(path);
+        return r && r->status == 200;
+    });
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+double cpuSecondsOf(pid_t pid)
+{
+    std::FILE *file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    char text[2048] = {};
+    const bool read = file && std::fgets(text, sizeof text, file);
+    if (file)
+        std::fclose(file);
+    const char *afterName = read ? std::strrchr(text, ')') : nullptr; // the name may hold spaces
+    unsigned long long user = 0, system = 0;
+    // After ") ": state, then fields 4..13; utime and stime are fields 14 and 15.
+    if (!afterName
+        || std::sscanf(afterName + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user, &system)
+               != 2)
+        die("cannot read the CPU time of process " + std::to_string(pid));
+    return double(user + system) / double(::sysconf(_SC_CLK_TCK));
 }
 
 double percentile(std::vector<double> &sorted, double q)
@@ -203,13 +248,14 @@ int main(int argc, char **argv)
     const double seconds = argc > 1 ? std::stod(argv[1]) : 20.0;
     const int clients = argc > 2 ? std::stoi(argv[2]) : 4;
     const double rate = argc > 3 ? std::stod(argv[3]) : 200'000;
-    if (!(seconds >= 1) || clients < 1 || !(rate >= 0))
-        die("usage: bench_http_reads [seconds >= 1 [clients >= 1 [rate >= 0]]]");
+    const std::string clientKind = argc > 4 ? argv[4] : "lean";
+    if (!(seconds >= 1) || clients < 1 || !(rate >= 0) || (clientKind != "lean" && clientKind != "httplib"))
+        die("usage: bench_http_reads [seconds >= 1 [clients >= 1 [rate >= 0 [lean|httplib]]]]");
     kappa::bench::printHeader("bench_http_reads: feature reads over kappad's HTTP API under live load");
     std::printf(
-        "setup: kappad --demo at %.0f events/s (three v1 jobs), %d client threads with one keep-alive "
-        "connection each, %.0f s; clients and kappad share the machine\n",
-        rate, clients, seconds);
+        "setup: kappad --demo at %.0f events/s (three v1 jobs), %d client threads (%s client) with one "
+        "keep-alive connection each, %.0f s; clients and kappad share the machine\n",
+        rate, clients, clientKind.c_str(), seconds);
 
     Kappad kappad(std::max(rate, kWarmUpRate));
     httplib::Client control("127.0.0.1", kappad.port());
@@ -221,10 +267,13 @@ int main(int argc, char **argv)
 
     std::vector<ClientResult> results(static_cast<std::size_t>(clients));
     std::vector<std::thread> threads;
+    const double kappadCpuBefore = cpuSecondsOf(kappad.pid());
+    const double clientCpuBefore = cpuSecondsOf(::getpid());
     Stopwatch watch;
     for (int c = 0; c < clients; ++c)
         threads.emplace_back([&, c] {
-            results[static_cast<std::size_t>(c)] = readFor(kappad.port(), users, seconds, 7u + unsigned(c));
+            results[static_cast<std::size_t>(c)] = readWith(clientKind == "lean", kappad.port(), users,
+                                                            seconds, 7u + unsigned(c));
         });
     double worstLag = 0.0, pipelineRate = 0.0;
     while (watch.seconds() < seconds - 1.0) {
@@ -236,6 +285,8 @@ int main(int argc, char **argv)
     for (std::thread &t : threads)
         t.join();
     const double elapsed = watch.seconds();
+    const double kappadCores = (cpuSecondsOf(kappad.pid()) - kappadCpuBefore) / elapsed;
+    const double clientCores = (cpuSecondsOf(::getpid()) - clientCpuBefore) / elapsed;
     const std::uint64_t producedAfter = getJson(control, "/api/v1/status")["demo"]["produced"];
 
     std::vector<double> all;
@@ -258,5 +309,12 @@ int main(int argc, char **argv)
     std::printf("pipelines during the run: demo appended %.0f events/s; jobs processed %.0f events/s "
                 "(sum of the three, last sample); worst job lag %.2f s\n",
                 double(producedAfter - producedBefore) / elapsed, pipelineRate, worstLag);
+    // CPU per read is steadier than reads/s on a shared machine: a read rate
+    // bounded by round trips shows here as cores left idle.
+    std::printf("cpu: kappad %.2f cores (pipelines, producer and HTTP), clients %.2f cores; per read "
+                "%.1f us in kappad, %.1f us in the client\n",
+                kappadCores, clientCores,
+                all.empty() ? 0.0 : kappadCores * elapsed * 1e6 / double(all.size()),
+                all.empty() ? 0.0 : clientCores * elapsed * 1e6 / double(all.size()));
     return 0;
 }
