@@ -7,7 +7,6 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
-#include <algorithm>
 #include <filesystem>
 
 namespace kappa::views {
@@ -145,21 +144,9 @@ Status KeyValueView::destroy(const std::string &dir)
 Status KeyValueView::write(std::span<const ViewWrite> writes)
 {
     KAPPA_RETURN_IF_ERROR(m_impl->checkWritable());
-    // In key order: the memtable's skip list remembers where its previous
-    // insert went, so ascending keys insert in near-constant time instead of
-    // a search from the top each (a live user_features task's row writes were
-    // a fifth of its CPU). Stable: rows of one key keep their order (the
-    // merge keeps the newest position whatever the order, but equal ones tie).
-    std::vector<const ViewWrite *> ordered;
-    ordered.reserve(writes.size());
-    for (const ViewWrite &w : writes)
-        ordered.push_back(&w);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const ViewWrite *a, const ViewWrite *b) { return a->key < b->key; });
     rocksdb::WriteBatch batch;
     std::string value;
-    for (const ViewWrite *write : ordered) {
-        const ViewWrite &w = *write;
+    for (const ViewWrite &w : writes) {
         value.clear();
         appendPositionHeader(value, w.position);
         value.append(w.row);
