@@ -121,6 +121,11 @@ Status SourceTask::publish()
     m_appendTimes.clear();
     m_lastPublish = std::chrono::steady_clock::now();
     m_hasUnpublished = false;
+    // The watermark shown moves with what is written, not with what is read:
+    // a window below it is final in the views too (a validation compares
+    // such windows, and as_of_ms is the views' freshness).
+    if (m_maxTs)
+        mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
     return Status::ok();
 }
 
@@ -184,8 +189,6 @@ Result<std::size_t> SourceTask::step()
         KAPPA_RETURN_IF_ERROR(publish());
     if (m_alignment)
         m_alignment->report(m_alignmentMember, m_maxTs, false);
-    if (m_maxTs)
-        mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
     mutableMetrics().recordRead(now(), batch.size(), m_reader.position(), m_reader.endOffset(), oldest);
     return batch.size();
 }
