@@ -190,6 +190,52 @@ private slots:
         QCOMPARE(views, std::int64_t{5});
     }
 
+    // A task's watermark moves only with what it has written: whenever it
+    // shows a window as closed, the view holds that window's final row, also
+    // while the live publish interval holds rows back.
+    void windowsBelowTheWatermarkAreWritten()
+    {
+        QTemporaryDir dir;
+        DataDir data;
+        KAPPA_VERIFY_OK(data.open(tempPath(dir, "data"), 4));
+        RunOptions run;
+        run.checkpointInterval = std::chrono::minutes(10);
+        KAPPA_ASSIGN_OR_FAIL(auto engine, data.openEngine({"business_metrics@v1"}, run));
+        KAPPA_VERIFY_OK(engine->start());
+        const auto reader = data.reader();
+        MetricsSelection window;
+        window.fromMs = kBaseMs + kHour;
+        window.toMs = kBaseMs + kHour + kMinute;
+        window.categoryId = 1;
+        const auto viewsNow = [&] {
+            const Result<std::vector<MetricsRecord>> rows = reader.metrics(window, "v1");
+            return rows.isOk() && rows->size() == 1 ? (*rows)[0].views : std::int64_t{0};
+        };
+        KAPPA_VERIFY_OK(data.append(parseEvents("view t=1h cat=1 user=P0 session=1")));
+        for (int i = 0; i < 5000 && viewsNow() != 1; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        QCOMPARE(viewsNow(), std::int64_t{1});
+        // Just written: the next batch's rows are held back for up to 100 ms.
+        // One more view of the 1h window, and an event 10 minutes later that closes it (lateness 5 min).
+        KAPPA_VERIFY_OK(data.append(
+            parseEvents("view t=1h cat=1 user=P0 session=1; view t=1h+10m cat=2 user=P0 session=1")));
+        const std::int64_t windowEnd = kBaseMs + kHour + kMinute;
+        bool sawClosed = false;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!sawClosed && std::chrono::steady_clock::now() < deadline) {
+            std::int64_t watermark = std::numeric_limits<std::int64_t>::min();
+            for (const kappa::jobs::TaskFigures &task : engine->taskFigures())
+                if (task.metrics.partition.value() == 0)
+                    watermark = task.metrics.watermarkMs;
+            if (watermark < windowEnd)
+                continue;
+            sawClosed = true;
+            QCOMPARE(viewsNow(), std::int64_t{2});
+        }
+        KAPPA_VERIFY_OK(engine->stop());
+        QVERIFY(sawClosed);
+    }
+
     // The selection API over the same view: a time range, one category, one country.
     void metricsSelection()
     {
