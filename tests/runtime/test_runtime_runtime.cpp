@@ -569,7 +569,8 @@ private slots:
         // The sampler names itself as it starts, which start() does not wait for.
         QVERIFY(eventually([] { return threadsNamed("kappa-sampler") == 1; }));
         KAPPA_VERIFY_OK(runtime.stop());
-        QCOMPARE(threadsNamed("kappa-worker"), 0);
+        // A joined thread may linger in /proc/self/task for a moment.
+        QVERIFY(eventually([] { return threadsNamed("kappa-worker") == 0; }));
     }
 
     // With a long interval, the only checkpoint is the final one.

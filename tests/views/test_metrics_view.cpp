@@ -160,7 +160,8 @@ private slots:
         std::int64_t position = 0;
         std::vector<std::int64_t> expected(70, 0);
         for (int round = 0; round < 3; ++round) {
-            for (std::size_t rows = 1; rows <= expected.size(); ++rows) {
+            // Largest first: each smaller write leaves the rows it does not cover as the larger one wrote them.
+            for (std::size_t rows = expected.size(); rows >= 1; --rows) {
                 std::vector<MetricsPartial> write;
                 ++position;
                 for (std::size_t i = 0; i < rows; ++i) {

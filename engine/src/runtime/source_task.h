@@ -70,8 +70,9 @@ protected:
     virtual Status restoreState(std::string_view blob) = 0;
     // Publishes the outputs of everything processed since the last call:
     // writes view rows and rekeyed records. An exchange task calls it after
-    // each batch; a source task after each batch when caught up, and while
-    // behind after several (see SourceTask::publishDue), always before a checkpoint.
+    // each batch; a source task after each batch when caught up (or at most
+    // every TaskInput::livePublishInterval), and while behind after several
+    // (see SourceTask::publishDue), always before a checkpoint.
     virtual Status endBatch() = 0;
     // Before the commit: make views durable; append the task's own blob.
     virtual Status beforeCheckpoint(std::string &blob) = 0;

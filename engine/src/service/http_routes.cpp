@@ -250,7 +250,7 @@ void HttpRoutes::serve(const Route &route, const httplib::Request &request, http
         m_service.logger().error("request failed", {{"path", request.path}, {"error", e.what()}});
         sendError(response, {"Internal", "the request failed unexpectedly; see kappad's log"});
     }
-    if (m_service.logger().enabled(LogLevel::Debug)) // its fields cost more than a read when built
+    if (m_service.logger().enabled(LogLevel::Debug)) // building its fields costs a few µs per request
         m_service.logger().log(LogLevel::Debug, "request",
                                {{"method", request.method},
                                 {"path", request.path},
