@@ -44,6 +44,29 @@ std::vector<nlohmann::json> parseRows(const QString &dsl)
     return rows;
 }
 
+// business_metrics@v1 running live on `data`, its checkpoints (which would
+// also write held-back rows) minutes apart.
+kappa::Result<std::unique_ptr<kappa::jobs::Engine>> startLive(const DataDir &data)
+{
+    RunOptions run;
+    run.checkpointInterval = std::chrono::minutes(10);
+    KAPPA_ASSIGN_OR_RETURN(std::unique_ptr<kappa::jobs::Engine> engine,
+                           data.openEngine({"business_metrics@v1"}, run));
+    KAPPA_RETURN_IF_ERROR(engine->start());
+    return engine;
+}
+
+// The views of category 1 in [fromMs, toMs) of business_metrics@v1, if that is one row; else -1.
+std::int64_t category1Views(const kappa::jobs::ViewReader &reader, std::int64_t fromMs, std::int64_t toMs)
+{
+    MetricsSelection selection;
+    selection.fromMs = fromMs;
+    selection.toMs = toMs;
+    selection.categoryId = 1;
+    const kappa::Result<std::vector<MetricsRecord>> rows = reader.metrics(selection, "v1");
+    return rows.isOk() && rows->size() == 1 ? (*rows)[0].views : -1;
+}
+
 } // namespace
 
 class TestJobsBusinessMetrics : public QObject
@@ -166,22 +189,14 @@ private slots:
         QTemporaryDir dir;
         DataDir data;
         KAPPA_VERIFY_OK(data.open(tempPath(dir, "data"), 4));
-        RunOptions run;
-        run.checkpointInterval = std::chrono::minutes(10);
-        KAPPA_ASSIGN_OR_FAIL(auto engine, data.openEngine({"business_metrics@v1"}, run));
-        KAPPA_VERIFY_OK(engine->start());
+        KAPPA_ASSIGN_OR_FAIL(auto engine, startLive(data));
         // One event per append, back to back: most come within 100 ms of a write.
         for (int i = 0; i < 5; ++i)
             KAPPA_VERIFY_OK(data.append(parseEvents("view t=1h cat=1 user=P0 session=1")));
         const auto reader = data.reader();
         std::int64_t views = -1;
         const auto allCounted = [&] {
-            MetricsSelection all;
-            all.fromMs = kBaseMs;
-            all.toMs = kBaseMs + kDay;
-            all.categoryId = 1;
-            const Result<std::vector<MetricsRecord>> rows = reader.metrics(all, "v1");
-            views = rows.isOk() && rows->size() == 1 ? (*rows)[0].views : -1;
+            views = category1Views(reader, kBaseMs, kBaseMs + kDay);
             return views == 5;
         };
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -199,18 +214,10 @@ private slots:
         QTemporaryDir dir;
         DataDir data;
         KAPPA_VERIFY_OK(data.open(tempPath(dir, "data"), 4));
-        RunOptions run;
-        run.checkpointInterval = std::chrono::minutes(10);
-        KAPPA_ASSIGN_OR_FAIL(auto engine, data.openEngine({"business_metrics@v1"}, run));
-        KAPPA_VERIFY_OK(engine->start());
+        KAPPA_ASSIGN_OR_FAIL(auto engine, startLive(data));
         const auto reader = data.reader();
-        MetricsSelection window;
-        window.fromMs = kBaseMs + kHour;
-        window.toMs = kBaseMs + kHour + kMinute;
-        window.categoryId = 1;
         const auto viewsNow = [&] {
-            const Result<std::vector<MetricsRecord>> rows = reader.metrics(window, "v1");
-            return rows.isOk() && rows->size() == 1 ? (*rows)[0].views : std::int64_t{0};
+            return category1Views(reader, kBaseMs + kHour, kBaseMs + kHour + kMinute);
         };
         KAPPA_VERIFY_OK(data.append(parseEvents("view t=1h cat=1 user=P0 session=1")));
         for (int i = 0; i < 5000 && viewsNow() != 1; ++i)
