@@ -152,16 +152,11 @@ Status MetricsView::destroy(const std::string &path)
 // cost about as much as the rows. At most kRowsPerUpsert statements are kept.
 Result<Statement *> MetricsView::upsertStatement(std::size_t rows)
 {
-    std::unique_ptr<Statement> &cached = m_upserts[rows];
-    if (!cached) {
-        Result<Statement> prepared = m_db->prepare(upsertOf(rows));
-        if (!prepared.isOk()) {
-            m_upserts.erase(rows);
-            return prepared.status();
-        }
-        cached = std::make_unique<Statement>(std::move(*prepared));
-    }
-    return cached.get();
+    if (const auto found = m_upserts.find(rows); found != m_upserts.end())
+        return found->second.get();
+    KAPPA_ASSIGN_OR_RETURN(Statement prepared, m_db->prepare(upsertOf(rows)));
+    auto stored = std::make_unique<Statement>(std::move(prepared));
+    return m_upserts.emplace(rows, std::move(stored)).first->second.get();
 }
 
 Status MetricsView::write(std::span<const MetricsPartial> partials)
