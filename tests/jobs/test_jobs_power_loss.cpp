@@ -137,7 +137,7 @@ private slots:
         QTest::addColumn<int>("cycles");
         QTest::addColumn<qint64>("maxAppendsBeforeFailure");
         // A failure is armed after 1..max appends; how many appends a 40K run makes depends on how
-        // often its tasks publish (every 500 ms while behind), so a faster engine makes fewer: 400
+        // often its tasks publish (every 2 s while behind), so a faster engine makes fewer: 400
         // let a run finish unharmed in 4 of 6 cycles on 2026-11-27, 100 fails every one.
         QTest::newRow("seed 1, 40K events, small batches") << 1u << qint64(kEvents) << 6 << qint64(100);
         QTest::newRow("seed 2, 40K events, small batches") << 2u << qint64(kEvents) << 6 << qint64(100);

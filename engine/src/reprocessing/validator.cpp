@@ -14,9 +14,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-// A source task publishes what it read within half a second (runtime/README.md):
-// waiting longer than that after taking the positions makes everything below
-// them visible in both views. On a loaded machine publishing can take longer,
+// A caught-up source task publishes what it read within 100 ms, one that is
+// behind within 2 s (runtime/README.md); a validation starts once both
+// versions are caught up, so waiting 700 ms after taking the positions makes
+// everything below them visible in both views. On a loaded machine publishing can take longer,
 // and a row not yet written looks like a difference; so a comparison that
 // finds differences is repeated after longer waits (rows only become final or
 // move past the aligned positions), and only what persists is reported.

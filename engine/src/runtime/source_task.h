@@ -124,7 +124,10 @@ private:
     const EventCodec &m_codec;
     const std::int64_t m_allowedLatenessMs;
     static constexpr std::size_t kMaxUnpublished = 1 << 20;
-    static constexpr std::chrono::milliseconds kMaxPublishDelay{500};
+    // Behind, each publish rewrites every row touched since the last one; 2 s
+    // instead of 500 ms made the three v1 jobs' catch-up about a tenth faster
+    // (user_features writes fewer view rows), and 5 s gained nothing more.
+    static constexpr std::chrono::milliseconds kMaxPublishDelay{2000};
     Status publish();
     bool publishDue() const;
     // The bytes to read in this step: all of a batch unthrottled, else about
