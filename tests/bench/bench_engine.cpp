@@ -31,6 +31,7 @@
 #include "kappa/event_codec.h"
 #include "kappa/local_log.h"
 #include "kappa/sample_generator.h"
+#include "runtime/shared_batches.h"
 
 #include <algorithm>
 #include <chrono>
@@ -118,8 +119,10 @@ DataDir openDataDir(const std::string &root, bool createEventsTopic)
     return dir;
 }
 
+// shared: the decoded source batches the jobs share (nullptr: the engine makes its own).
 std::unique_ptr<jobs::Engine> openEngine(DataDir &dir, const std::string &root,
-                                         const std::vector<std::string> &jobNames)
+                                         const std::vector<std::string> &jobNames,
+                                         std::shared_ptr<runtime::SharedBatches> shared = nullptr)
 {
     std::vector<jobs::JobDefinition> definitions;
     for (const std::string &job : jobNames)
@@ -129,6 +132,7 @@ std::unique_ptr<jobs::Engine> openEngine(DataDir &dir, const std::string &root,
     options.runtime.threads = 0; // the default: one per hardware thread
     options.runtime.checkpointInterval = kCheckpointInterval;
     options.actor = "bench_engine";
+    options.tasks.sharedBatches = std::move(shared);
     return orFail(jobs::Engine::open(*dir.log, *dir.catalog, std::move(definitions), options));
 }
 
@@ -167,6 +171,8 @@ struct ThroughputRun
     double seconds = 0.0;
     double cpuSeconds = 0.0;
     std::vector<jobs::JobReport> reports;
+    std::int64_t sharedReads = 0; // source reads served by another job's decoded batch
+    std::int64_t ownReads = 0;    // source reads that read and decoded
 };
 
 // One run of `jobNames` from offset 0 on a fresh copy of the generated data directory.
@@ -177,7 +183,8 @@ ThroughputRun runToTail(const std::vector<std::string> &jobNames, std::int64_t e
     ThroughputRun run;
     {
         DataDir dir = openDataDir(kRunDir, false);
-        std::unique_ptr<jobs::Engine> engine = openEngine(dir, kRunDir, jobNames);
+        auto shared = std::make_shared<runtime::SharedBatches>();
+        std::unique_ptr<jobs::Engine> engine = openEngine(dir, kRunDir, jobNames, shared);
         const double cpuBefore = processCpuSeconds();
         Stopwatch watch;
         check(engine->start());
@@ -186,6 +193,8 @@ ThroughputRun runToTail(const std::vector<std::string> &jobNames, std::int64_t e
         run.seconds = watch.seconds();
         run.cpuSeconds = processCpuSeconds() - cpuBefore;
         run.reports = engine->report();
+        run.sharedReads = shared->hits();
+        run.ownReads = shared->misses();
     }
     bench::checkEveryJobReadAll(run.reports, events);
     std::filesystem::remove_all(kRunDir);
@@ -234,6 +243,10 @@ void measureThroughput(const std::string &label, const std::vector<std::string> 
     }
     std::printf("      last run: %.2f cores busy on average (process CPU time / wall time)\n",
                 last.cpuSeconds / last.seconds);
+    if (jobNames.size() > 1)
+        std::printf(
+            "      last run: %lld source reads decoded, %lld more served by another job's decoded batch\n",
+            static_cast<long long>(last.ownReads), static_cast<long long>(last.sharedReads));
     for (const jobs::JobReport &report : last.reports)
         printJobFigures(report);
 }

@@ -1,6 +1,7 @@
 // SourceReader over a LocalLog of EventCodec-encoded events: batches in
 // order, positions and end offsets, undecodable records skipped and counted,
-// a position deleted by retention.
+// a position deleted by retention; decoded batches shared between readers of
+// one partition (SharedBatches).
 #include "test_support.h"
 
 #include "kappa/event_codec.h"
@@ -8,6 +9,8 @@
 #include "kappa/schema_registry.h"
 #include "runtime/source_reader.h"
 
+#include <algorithm>
+#include <memory>
 #include <set>
 
 using namespace kappa;
@@ -28,6 +31,18 @@ Event eventNumber(std::int64_t i)
     if (i % 2 == 0)
         e.itemId = 5000 + i;
     return e;
+}
+
+// Reads partition 0 to its end with readDecoded: every event, in order.
+std::vector<Event> readAllDecoded(SourceReader &reader, const EventCodec &codec, std::size_t budget)
+{
+    std::vector<Event> events;
+    do {
+        if (!reader.readDecoded(budget, codec).isOk())
+            return {};
+        events.insert(events.end(), reader.events().begin(), reader.events().end());
+    } while (reader.position() < reader.endOffset());
+    return events;
 }
 
 // Appends one record per value to partition p, each append its own call.
@@ -186,6 +201,108 @@ private slots:
         reader.decode(*codec);
         QVERIFY(reader.events()[0] == eventNumber(info.startOffset.value()));
         QCOMPARE(reader.endOffset(), Offset(1000));
+    }
+
+    // Readers of one partition take each other's decoded batches when they
+    // read from the same offset with at least the same budget and a codec
+    // over the same registry; a smaller budget or another registry reads
+    // alone. Whichever way, each reader sees every event once, in order.
+    void readersShareDecodedBatches()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), {}));
+        KAPPA_VERIFY_OK(log->createTopic("events", TopicConfig{1}));
+        SchemaRegistry registry;
+        KAPPA_ASSIGN_OR_FAIL(auto codec, EventCodec::create(registry));
+        KAPPA_ASSIGN_OR_FAIL(auto sameRegistryCodec, EventCodec::create(registry));
+        SchemaRegistry otherRegistry;
+        KAPPA_ASSIGN_OR_FAIL(auto otherCodec, EventCodec::create(otherRegistry));
+        std::vector<std::string> values;
+        std::vector<Event> expected;
+        for (std::int64_t i = 0; i < 300; ++i) {
+            if (i % 50 == 7)
+                values.push_back("junk"); // skipped, by every reader
+            values.push_back(codec->encode(eventNumber(i)));
+            expected.push_back(eventNumber(i));
+        }
+        KAPPA_VERIFY_OK(appendValues(*log, "events", 0, values));
+
+        auto shared = std::make_shared<SharedBatches>(3);
+        SourceReader first(*log, "events", PartitionId(0), 2000, shared);
+        SourceReader second(*log, "events", PartitionId(0), 2000, shared);
+        KAPPA_VERIFY_OK(first.readDecoded(2000, *codec));
+        KAPPA_VERIFY_OK(second.readDecoded(2000, *sameRegistryCodec));
+        QCOMPARE(shared->misses(), std::int64_t(1));
+        QCOMPARE(shared->hits(), std::int64_t(1));
+        QCOMPARE(second.events().data(), first.events().data()); // one decoding, not two
+        QCOMPARE(second.position(), first.position());
+        const std::vector<Event> firstBatch(first.events().begin(), first.events().end());
+
+        // The first reader runs three batches ahead: the shared batch leaves
+        // the cache (it keeps three), but the second reader still holds it,
+        // unchanged. Reading on, the second takes the three the first left.
+        std::vector<Event> firstAll = firstBatch;
+        for (int i = 0; i < 3; ++i) {
+            KAPPA_VERIFY_OK(first.readDecoded(2000, *codec));
+            firstAll.insert(firstAll.end(), first.events().begin(), first.events().end());
+        }
+        QVERIFY(
+            std::equal(second.events().begin(), second.events().end(), firstBatch.begin(), firstBatch.end()));
+        std::vector<Event> secondAll = firstBatch;
+        for (int i = 0; i < 3; ++i) {
+            KAPPA_VERIFY_OK(second.readDecoded(2000, *sameRegistryCodec));
+            secondAll.insert(secondAll.end(), second.events().begin(), second.events().end());
+        }
+        QCOMPARE(shared->hits(), std::int64_t(4));
+        QCOMPARE(second.position(), first.position());
+        const std::vector<Event> firstRest = readAllDecoded(first, *codec, 2000);
+        firstAll.insert(firstAll.end(), firstRest.begin(), firstRest.end());
+        const std::vector<Event> secondRest = readAllDecoded(second, *sameRegistryCodec, 2000);
+        secondAll.insert(secondAll.end(), secondRest.begin(), secondRest.end());
+        QVERIFY(firstAll == expected);
+        QVERIFY(secondAll == expected);
+
+        // A smaller budget, or a codec over another registry: read and decoded alone.
+        const std::int64_t hitsBefore = shared->hits();
+        SourceReader small(*log, "events", PartitionId(0), 2000, shared);
+        QVERIFY(readAllDecoded(small, *codec, 700) == expected);
+        SourceReader other(*log, "events", PartitionId(0), 2000, shared);
+        QVERIFY(readAllDecoded(other, *otherCodec, 2000) == expected);
+        QCOMPARE(shared->hits(), hitsBefore);
+    }
+
+    // Live: a batch read before the log grew is shorter than what a later
+    // read from its offset would return; taking it is still right, and the
+    // next read goes on from its end.
+    void sharedBatchBeforeTheLogGrewIsAPrefix()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), {}));
+        KAPPA_VERIFY_OK(log->createTopic("events", TopicConfig{1}));
+        SchemaRegistry registry;
+        KAPPA_ASSIGN_OR_FAIL(auto codec, EventCodec::create(registry));
+        KAPPA_VERIFY_OK(
+            appendValues(*log, "events", 0, {codec->encode(eventNumber(0)), codec->encode(eventNumber(1))}));
+        auto shared = std::make_shared<SharedBatches>();
+        SourceReader early(*log, "events", PartitionId(0), 1 << 20, shared);
+        KAPPA_VERIFY_OK(early.readDecoded(1 << 20, *codec));
+        QCOMPARE(early.events().size(), std::size_t(2));
+        KAPPA_VERIFY_OK(appendValues(*log, "events", 0, {codec->encode(eventNumber(2))}));
+
+        SourceReader late(*log, "events", PartitionId(0), 1 << 20, shared);
+        KAPPA_VERIFY_OK(late.readDecoded(1 << 20, *codec));
+        QCOMPARE(shared->hits(), std::int64_t(1));
+        QCOMPARE(late.events().size(), std::size_t(2));
+        QCOMPARE(late.position(), Offset(2));
+        QCOMPARE(late.endOffset(), Offset(3));
+        KAPPA_VERIFY_OK(late.readDecoded(1 << 20, *codec));
+        QCOMPARE(late.events().size(), std::size_t(1));
+        QVERIFY(late.events()[0] == eventNumber(2));
+        // At the end: nothing read, nothing shared, the position stays.
+        KAPPA_VERIFY_OK(late.readDecoded(1 << 20, *codec));
+        QVERIFY(late.events().empty());
+        QVERIFY(late.records().empty());
+        QCOMPARE(late.position(), Offset(3));
     }
 
     void unknownTopicIsNotFound()

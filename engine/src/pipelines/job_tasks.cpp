@@ -84,6 +84,7 @@ runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition
     if (static_cast<std::size_t>(partition) < env.options.startOffsets.size())
         input.startOffset = env.options.startOffsets[static_cast<std::size_t>(partition)];
     input.throttle = env.options.throttle;
+    input.sharedBatches = env.options.sharedBatches;
     return input;
 }
 

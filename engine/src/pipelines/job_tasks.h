@@ -21,6 +21,7 @@
 #include "pipelines/job_spec.h"
 #include "pipelines/sinks.h"
 #include "runtime/rate_limiter.h"
+#include "runtime/shared_batches.h"
 #include "runtime/task.h"
 #include "state/state_store.h"
 
@@ -43,6 +44,9 @@ struct JobTaskOptions
     // offset 0), and the rate limit of the source tasks (a replay's throttle).
     std::vector<Offset> startOffsets;
     std::shared_ptr<runtime::RateLimiter> throttle;
+    // Decoded source batches shared with the other job versions reading the
+    // same log (runtime/shared_batches.h); nullptr: not shared.
+    std::shared_ptr<runtime::SharedBatches> sharedBatches;
 };
 
 struct JobEnvironment

@@ -23,7 +23,11 @@ Fleet::Fleet(EventLog &log, Catalog &catalog, jobs::EngineOptions options)
     , m_catalog(catalog)
     , m_options(std::move(options))
     , m_partitions(m_options.partitions)
-{}
+{
+    // The versions of all jobs read the same events: one decoding of each batch serves them all.
+    if (!m_options.tasks.sharedBatches)
+        m_options.tasks.sharedBatches = std::make_shared<runtime::SharedBatches>();
+}
 
 Fleet::~Fleet()
 {

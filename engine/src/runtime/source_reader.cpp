@@ -4,11 +4,13 @@
 
 namespace kappa::runtime {
 
-SourceReader::SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes)
+SourceReader::SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes,
+                           std::shared_ptr<SharedBatches> shared)
     : m_log(log)
     , m_topic(std::move(topic))
     , m_partition(partition)
     , m_batchBytes(batchBytes)
+    , m_shared(std::move(shared))
 {}
 
 Status SourceReader::read()
@@ -25,30 +27,76 @@ Status SourceReader::refreshEnd()
     return Status::ok();
 }
 
-Status SourceReader::read(std::size_t maxBytes)
+Result<bool> SourceReader::prepareRead(const std::string &where)
 {
-    const std::string where = m_topic + "/" + std::to_string(m_partition.value());
     Result<Offset> end = m_log.endOffset(m_topic, m_partition);
     if (!end.isOk())
         return end.status().withContext(where);
     m_end = *end;
-    m_decoded = 0;
-    m_skipped = 0;
     m_emptyBeforeEnd = false;
+    m_borrowed.reset();
+    m_empty.records.reset(m_next);
+    m_current = &m_empty;
     if (m_next > m_end)
         return Status::outOfRange(where + ": the next offset " + std::to_string(m_next.value())
                                   + " is beyond the end of the partition (" + std::to_string(m_end.value())
                                   + "): the log is not the one the checkpoint was taken on");
-    if (m_next == m_end) {
-        m_batch.reset(m_next);
+    return m_next < m_end;
+}
+
+DecodedBatch &SourceReader::writableBatch()
+{
+    // Held only here: nobody else can reach it (SharedBatches lets go of a
+    // batch before anyone may write it), so it is overwritten in place.
+    if (m_own && m_own.use_count() == 1)
+        return *m_own;
+    m_own = m_shared ? m_shared->takeSpare(m_log, m_topic, m_partition) : nullptr;
+    if (!m_own)
+        m_own = std::make_shared<DecodedBatch>();
+    return *m_own;
+}
+
+Status SourceReader::read(std::size_t maxBytes)
+{
+    const std::string where = m_topic + "/" + std::to_string(m_partition.value());
+    KAPPA_ASSIGN_OR_RETURN(const bool due, prepareRead(where));
+    if (!due)
         return Status::ok();
-    }
-    const Status read = m_log.read(m_topic, m_partition, m_next, std::min(maxBytes, m_batchBytes), m_batch);
+    DecodedBatch &batch = writableBatch();
+    batch.from = m_next;
+    batch.budget = std::min(maxBytes, m_batchBytes);
+    batch.codec = nullptr;
+    batch.decoded = 0;
+    batch.skipped = 0;
+    const Status read = m_log.read(m_topic, m_partition, m_next, batch.budget, batch.records);
     if (read.code() == StatusCode::OutOfRange)
         return belowStart(where, read);
     KAPPA_RETURN_IF_ERROR(read.withContext(where));
-    m_next = m_batch.nextOffset();
-    m_emptyBeforeEnd = m_batch.empty();
+    m_current = &batch;
+    m_next = batch.records.nextOffset();
+    m_emptyBeforeEnd = batch.records.empty();
+    return Status::ok();
+}
+
+Status SourceReader::readDecoded(std::size_t maxBytes, const EventCodec &codec)
+{
+    if (m_shared) {
+        const std::string where = m_topic + "/" + std::to_string(m_partition.value());
+        KAPPA_ASSIGN_OR_RETURN(const bool due, prepareRead(where));
+        if (!due)
+            return Status::ok();
+        m_borrowed = m_shared->find(m_log, m_topic, m_partition, m_next, std::min(maxBytes, m_batchBytes),
+                                    codec);
+        if (m_borrowed) {
+            m_current = m_borrowed.get();
+            m_next = m_borrowed->records.nextOffset();
+            return Status::ok();
+        }
+    }
+    KAPPA_RETURN_IF_ERROR(read(maxBytes));
+    decode(codec);
+    if (m_shared && m_current == m_own.get())
+        m_shared->keep(m_log, m_topic, m_partition, m_own);
     return Status::ok();
 }
 
@@ -66,21 +114,27 @@ Status SourceReader::belowStart(const std::string &where, const Status &refused)
 
 void SourceReader::decode(const EventCodec &codec)
 {
+    if (m_current != m_own.get())
+        return; // nothing read here: an empty read, or a batch another reader decoded
+    DecodedBatch &batch = *m_own;
+    if (batch.codec == &codec || m_own.use_count() > 1)
+        return; // decoded already (a batch others hold was, and stays as it is)
     // Events are overwritten in place: their strings keep their capacity.
-    if (m_events.size() < m_batch.size())
-        m_events.resize(m_batch.size());
-    m_eventRecords.clear();
-    m_skipped = 0;
+    if (batch.events.size() < batch.records.size())
+        batch.events.resize(batch.records.size());
+    batch.eventRecords.clear();
+    batch.codec = &codec;
+    batch.skipped = 0;
     std::size_t decoded = 0;
-    for (std::size_t i = 0; i < m_batch.size(); ++i) {
-        if (!codec.decode(m_batch[i].value, m_events[decoded]).isOk()) {
-            ++m_skipped;
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        if (!codec.decode(batch.records[i].value, batch.events[decoded]).isOk()) {
+            ++batch.skipped;
             continue;
         }
-        m_eventRecords.push_back(i);
+        batch.eventRecords.push_back(i);
         ++decoded;
     }
-    m_decoded = decoded;
+    batch.decoded = decoded;
 }
 
 } // namespace kappa::runtime

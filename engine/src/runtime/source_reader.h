@@ -1,6 +1,8 @@
 // SourceReader: a task's cursor over one partition of an input topic. Reads
 // a batch (about batchBytes of payload) and, for the events topic, decodes it
-// into reused Event objects, so steady-state reading does not allocate.
+// into reused Event objects, so steady-state reading does not allocate. Given
+// SharedBatches, a decoded read takes the batch another job's reader of the
+// same partition decoded already, and offers its own to them.
 //
 // A record that does not decode (wrong schema, corrupt payload) is counted
 // and skipped: one bad record must not stop a job forever, and skipping it is
@@ -11,8 +13,10 @@
 #include "kappa/event_codec.h"
 #include "kappa/event_log.h"
 #include "kappa/status.h"
+#include "runtime/shared_batches.h"
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,7 +26,11 @@ namespace kappa::runtime {
 class SourceReader
 {
 public:
-    SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes);
+    // shared: where decoded batches are shared with other readers (nullptr: not shared).
+    SourceReader(EventLog &log, std::string topic, PartitionId partition, std::size_t batchBytes,
+                 std::shared_ptr<SharedBatches> shared = nullptr);
+    SourceReader(const SourceReader &) = delete; // m_current may point into the reader
+    SourceReader &operator=(const SourceReader &) = delete;
 
     void seek(Offset next)
     {
@@ -38,12 +46,14 @@ public:
     Status refreshEnd();
     // Decodes the batch read last into events(); undecodable records are left out and counted.
     void decode(const EventCodec &codec);
+    // read(maxBytes) and decode(codec) in one, or the same batch from SharedBatches.
+    Status readDecoded(std::size_t maxBytes, const EventCodec &codec);
 
-    const RecordBatch &records() const { return m_batch; }
+    const RecordBatch &records() const { return m_current->records; }
     // Decoded events of the batch and, at the same index, their record.
-    std::span<const Event> events() const { return {m_events.data(), m_decoded}; }
-    const std::vector<std::size_t> &eventRecords() const { return m_eventRecords; }
-    std::size_t skippedInLastBatch() const { return m_skipped; }
+    std::span<const Event> events() const { return {m_current->events.data(), m_current->decoded}; }
+    const std::vector<std::size_t> &eventRecords() const { return m_current->eventRecords; }
+    std::size_t skippedInLastBatch() const { return m_current->skipped; }
 
     Offset position() const { return m_next; } // the next offset to read
     Offset endOffset() const { return m_end; }
@@ -59,18 +69,26 @@ public:
 private:
     // A read refused with OutOfRange: why, naming the start offset when retention deleted m_next.
     Status belowStart(const std::string &where, const Status &refused) const;
+    // Learns the end offset; false (and an empty current batch) when there is nothing to read.
+    Result<bool> prepareRead(const std::string &where);
+    // m_own, made safe to overwrite: a batch others still hold is left to them.
+    DecodedBatch &writableBatch();
 
     EventLog &m_log;
     const std::string m_topic;
     const PartitionId m_partition;
     const std::size_t m_batchBytes;
+    const std::shared_ptr<SharedBatches> m_shared;
     Offset m_next{0};
     Offset m_end{0};
-    RecordBatch m_batch;
-    std::vector<Event> m_events; // capacity reused across batches
-    std::vector<std::size_t> m_eventRecords;
-    std::size_t m_decoded = 0;
-    std::size_t m_skipped = 0;
+    // The batch read last is one of three: m_own (read here; once offered to
+    // SharedBatches, read-only until nobody else holds it), m_borrowed (taken
+    // from SharedBatches), or m_empty (nothing to read: no batch is given up
+    // for an empty read, which a caught-up task makes hundreds of times a second).
+    std::shared_ptr<DecodedBatch> m_own;
+    std::shared_ptr<const DecodedBatch> m_borrowed;
+    DecodedBatch m_empty;
+    const DecodedBatch *m_current = &m_empty;
     bool m_emptyBeforeEnd = false;
 };
 

@@ -35,7 +35,7 @@ const state::InputPosition *findInput(const state::CheckpointMeta &meta, const s
 
 TaskBase::TaskBase(std::string name, int stage, std::unique_ptr<state::TaskState> state,
                    const TaskInput &input)
-    : m_reader(*input.log, input.topic, input.partition, input.batchBytes)
+    : m_reader(*input.log, input.topic, input.partition, input.batchBytes, input.sharedBatches)
     , m_clock(input.clock ? *input.clock : Clock::system())
     , m_name(std::move(name))
     , m_stage(stage)
@@ -157,7 +157,7 @@ Result<std::size_t> SourceTask::step()
             KAPPA_RETURN_IF_ERROR(publish());
         return std::size_t{0};
     }
-    KAPPA_RETURN_IF_ERROR(m_reader.read(allowance));
+    KAPPA_RETURN_IF_ERROR(m_reader.readDecoded(allowance, m_codec));
     const RecordBatch &batch = m_reader.records();
     if (m_throttle && !batch.empty()) {
         m_throttle->spend(static_cast<std::int64_t>(batch.size()));
@@ -174,7 +174,6 @@ Result<std::size_t> SourceTask::step()
         return std::size_t{0};
     }
     const WallTime oldest = batch[0].appendTime;
-    m_reader.decode(m_codec);
     const auto events = m_reader.events();
     for (std::size_t i = 0; i < events.size(); ++i) {
         const Event &event = events[i];

@@ -49,6 +49,9 @@ struct TaskInput
     // it, so that a row updated by every batch is written a few times a second
     // rather than once per batch.
     std::chrono::milliseconds livePublishInterval{0};
+    // Source tasks only: decoded batches shared with other job versions'
+    // readers of the same partitions (nullptr: each reads and decodes alone).
+    std::shared_ptr<SharedBatches> sharedBatches;
 };
 
 // Common to both kinds: name, stage, task state, metrics, checkpoint timing.
