@@ -293,9 +293,12 @@ private slots:
         KAPPA_VERIFY_OK(late.readDecoded(1 << 20, *codec));
         QCOMPARE(shared->hits(), std::int64_t(1));
         QCOMPARE(late.events().size(), std::size_t(2));
+        // Caught up as far as that batch's reader knew: not behind (a source
+        // task that is behind holds its outputs back), the end learnt next read.
         QCOMPARE(late.position(), Offset(2));
-        QCOMPARE(late.endOffset(), Offset(3));
+        QCOMPARE(late.endOffset(), Offset(2));
         KAPPA_VERIFY_OK(late.readDecoded(1 << 20, *codec));
+        QCOMPARE(late.endOffset(), Offset(3));
         QCOMPARE(late.events().size(), std::size_t(1));
         QVERIFY(late.events()[0] == eventNumber(2));
         // At the end: nothing read, nothing shared, the position stays.
@@ -303,6 +306,49 @@ private slots:
         QVERIFY(late.events().empty());
         QVERIFY(late.records().empty());
         QCOMPARE(late.position(), Offset(3));
+    }
+
+    // A batch cut short by a smaller budget (a throttled replay's) is not
+    // what a reader with a larger budget would read: it serves only readers
+    // with its budget. A smaller batch that reached the end serves larger ones.
+    void shortBatchServesOnlyItsBudget()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(dir.path().toStdString(), {}));
+        KAPPA_VERIFY_OK(log->createTopic("events", TopicConfig{1}));
+        SchemaRegistry registry;
+        KAPPA_ASSIGN_OR_FAIL(auto codec, EventCodec::create(registry));
+        std::vector<std::string> values;
+        for (std::int64_t i = 0; i < 100; ++i)
+            values.push_back(codec->encode(eventNumber(i)));
+        KAPPA_VERIFY_OK(appendValues(*log, "events", 0, values));
+        auto shared = std::make_shared<SharedBatches>();
+        SourceReader throttled(*log, "events", PartitionId(0), 1 << 20, shared);
+        KAPPA_VERIFY_OK(throttled.readDecoded(500, *codec));
+        QVERIFY(throttled.position() < throttled.endOffset());
+
+        SourceReader live(*log, "events", PartitionId(0), 1 << 20, shared);
+        KAPPA_VERIFY_OK(live.readDecoded(1 << 20, *codec));
+        QCOMPARE(shared->hits(), std::int64_t(0));
+        QCOMPARE(live.position(), Offset(100));
+        SourceReader alsoThrottled(*log, "events", PartitionId(0), 1 << 20, shared);
+        KAPPA_VERIFY_OK(alsoThrottled.readDecoded(500, *codec));
+        QCOMPARE(shared->hits(), std::int64_t(1));
+        QCOMPARE(alsoThrottled.position(), throttled.position());
+
+        // The last short batch reaches the end: a larger budget would have read the same.
+        Offset from = throttled.position();
+        while (throttled.position() < Offset(100)) {
+            from = throttled.position();
+            KAPPA_VERIFY_OK(throttled.readDecoded(500, *codec));
+        }
+        SourceReader catchingUp(*log, "events", PartitionId(0), 1 << 20, shared);
+        catchingUp.seek(from);
+        const std::int64_t hitsBefore = shared->hits();
+        KAPPA_VERIFY_OK(catchingUp.readDecoded(1 << 20, *codec));
+        QCOMPARE(shared->hits(), hitsBefore + 1);
+        QCOMPARE(catchingUp.position(), Offset(100));
+        QCOMPARE(catchingUp.endOffset(), Offset(100));
     }
 
     void unknownTopicIsNotFound()

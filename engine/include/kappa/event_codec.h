@@ -69,9 +69,9 @@ public:
     // records/arrays/maps as JSON. On failure `out` is left unchanged.
     Status appendJsonFields(std::string_view payload, std::string &out) const;
 
-    // True if `other` decodes every payload as this codec does: decoding
-    // depends only on the registry the writer schemas come from.
-    bool decodesLike(const EventCodec &other) const { return &m_registry == &other.m_registry; }
+    // Where the writer schemas come from: two codecs over one registry decode
+    // every payload alike (decoding depends on nothing else).
+    const SchemaRegistry &registry() const { return m_registry; }
     // Decode failures since creation (malformed, unknown id, unreadable schema).
     std::uint64_t decodeErrors() const { return m_decodeErrors.load(std::memory_order_relaxed); }
 

@@ -115,8 +115,9 @@ Result<std::unique_ptr<Engine>> Engine::open(EventLog &log, Catalog &catalog,
                                              std::vector<JobDefinition> definitions, EngineOptions options)
 {
     // An engine of several job versions shares their decoded source batches;
-    // engines that share them with each other (a Fleet's) are given one.
-    if (!options.tasks.sharedBatches)
+    // engines that share them with each other (a Fleet's) are given one. One
+    // job version alone has no one to share with: no batches are kept.
+    if (!options.tasks.sharedBatches && definitions.size() > 1)
         options.tasks.sharedBatches = std::make_shared<runtime::SharedBatches>();
     std::unique_ptr<Engine> engine(new Engine(log, catalog, std::move(options)));
     Result<TopicConfig> topic = log.describeTopic(engine->m_options.sourceTopic);

@@ -1,6 +1,7 @@
 #include "runtime/source_reader.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace kappa::runtime {
 
@@ -48,8 +49,11 @@ DecodedBatch &SourceReader::writableBatch()
 {
     // Held only here: nobody else can reach it (SharedBatches lets go of a
     // batch before anyone may write it), so it is overwritten in place.
-    if (m_own && m_own.use_count() == 1)
+    if (m_own && m_own.use_count() == 1) {
+        // use_count() is a relaxed load: order a last borrower's reads before these writes.
+        std::atomic_thread_fence(std::memory_order_acquire);
         return *m_own;
+    }
     m_own = m_shared ? m_shared->takeSpare(m_log, m_topic, m_partition) : nullptr;
     if (!m_own)
         m_own = std::make_shared<DecodedBatch>();
@@ -60,12 +64,16 @@ Status SourceReader::read(std::size_t maxBytes)
 {
     const std::string where = m_topic + "/" + std::to_string(m_partition.value());
     KAPPA_ASSIGN_OR_RETURN(const bool due, prepareRead(where));
-    if (!due)
-        return Status::ok();
+    return due ? readPrepared(where, maxBytes) : Status::ok();
+}
+
+Status SourceReader::readPrepared(const std::string &where, std::size_t maxBytes)
+{
     DecodedBatch &batch = writableBatch();
     batch.from = m_next;
+    batch.endAtRead = m_end;
     batch.budget = std::min(maxBytes, m_batchBytes);
-    batch.codec = nullptr;
+    batch.registry = nullptr;
     batch.decoded = 0;
     batch.skipped = 0;
     const Status read = m_log.read(m_topic, m_partition, m_next, batch.budget, batch.records);
@@ -80,20 +88,26 @@ Status SourceReader::read(std::size_t maxBytes)
 
 Status SourceReader::readDecoded(std::size_t maxBytes, const EventCodec &codec)
 {
+    const std::string where = m_topic + "/" + std::to_string(m_partition.value());
+    KAPPA_ASSIGN_OR_RETURN(const bool due, prepareRead(where));
+    if (!due)
+        return Status::ok();
     if (m_shared) {
-        const std::string where = m_topic + "/" + std::to_string(m_partition.value());
-        KAPPA_ASSIGN_OR_RETURN(const bool due, prepareRead(where));
-        if (!due)
-            return Status::ok();
         m_borrowed = m_shared->find(m_log, m_topic, m_partition, m_next, std::min(maxBytes, m_batchBytes),
                                     codec);
         if (m_borrowed) {
             m_current = m_borrowed.get();
             m_next = m_borrowed->records.nextOffset();
+            // A batch that reached the end its reader saw leaves this reader
+            // caught up as well, as its own read at that moment would have:
+            // else a task that borrows while input keeps arriving would count
+            // as behind and hold its outputs back (SourceTask::publishDue).
+            if (m_next >= m_borrowed->endAtRead)
+                m_end = m_borrowed->endAtRead;
             return Status::ok();
         }
     }
-    KAPPA_RETURN_IF_ERROR(read(maxBytes));
+    KAPPA_RETURN_IF_ERROR(readPrepared(where, maxBytes));
     decode(codec);
     if (m_shared && m_current == m_own.get())
         m_shared->keep(m_log, m_topic, m_partition, m_own);
@@ -117,13 +131,13 @@ void SourceReader::decode(const EventCodec &codec)
     if (m_current != m_own.get())
         return; // nothing read here: an empty read, or a batch another reader decoded
     DecodedBatch &batch = *m_own;
-    if (batch.codec == &codec || m_own.use_count() > 1)
+    if (batch.registry == &codec.registry() || m_own.use_count() > 1)
         return; // decoded already (a batch others hold was, and stays as it is)
     // Events are overwritten in place: their strings keep their capacity.
     if (batch.events.size() < batch.records.size())
         batch.events.resize(batch.records.size());
     batch.eventRecords.clear();
-    batch.codec = &codec;
+    batch.registry = &codec.registry();
     batch.skipped = 0;
     std::size_t decoded = 0;
     for (std::size_t i = 0; i < batch.records.size(); ++i) {

@@ -71,6 +71,8 @@ private:
     Status belowStart(const std::string &where, const Status &refused) const;
     // Learns the end offset; false (and an empty current batch) when there is nothing to read.
     Result<bool> prepareRead(const std::string &where);
+    // read() after prepareRead() said a read is due: one end-offset lookup per read (on Kafka a request).
+    Status readPrepared(const std::string &where, std::size_t maxBytes);
     // m_own, made safe to overwrite: a batch others still hold is left to them.
     DecodedBatch &writableBatch();
 
