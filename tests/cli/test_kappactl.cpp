@@ -168,7 +168,13 @@ private slots:
         process.start(QStringLiteral(KAPPACTL_PATH),
                       {"--data-dir", dir.path(), "gen", "--rate", "5000", "--events", "0"});
         QVERIFY(process.waitForStarted());
-        QTest::qWait(700);
+        // Once it announces the live loop (a fixed wait was too short on a busy machine).
+        process.setReadChannel(QProcess::StandardError);
+        QByteArray err;
+        while (!err.contains("until interrupted") && process.waitForReadyRead(10'000))
+            err += process.readAllStandardError();
+        QVERIFY2(err.contains("until interrupted"), err.constData());
+        QTest::qWait(300);
         // Never kill(0, ...): a child that already exited has processId() 0, and that would signal our whole group.
         QVERIFY(process.state() == QProcess::Running && process.processId() > 0);
         ::kill(static_cast<pid_t>(process.processId()), SIGINT);

@@ -13,9 +13,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -394,14 +396,17 @@ std::string exchangePayload(std::int32_t upstream, std::int64_t seq)
 
 // Upstream `upstream` of an exchange topic with one partition, like a fraud
 // route task: step k appends one record of epoch k (seq k) and closes the
-// epochs below k; after `records` steps its input is exhausted.
+// epochs below k; after `records` steps its input is exhausted. With a pace,
+// record k is not appended before k paces have passed since the first step.
 class ExchangeUpstream final : public Task
 {
 public:
-    ExchangeUpstream(EventLog &log, const std::string &topic, std::int32_t upstream, std::int64_t records)
+    ExchangeUpstream(EventLog &log, const std::string &topic, std::int32_t upstream, std::int64_t records,
+                     std::chrono::microseconds pace = {})
         : m_name("upstream-" + std::to_string(upstream))
         , m_upstream(upstream)
         , m_records(records)
+        , m_pace(pace)
         , m_writer(log, topic, 1, upstream)
         , m_metrics(m_name, topic, PartitionId(0))
     {}
@@ -413,6 +418,11 @@ public:
     Result<std::size_t> step() override
     {
         if (m_next == m_records)
+            return std::size_t{0};
+        const auto now = std::chrono::steady_clock::now();
+        if (m_next == 0)
+            m_started = now;
+        else if (now < m_started + m_next * m_pace)
             return std::size_t{0};
         m_writer.add("key", m_next, m_next, WallTime(0), exchangePayload(m_upstream, m_next));
         m_writer.closeEpochsBelow(m_next);
@@ -426,35 +436,78 @@ private:
     const std::string m_name;
     const std::int32_t m_upstream;
     const std::int64_t m_records;
+    const std::chrono::microseconds m_pace;
+    std::chrono::steady_clock::time_point m_started;
     std::int64_t m_next = 0;
     ExchangeWriter m_writer;
     TaskMetrics m_metrics;
 };
 
-// The downstream of the exchange: keeps the payloads its merge releases, in order.
+// The downstream of the exchange: keeps the payloads its merge releases, in
+// order; `outputSync` stands for its views' sync before each commit.
 class RecordingExchangeTask final : public ExchangeTask
 {
 public:
     RecordingExchangeTask(std::unique_ptr<state::TaskState> state, const TaskInput &input,
-                          std::int32_t upstreams)
+                          std::int32_t upstreams, std::function<Status()> outputSync = {})
         : ExchangeTask("merge", 1, std::move(state), input, upstreams)
+        , m_outputSync(std::move(outputSync))
     {}
 
     // After the runtime stopped.
     const std::vector<std::string> &released() const { return m_released; }
+    // At any time.
+    std::size_t releasedCount() const { return m_releasedCount.load(); }
 
 protected:
     Status restoreState(std::string_view) override { return Status::ok(); }
     Status endBatch() override { return Status::ok(); }
     Status beforeCheckpoint(std::string &) override { return Status::ok(); }
+    std::function<Status()> outputSync() override { return m_outputSync; }
     Status process(const ReleasedRecord &record) override
     {
         m_released.emplace_back(record.payload);
+        m_releasedCount.fetch_add(1);
         return Status::ok();
     }
 
 private:
+    const std::function<Status()> m_outputSync;
     std::vector<std::string> m_released;
+    std::atomic<std::size_t> m_releasedCount{0};
+};
+
+// A view sync that blocks until opened (at the latest when the gate is destroyed).
+class SyncGate
+{
+public:
+    ~SyncGate() { open(); }
+    void open()
+    {
+        std::lock_guard lock(m_shared->mutex);
+        m_shared->open = true;
+        m_shared->changed.notify_all();
+    }
+    int syncsStarted() const { return m_shared->started.load(); }
+    std::function<Status()> sync() const
+    {
+        return [shared = m_shared] {
+            shared->started.fetch_add(1);
+            std::unique_lock lock(shared->mutex);
+            shared->changed.wait(lock, [&] { return shared->open; });
+            return Status::ok();
+        };
+    }
+
+private:
+    struct Shared
+    {
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool open = false;
+        std::atomic<int> started{0};
+    };
+    std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();
 };
 
 // How many of this process's threads are called `name` now.
@@ -776,6 +829,54 @@ private slots:
         QCOMPARE(released.size(), expected.size());
         for (std::size_t i = 0; i < expected.size(); ++i)
             QCOMPARE(QString::fromStdString(released[i]), QString::fromStdString(expected[i]));
+    }
+
+    void slowCheckpointDoesNotHoldUpItsTask_data() { addThreadRows(); }
+
+    // A periodic checkpoint makes the views durable and commits on a thread of
+    // its own: while a view's sync hangs, the task goes on releasing records,
+    // and its checkpoint counts only once it is durable.
+    void slowCheckpointDoesNotHoldUpItsTask()
+    {
+        QFETCH(int, threads);
+        constexpr std::int64_t kRecords = 400;
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<LocalLog> log, LocalLog::open(tempPath(dir, "log"), {}));
+        KAPPA_VERIFY_OK(log->createTopic("rekey", TopicConfig{1}));
+        KAPPA_ASSIGN_OR_FAIL(std::shared_ptr<state::StateStore> store,
+                             state::StateStore::open(tempPath(dir, "state")));
+        KAPPA_ASSIGN_OR_FAIL(std::unique_ptr<state::TaskState> mergeState, store->openTask(state::TaskId(1)));
+
+        Runtime runtime(optionsFor(threads, std::chrono::milliseconds(10)));
+        SyncGate gate; // destroyed first: a failed check must not leave a worker blocked
+        // One record a millisecond: the upstream is still at it when the first checkpoint blocks.
+        runtime.addTask(
+            std::make_unique<ExchangeUpstream>(*log, "rekey", 0, kRecords, std::chrono::milliseconds(1)));
+        TaskInput input;
+        input.log = log.get();
+        input.topic = "rekey";
+        input.partition = PartitionId(0);
+        auto merge = std::make_unique<RecordingExchangeTask>(std::move(mergeState), input, 1, gate.sync());
+        const RecordingExchangeTask *mergeTask = merge.get();
+        runtime.addTask(std::move(merge));
+        KAPPA_VERIFY_OK(runtime.start());
+        QTRY_VERIFY_WITH_TIMEOUT(gate.syncsStarted() == 1, 10000);
+        const std::size_t releasedWhenBlocked = mergeTask->releasedCount();
+        // The last epoch waits for a flush; every other record comes out meanwhile.
+        QTRY_VERIFY_WITH_TIMEOUT(mergeTask->releasedCount() == std::size_t(kRecords - 1), 20000);
+        QVERIFY2(releasedWhenBlocked < std::size_t(kRecords - 1),
+                 "the upstream finished before the checkpoint");
+        QCOMPARE(mergeTask->metrics().snapshot(WallTime(0)).checkpoints, std::uint64_t(0));
+        QCOMPARE(gate.syncsStarted(), 1); // one checkpoint at a time
+        gate.open();
+        QTRY_VERIFY_WITH_TIMEOUT(mergeTask->metrics().snapshot(WallTime(0)).checkpoints >= 1, 10000);
+        KAPPA_VERIFY_OK(runtime.runUntilCaughtUp());
+        KAPPA_VERIFY_OK(runtime.stop());
+        QCOMPARE(mergeTask->released().size(), std::size_t(kRecords));
+        KAPPA_ASSIGN_OR_FAIL(std::optional<state::CheckpointMeta> last,
+                             store->lastCheckpoint(state::TaskId(1)));
+        QVERIFY(last);
+        QVERIFY(last->sequence >= 2); // the periodic one, then the final one
     }
 
     void boundedRunWithoutTasks()

@@ -1,10 +1,12 @@
 // The write-back cache: hits and misses, eviction of clean entries only,
-// erase, restore discarding uncheckpointed changes, parse failures.
+// erase, restore discarding uncheckpointed changes, parse failures, and
+// checkpoints committed in the background while the cache is in use.
 #include "state/keyed_state.h"
 #include "state/state_store.h"
 #include "state_test_util.h"
 #include "test_support.h"
 
+#include <future>
 #include <map>
 
 using namespace kappa;
@@ -211,6 +213,94 @@ private slots:
         QCOMPARE(inMerchants, nullptr);
     }
 
+    // While a begun checkpoint's commit is not durable, its entries stay
+    // cached (the store does not hold them yet) however full the cache is,
+    // may be written again, and the commit holds the values collected.
+    void begunCheckpointKeepsEntriesUntilDurable()
+    {
+        openFresh("begun");
+        const std::string dir = m_store->dir();
+        KAPPA_ASSIGN_OR_FAIL(auto state, KeyedState<Counter>::create(*m_task, 0, 2));
+        KAPPA_VERIFY_OK(m_task->restore().status());
+        addRange(*state, 0, 10);
+        std::promise<void> release;
+        std::shared_future<void> released = release.get_future().share();
+        KAPPA_VERIFY_OK(m_task->beginCheckpoint(CheckpointMeta{}, [released] {
+            released.wait();
+            return Status::ok();
+        }));
+        QVERIFY(m_task->checkpointPending());
+        QCOMPARE(m_task->beginCheckpoint(CheckpointMeta{}, {}).code(), StatusCode::FailedPrecondition);
+        for (int i = 10; i < 30; ++i) { // pressure: absent keys, each a miss and a clean entry
+            KAPPA_ASSIGN_OR_FAIL(const Counter *absent, state->find(key(i)));
+            QCOMPARE(absent, nullptr);
+        }
+        const std::uint64_t misses = state->stats().misses;
+        for (int i = 0; i < 10; ++i) {
+            KAPPA_ASSIGN_OR_FAIL(const Counter *c, state->find(key(i)));
+            QVERIFY(c);
+            QCOMPARE(*c, (Counter{1, i}));
+        }
+        QCOMPARE(state->stats().misses, misses); // all ten still cached
+        addRange(*state, 3, 4);                  // written again while in flight
+        QCOMPARE(state->stats().dirty, std::size_t(1));
+        KAPPA_ASSIGN_OR_FAIL(std::optional<CompletedCheckpoint> early, m_task->finishCheckpoint(false));
+        QVERIFY(!early);
+        release.set_value();
+        KAPPA_ASSIGN_OR_FAIL(std::optional<CompletedCheckpoint> done, m_task->finishCheckpoint(true));
+        QVERIFY(done);
+        QCOMPARE(done->sequence, std::uint64_t(1));
+        QVERIFY(!m_task->checkpointPending());
+        QCOMPARE(state->stats().dirty, std::size_t(1)); // key 3 waits for the next checkpoint
+        QVERIFY(state->stats().entries <= std::size_t(3));
+
+        // What the commit wrote: the values as collected.
+        std::map<std::string, std::string> stored;
+        KAPPA_VERIFY_OK(m_task->scan(0, [&](std::string_view k, std::string_view v) {
+            stored.emplace(std::string(k), std::string(v));
+            return true;
+        }));
+        QCOMPARE(stored.size(), std::size_t(10));
+        KAPPA_ASSIGN_OR_FAIL(Counter three, Counter::parse(stored.at(key(3))));
+        QCOMPARE(three, (Counter{1, 3}));
+        checkpoint();
+        state.reset();
+        m_task.reset();
+        m_store.reset();
+        KAPPA_ASSIGN_OR_FAIL(m_store, StateStore::open(dir));
+        KAPPA_ASSIGN_OR_FAIL(m_task, m_store->openTask(TaskId(1)));
+        KAPPA_ASSIGN_OR_FAIL(state, KeyedState<Counter>::create(*m_task, 0, 2));
+        KAPPA_ASSIGN_OR_FAIL(std::optional<CheckpointMeta> meta, m_task->restore());
+        QVERIFY(meta);
+        QCOMPARE(meta->sequence, std::uint64_t(2));
+        KAPPA_ASSIGN_OR_FAIL(const Counter *reloaded, state->find(key(3)));
+        QVERIFY(reloaded);
+        QCOMPARE(*reloaded, (Counter{2, 6}));
+    }
+
+    // A begun checkpoint whose outputs cannot be made durable commits nothing:
+    // its entries are dirty again, and the next checkpoint writes them.
+    void failedBeforeCommitLeavesEntriesDirty()
+    {
+        openFresh("unavailable");
+        KAPPA_ASSIGN_OR_FAIL(auto state, KeyedState<Counter>::create(*m_task, 0, 4));
+        KAPPA_VERIFY_OK(m_task->restore().status());
+        addRange(*state, 0, 10);
+        KAPPA_VERIFY_OK(
+            m_task->beginCheckpoint(CheckpointMeta{}, [] { return Status::unavailable("view busy"); }));
+        addRange(*state, 0, 2);
+        const Result<std::optional<CompletedCheckpoint>> failed = m_task->finishCheckpoint(true);
+        QCOMPARE(failed.status().code(), StatusCode::Unavailable);
+        QCOMPARE(m_task->lastSequence(), std::uint64_t(0));
+        QCOMPARE(state->stats().dirty, std::size_t(10));
+        QVERIFY(m_store->health().isOk());
+        KAPPA_ASSIGN_OR_FAIL(std::uint64_t sequence, m_task->checkpoint(CheckpointMeta{}));
+        QCOMPARE(sequence, std::uint64_t(1));
+        QCOMPARE(m_store->checkpointStats().recent.back().keysWritten, std::uint64_t(10));
+        QCOMPARE(state->stats().dirty, std::size_t(0));
+        QCOMPARE(state->stats().entries, std::size_t(4));
+    }
+
     void unparseableValueIsCorruption()
     {
         openFresh("unparseable");
@@ -230,11 +320,12 @@ private slots:
         QCOMPARE(counters->getOrCreate("k").status().code(), StatusCode::Corruption);
     }
 
-    // Random getOrCreate / find / erase / checkpoint over more keys than the
-    // capacity, against a plain map of the logical state: exercises the hash
-    // index (collisions, deletions with back-shifting), reuse of evicted
-    // entries and the LRU order, and checks the capacity bound after every
-    // checkpoint.
+    // Random getOrCreate / find / erase / checkpoint (synchronous, or begun
+    // and finished later) over more keys than the capacity, against a plain
+    // map of the logical state: exercises the hash index (collisions,
+    // deletions with back-shifting), reuse of evicted entries, the LRU order
+    // and entries written again while in flight, and checks the capacity bound
+    // after every synchronous checkpoint and the store's contents at the end.
     void matchesModelUnderRandomOperations()
     {
         openFresh("model");
@@ -258,6 +349,10 @@ private slots:
                 checkpoint();
                 QVERIFY(state->stats().entries <= kCapacity);
                 QCOMPARE(state->stats().dirty, std::size_t(0));
+            } else if (op == 5 && !m_task->checkpointPending()) {
+                KAPPA_VERIFY_OK(m_task->beginCheckpoint(CheckpointMeta{}, {}));
+            } else if (op == 6) {
+                KAPPA_VERIFY_OK(m_task->finishCheckpoint(false).status());
             } else if (op < 20) {
                 KAPPA_ASSIGN_OR_FAIL(const Counter *c, state->find(k));
                 const auto it = model.find(k);
@@ -275,6 +370,15 @@ private slots:
             }
         }
         QVERIFY(state->stats().evictions > 0);
+        checkpoint();
+        std::map<std::string, Counter> stored;
+        KAPPA_VERIFY_OK(m_task->scan(0, [&](std::string_view k, std::string_view v) {
+            Result<Counter> parsed = Counter::parse(v);
+            if (parsed.isOk())
+                stored.emplace(std::string(k), *parsed);
+            return parsed.isOk();
+        }));
+        QCOMPARE(stored, model);
     }
 };
 

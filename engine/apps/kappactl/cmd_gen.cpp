@@ -156,6 +156,8 @@ Status runLive(SampleGenerator &generator, jobs::EventWriter &writer, const GenO
     std::vector<Event> events;
     Progress progress;
     std::int64_t written = 0;
+    if (o.events == 0)
+        std::cerr << "live mode: " << *o.rate << " events/s until interrupted (Ctrl-C)" << std::endl;
     while (!g_interrupted.load() && (o.events == 0 || written < o.events)) {
         std::this_thread::sleep_for(milliseconds(10));
         const double elapsed = duration<double>(steady_clock::now() - start).count();
@@ -243,6 +245,10 @@ void printSummary(const GenOptions &o, const SampleGenerator &generator, const j
 
 int runGen(const DataDir &dataDir, const GenOptions &o)
 {
+    // First of all: an interrupt while the log opens (slow on a busy machine)
+    // must end the command cleanly too, not kill it mid-write.
+    std::signal(SIGINT, [](int) { g_interrupted.store(true); });
+    std::signal(SIGTERM, [](int) { g_interrupted.store(true); });
     if (Status valid = validate(o); !valid.isOk())
         return fail(valid);
     auto session = openSession(dataDir, o.partitions);
@@ -258,8 +264,6 @@ int runGen(const DataDir &dataDir, const GenOptions &o)
     if (!generator.isOk())
         return fail(generator.status());
 
-    std::signal(SIGINT, [](int) { g_interrupted.store(true); });
-    std::signal(SIGTERM, [](int) { g_interrupted.store(true); });
     jobs::EventWriter writer(*session->log, *session->codec, kEventsTopic);
     const auto start = std::chrono::steady_clock::now();
     const Status status = o.rate ? runLive(*generator, writer, o) : runHistory(*generator, writer);

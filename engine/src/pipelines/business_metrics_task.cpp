@@ -80,9 +80,12 @@ protected:
 
     Status beforeCheckpoint(std::string &blob) override
     {
-        KAPPA_RETURN_IF_ERROR(m_sink.sync());
         m_metrics.serialize(blob);
         return Status::ok();
+    }
+    std::function<Status()> outputSync() override
+    {
+        return [&sink = m_sink] { return sink.sync(); };
     }
 
 private:

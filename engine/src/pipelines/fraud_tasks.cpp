@@ -126,7 +126,11 @@ protected:
                                 });
     }
 
-    Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
+    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
+    std::function<Status()> outputSync() override
+    {
+        return [&sink = m_sink] { return sink.sync(); };
+    }
 
 private:
     const std::size_t m_cacheEntries;
@@ -177,7 +181,11 @@ protected:
                                 });
     }
 
-    Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
+    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
+    std::function<Status()> outputSync() override
+    {
+        return [&sink = m_sink] { return sink.sync(); };
+    }
 
 private:
     const FraudParams m_params;

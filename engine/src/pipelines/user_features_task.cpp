@@ -45,7 +45,11 @@ protected:
                                 });
     }
 
-    Status beforeCheckpoint(std::string &) override { return m_sink.sync(); }
+    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
+    std::function<Status()> outputSync() override
+    {
+        return [&sink = m_sink] { return sink.sync(); };
+    }
 
 private:
     const UserFeaturesParams m_params;

@@ -196,18 +196,38 @@ Runtime::StepResult Runtime::runSlot(Slot &slot)
         // A waiting task has input: the system is not quiet while it waits.
         slot.idleSince.store(task.waiting() ? -1 : progressBefore, std::memory_order_release);
     }
+    if (!checkpointWhenDue(slot))
+        return StepResult::Failed;
+    return *consumed > 0 ? StepResult::Progressed : StepResult::Idle;
+}
+
+// Completes the task's started checkpoint once its writes are done, and starts
+// the next when due; the task steps on meanwhile. False if the task failed.
+bool Runtime::checkpointWhenDue(Slot &slot)
+{
+    Task &task = *slot.task;
+    // Unavailable: a view could not be made durable right now (readers in the way); the
+    // state is as before, so the checkpoint waits for the next interval instead of failing.
+    const auto fatal = [](const Status &status) {
+        return !status.isOk() && status.code() != StatusCode::Unavailable;
+    };
+    Result<bool> settled = task.pollCheckpoint();
+    if (fatal(settled.status())) {
+        fail(settled.status(), slot);
+        return false;
+    }
+    if (settled.isOk() && !*settled)
+        return true; // still being written
     const auto now = std::chrono::steady_clock::now();
     if (now - slot.lastCheckpoint >= m_options.checkpointInterval) {
-        Status checkpointed = task.checkpoint();
-        // Unavailable: a view could not be made durable right now (readers in the way); the
-        // state is untouched, so the checkpoint waits for the next interval instead of failing.
-        if (!checkpointed.isOk() && checkpointed.code() != StatusCode::Unavailable) {
-            fail(checkpointed, slot);
-            return StepResult::Failed;
+        const Status started = task.startCheckpoint();
+        if (fatal(started)) {
+            fail(started, slot);
+            return false;
         }
         slot.lastCheckpoint = now;
     }
-    return *consumed > 0 ? StepResult::Progressed : StepResult::Idle;
+    return true;
 }
 
 bool Runtime::tryClaim(Slot &slot)

@@ -136,6 +136,7 @@ private:
     bool runRound(const Worker &worker);
     bool stepEach(const Worker &worker, bool own);
     StepResult runSlot(Slot &slot);
+    bool checkpointWhenDue(Slot &slot);
     static bool tryClaim(Slot &slot);
     static void claim(Slot &slot);
     static void release(Slot &slot);

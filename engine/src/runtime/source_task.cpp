@@ -58,15 +58,44 @@ void TaskBase::recordVisible(const std::vector<WallTime> &appendTimes)
     }
 }
 
-Status TaskBase::commit(state::CheckpointMeta meta)
+Status TaskBase::checkpoint()
 {
+    KAPPA_RETURN_IF_ERROR(finishCheckpoint(/*wait=*/true).status());
     const auto started = std::chrono::steady_clock::now();
+    KAPPA_ASSIGN_OR_RETURN(state::CheckpointMeta meta, prepareCheckpoint());
+    if (const std::function<Status()> sync = outputSync())
+        KAPPA_RETURN_IF_ERROR(sync());
     KAPPA_RETURN_IF_ERROR(m_state->checkpoint(std::move(meta)).status());
-    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
-                                                                              - started)
-                            .count();
-    m_metrics.recordCheckpoint(millis);
+    m_metrics.recordCheckpoint(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+            .count());
     return Status::ok();
+}
+
+Status TaskBase::startCheckpoint()
+{
+    // Behind, what a crash costs is the work since the last durable
+    // checkpoint, and nobody waits for the task's next rows: it checkpoints at
+    // once, with the machine's full attention. Caught up, the stall would be
+    // the tail of its append-to-view latency: the write goes to the background.
+    if (m_reader.position() < m_reader.endOffset())
+        return checkpoint();
+    KAPPA_ASSIGN_OR_RETURN(state::CheckpointMeta meta, prepareCheckpoint());
+    return m_state->beginCheckpoint(std::move(meta), outputSync());
+}
+
+Result<bool> TaskBase::pollCheckpoint()
+{
+    return finishCheckpoint(/*wait=*/false);
+}
+
+Result<bool> TaskBase::finishCheckpoint(bool wait)
+{
+    KAPPA_ASSIGN_OR_RETURN(std::optional<state::CompletedCheckpoint> done, m_state->finishCheckpoint(wait));
+    if (done)
+        m_metrics.recordCheckpoint(
+            std::chrono::duration_cast<std::chrono::milliseconds>(done->duration).count());
+    return !m_state->checkpointPending();
 }
 
 SourceTask::SourceTask(std::string name, std::unique_ptr<state::TaskState> state, const TaskInput &input,
@@ -203,7 +232,7 @@ std::size_t SourceTask::readAllowance()
     return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(events) * m_recordBytes));
 }
 
-Status SourceTask::checkpoint()
+Result<state::CheckpointMeta> SourceTask::prepareCheckpoint()
 {
     // The checkpoint covers everything processed: its outputs must be out first.
     if (m_hasUnpublished)
@@ -217,7 +246,7 @@ Status SourceTask::checkpoint()
     const EventTime watermark(m_maxTs ? saturatingSub(*m_maxTs, m_allowedLatenessMs)
                                       : std::numeric_limits<std::int64_t>::min());
     meta.inputs.push_back({m_reader.topic(), m_reader.partition(), m_reader.position(), watermark});
-    return commit(std::move(meta));
+    return meta;
 }
 
 ExchangeTask::ExchangeTask(std::string name, int stage, std::unique_ptr<state::TaskState> state,
@@ -286,7 +315,7 @@ Status ExchangeTask::releaseWith(bool flushAll, std::size_t &released)
     return Status::ok();
 }
 
-Status ExchangeTask::checkpoint()
+Result<state::CheckpointMeta> ExchangeTask::prepareCheckpoint()
 {
     state::CheckpointMeta meta;
     std::string mergeState;
@@ -298,7 +327,7 @@ Status ExchangeTask::checkpoint()
     // The watermark of an exchange input is its release frontier, in epochs.
     meta.inputs.push_back({m_reader.topic(), m_reader.partition(), m_merge.restartOffset(m_reader.position()),
                            EventTime(m_merge.frontier())});
-    return commit(std::move(meta));
+    return meta;
 }
 
 } // namespace kappa::runtime

@@ -6,7 +6,8 @@
 // Exactly-once: the checkpoint stores the input position together with the
 // task's state (one atomic, synced write), and a task writes its outputs
 // (rekeyed records, view rows) in endBatch(), before the position that covers
-// them can be checkpointed; beforeCheckpoint() makes the views durable first.
+// them can be checkpointed; outputSync() makes the views durable before the
+// commit (in the background for a started checkpoint, see Task).
 // After a crash the task restores and re-processes the suffix: rekeyed records
 // come out again with the same stamps (and are dropped downstream as
 // duplicates), view rows are rewritten at the same positions (and views never
@@ -25,6 +26,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +66,9 @@ public:
     // A read that came back empty below the end offset leaves records due:
     // the input is not exhausted (see SourceReader::emptyBeforeEnd).
     bool waiting() const override { return m_reader.emptyBeforeEnd(); }
+    Status checkpoint() final;
+    Status startCheckpoint() final;
+    Result<bool> pollCheckpoint() final;
 
 protected:
     TaskBase(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input);
@@ -77,8 +82,15 @@ protected:
     // every TaskInput::livePublishInterval), and while behind after several
     // (see SourceTask::publishDue), always before a checkpoint.
     virtual Status endBatch() = 0;
-    // Before the commit: make views durable; append the task's own blob.
+    // Before the commit, on the task's thread: append the task's own blob.
     virtual Status beforeCheckpoint(std::string &blob) = 0;
+    // What makes the task's outputs durable before a commit (its views'
+    // sync); empty: nothing to do. A started checkpoint calls it on another
+    // thread while the task goes on, so it must use only thread-safe objects
+    // that outlive the task (the sinks), never the task itself.
+    virtual std::function<Status()> outputSync() { return {}; }
+    // Publishes what is unpublished and builds the checkpoint metadata.
+    virtual Result<state::CheckpointMeta> prepareCheckpoint() = 0;
 
     // For the hooks ------------------------------------------------------------
     state::TaskState &taskState() { return *m_state; }
@@ -87,12 +99,13 @@ protected:
     // Records end-to-end latency for records appended at these times, now visible.
     void recordVisible(const std::vector<WallTime> &appendTimes);
 
-    Status commit(state::CheckpointMeta meta);
-
     SourceReader m_reader;
     Clock &m_clock;
 
 private:
+    // Finishes a started checkpoint (waiting for it with wait) and records its duration.
+    Result<bool> finishCheckpoint(bool wait);
+
     const std::string m_name;
     const int m_stage;
     std::unique_ptr<state::TaskState> m_state;
@@ -105,7 +118,6 @@ class SourceTask : public TaskBase
 public:
     Status open() override;
     Result<std::size_t> step() override;
-    Status checkpoint() override;
     bool waiting() const override { return m_waiting || TaskBase::waiting(); }
     // True after a step that read nothing because the rate limit held it back.
     bool throttled() const { return m_throttled; }
@@ -124,6 +136,7 @@ protected:
     std::optional<std::int64_t> maxEventTimeMs() const { return m_maxTs; }
 
 private:
+    Result<state::CheckpointMeta> prepareCheckpoint() final;
     const EventCodec &m_codec;
     const std::int64_t m_allowedLatenessMs;
     static constexpr std::size_t kMaxUnpublished = 1 << 20;
@@ -160,7 +173,6 @@ public:
     Status open() override;
     Result<std::size_t> step() override;
     Result<std::size_t> flush() override;
-    Status checkpoint() override;
 
 protected:
     ExchangeTask(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input,
@@ -171,6 +183,7 @@ protected:
     const ExchangeMerge &merge() const { return m_merge; }
 
 private:
+    Result<state::CheckpointMeta> prepareCheckpoint() final;
     Status releaseWith(bool flushAll, std::size_t &released);
 
     const std::int32_t m_upstreams;

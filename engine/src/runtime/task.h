@@ -39,8 +39,18 @@ public:
     // Releases whatever the task holds back waiting for more input (the end
     // of a bounded run); returns the records released.
     virtual Result<std::size_t> flush() { return std::size_t{0}; }
-    // Makes the views durable, then commits the state and positions in one synced write.
+    // Makes the views durable, then commits the state and positions in one
+    // synced write. Finishes a started checkpoint first.
     virtual Status checkpoint() = 0;
+    // The periodic checkpoint: the same, but the durable writes may go on in
+    // the background while the task keeps stepping, until pollCheckpoint()
+    // finds them done (TaskBase does so when its input is caught up). At
+    // most one at a time. Default: checkpoint() at once.
+    virtual Status startCheckpoint() { return checkpoint(); }
+    // Completes a started checkpoint if its writes are done; true when none is
+    // pending any more. An error is the checkpoint's (Unavailable: nothing was
+    // committed and the state is as before; a later checkpoint covers it).
+    virtual Result<bool> pollCheckpoint() { return true; }
     // Last call: a clean shutdown after the final checkpoint.
     virtual Status close() { return Status::ok(); }
 

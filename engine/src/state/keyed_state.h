@@ -6,10 +6,14 @@
 //   nothing). Writes stay in the cache until TaskState::checkpoint() writes
 //   every dirty entry in one batch, so no event costs a RocksDB write and the
 //   store only ever holds checkpointed state (what exactly-once recovery needs).
+// - A checkpoint collects the dirty entries (they become "in flight") and may
+//   commit them in the background while the task goes on; an in-flight entry
+//   may be modified (it becomes dirty again) but is not evicted until the
+//   commit is durable, because the store does not hold its value before.
 // - Memory is bounded by `capacity` entries: beyond it, the least recently
 //   used clean entries are evicted (and reloaded from the store on the next
-//   access). Dirty entries are never evicted, so between two checkpoints the
-//   cache may exceed its capacity by the number of keys written.
+//   access). Dirty and in-flight entries are never evicted, so the cache may
+//   exceed its capacity by the keys written since the last durable checkpoint.
 // - A pointer returned by getOrCreate or find stays valid until the next
 //   non-const call on this cache or a checkpoint/restore of its task.
 //
@@ -28,6 +32,7 @@
 #include "state/task_state.h"
 
 #include <algorithm>
+#include <cassert>
 #include <concepts>
 #include <cstdint>
 #include <functional>
@@ -121,7 +126,7 @@ public:
         std::uint32_t index = findEntry(key, hash);
         if (index == kNil)
             index = insertClean(key, hash, std::nullopt);
-        else if (!entryAt(index).dirty && !entryAt(index).value)
+        else if (entryAt(index).state == EntryState::Clean && !entryAt(index).value)
             return; // known absent from the store and the cache
         entryAt(index).value.reset();
         makeDirty(index);
@@ -131,12 +136,13 @@ public:
 
     void collectDirty(CheckpointBatch &batch) override
     {
+        assert(m_inFlight.empty() && "one checkpoint at a time");
         // In key order: RocksDB's memtable (a skip list) remembers where the
         // previous insert went, so ascending keys insert in near-constant time
         // instead of a full search each, which dominated large checkpoints.
-        // (A sorted copy: markCheckpointed keeps the order of m_dirty.)
         for (std::uint32_t index : dirtyByKey()) {
-            const Entry &entry = entryAt(index);
+            Entry &entry = entryAt(index);
+            entry.state = EntryState::InFlight;
             m_keyBuffer.assign(m_prefix).append(entry.key);
             if (entry.value) {
                 m_valueBuffer.clear();
@@ -146,16 +152,32 @@ public:
                 batch.erase(m_keyBuffer);
             }
         }
+        m_inFlight = std::move(m_dirty);
+        m_dirty.clear();
     }
 
     void markCheckpointed() override
     {
-        for (std::uint32_t index : m_dirty) {
-            entryAt(index).dirty = false;
-            linkFront(index);
+        // Entries written again since they were collected stay dirty.
+        for (std::uint32_t index : m_inFlight) {
+            if (entryAt(index).state == EntryState::InFlight) {
+                entryAt(index).state = EntryState::Clean;
+                linkFront(index);
+            }
         }
-        m_dirty.clear();
+        m_inFlight.clear();
         evictDownTo(m_capacity);
+    }
+
+    void checkpointFailed() override
+    {
+        for (std::uint32_t index : m_inFlight) {
+            if (entryAt(index).state == EntryState::InFlight) {
+                entryAt(index).state = EntryState::Dirty;
+                m_dirty.push_back(index);
+            }
+        }
+        m_inFlight.clear();
     }
 
     void discard() override
@@ -165,6 +187,7 @@ public:
         m_slots.clear();
         m_size = 0;
         m_dirty.clear();
+        m_inFlight.clear();
         m_head = m_tail = kNil;
     }
 
@@ -175,6 +198,12 @@ private:
     // an aggregate when the cache grows, and half-size links.
     static constexpr std::uint32_t kNil = 0xffffffff;
 
+    enum class EntryState : std::uint8_t {
+        Clean,    // the store holds this value (or, without one, nothing): evictable
+        Dirty,    // changed since it was last collected for a checkpoint
+        InFlight, // collected by a checkpoint whose commit is not durable yet
+    };
+
     struct Entry
     {
         std::string key;
@@ -183,7 +212,7 @@ private:
         std::uint64_t hash = 0;
         std::uint32_t prev = kNil; // LRU neighbours while clean (prev = more recently used)
         std::uint32_t next = kNil;
-        bool dirty = false;
+        EntryState state = EntryState::Clean;
     };
 
     // Chunks of at least a huge page (2 MiB) of entries, each entry
@@ -305,7 +334,7 @@ private:
         const std::uint64_t hash = hashOf(key);
         if (const std::uint32_t index = findEntry(key, hash); index != kNil) {
             ++m_hits;
-            if (!entryAt(index).dirty && m_head != index) {
+            if (entryAt(index).state == EntryState::Clean && m_head != index) {
                 unlink(index);
                 linkFront(index);
             }
@@ -345,7 +374,7 @@ private:
         entry.key.assign(key);
         entry.value = std::move(value);
         entry.hash = hash;
-        entry.dirty = false;
+        entry.state = EntryState::Clean;
         m_slots[probe(key, hash)] = {static_cast<std::uint32_t>(hash), index};
         ++m_size;
         linkFront(index);
@@ -438,10 +467,12 @@ private:
     void makeDirty(std::uint32_t index)
     {
         Entry &entry = entryAt(index);
-        if (entry.dirty)
+        if (entry.state == EntryState::Dirty)
             return;
-        unlink(index);
-        entry.dirty = true;
+        if (entry.state == EntryState::Clean)
+            unlink(index);
+        // An in-flight entry stays listed in m_inFlight; markCheckpointed skips it.
+        entry.state = EntryState::Dirty;
         m_dirty.push_back(index);
     }
 
@@ -465,8 +496,10 @@ private:
     const std::string m_prefix;
     bool m_attached = false;
 
-    // Invariant: every entry in the index is either in the LRU list (exactly
-    // once, !dirty) or in m_dirty (exactly once, dirty); free entries are in neither.
+    // Invariant: every entry in the index is in the LRU list (exactly once) if
+    // Clean, in m_dirty (exactly once) if Dirty, in m_inFlight if InFlight;
+    // m_inFlight may also list entries made Dirty again since they were
+    // collected. Free entries are in none of them.
     Chunks m_entries;
     std::vector<std::uint32_t> m_free; // evicted entries, reused first
     std::vector<Slot> m_slots;         // power-of-two size, at most half full
@@ -474,6 +507,7 @@ private:
     std::uint32_t m_head = kNil;       // most recently used clean entry
     std::uint32_t m_tail = kNil;       // least recently used clean entry
     std::vector<std::uint32_t> m_dirty;
+    std::vector<std::uint32_t> m_inFlight; // collected by the checkpoint being committed
 
     std::string m_keyBuffer; // reused to avoid an allocation per miss
     std::string m_valueBuffer;

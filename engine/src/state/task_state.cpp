@@ -12,6 +12,8 @@ TaskState::TaskState(std::shared_ptr<StateStore> store, TaskId id)
 TaskState::~TaskState()
 {
     assert(m_caches.empty() && "a KeyedState outlived its TaskState");
+    if (m_pending)
+        m_pending->committed.wait(); // the commit uses the store
     m_store->releaseTask(m_id);
 }
 
@@ -57,6 +59,10 @@ void TaskState::detach(std::uint8_t table)
 
 Result<std::optional<CheckpointMeta>> TaskState::restore()
 {
+    if (m_pending) {
+        m_pending->committed.wait(); // landed or not, the store says which below
+        m_pending.reset();
+    }
     for (auto &[table, cache] : m_caches)
         cache->discard();
     KAPPA_ASSIGN_OR_RETURN(std::optional<CheckpointMeta> meta, m_store->lastCheckpoint(m_id));
@@ -65,20 +71,73 @@ Result<std::optional<CheckpointMeta>> TaskState::restore()
     return meta;
 }
 
-Result<std::uint64_t> TaskState::checkpoint(CheckpointMeta meta)
+Result<CheckpointBatch> TaskState::collect(CheckpointMeta &meta)
 {
     if (!m_restored)
         return Status::failedPrecondition("task " + std::to_string(m_id.value())
                                           + " must restore() before its first checkpoint");
+    if (m_pending)
+        return Status::failedPrecondition("task " + std::to_string(m_id.value())
+                                          + " has a checkpoint in progress");
     meta.sequence = m_sequence + 1;
     CheckpointBatch batch = m_store->newBatch();
     for (auto &[table, cache] : m_caches)
         cache->collectDirty(batch);
-    KAPPA_RETURN_IF_ERROR(m_store->commit(m_id, meta, batch));
-    for (auto &[table, cache] : m_caches)
-        cache->markCheckpointed();
-    m_sequence = meta.sequence;
+    return batch;
+}
+
+Status TaskState::settle(const Status &committed, std::uint64_t sequence)
+{
+    for (auto &[table, cache] : m_caches) {
+        if (committed.isOk())
+            cache->markCheckpointed();
+        else
+            cache->checkpointFailed();
+    }
+    if (committed.isOk())
+        m_sequence = sequence;
+    return committed;
+}
+
+Result<std::uint64_t> TaskState::checkpoint(CheckpointMeta meta)
+{
+    KAPPA_RETURN_IF_ERROR(finishCheckpoint(/*wait=*/true).status());
+    KAPPA_ASSIGN_OR_RETURN(CheckpointBatch batch, collect(meta));
+    KAPPA_RETURN_IF_ERROR(settle(m_store->commit(m_id, meta, batch), meta.sequence));
     return m_sequence;
+}
+
+Status TaskState::beginCheckpoint(CheckpointMeta meta, std::function<Status()> beforeCommit)
+{
+    KAPPA_ASSIGN_OR_RETURN(CheckpointBatch batch, collect(meta));
+    Pending pending{meta.sequence, std::chrono::steady_clock::now(), {}};
+    // A thread per checkpoint (every few seconds per task) costs far less than
+    // the synced write it takes off the task; commits of several tasks then
+    // meet in RocksDB's group commit.
+    pending.committed = std::async(std::launch::async, [store = m_store, id = m_id, meta = std::move(meta),
+                                                        batch = std::move(batch),
+                                                        beforeCommit = std::move(beforeCommit)]() mutable {
+        Status committed = beforeCommit ? beforeCommit() : Status::ok();
+        if (committed.isOk())
+            committed = store->commit(id, meta, batch);
+        return CommitOutcome{std::move(committed), std::chrono::steady_clock::now()};
+    });
+    m_pending = std::move(pending);
+    return Status::ok();
+}
+
+Result<std::optional<CompletedCheckpoint>> TaskState::finishCheckpoint(bool wait)
+{
+    if (!m_pending)
+        return std::optional<CompletedCheckpoint>();
+    if (!wait && m_pending->committed.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        return std::optional<CompletedCheckpoint>();
+    const CommitOutcome outcome = m_pending->committed.get();
+    const std::uint64_t sequence = m_pending->sequence;
+    const std::chrono::steady_clock::duration duration = outcome.finished - m_pending->begun;
+    m_pending.reset();
+    KAPPA_RETURN_IF_ERROR(settle(outcome.status, sequence));
+    return std::optional<CompletedCheckpoint>(CompletedCheckpoint{sequence, duration});
 }
 
 } // namespace kappa::state

@@ -8,17 +8,22 @@
 // the task id alone in its own column family.
 //
 // Lifecycle: openTask -> attach caches -> restore() -> process and
-// checkpoint() -> destroy caches -> destroy TaskState.
+// checkpoint() (or beginCheckpoint() ... finishCheckpoint()) -> destroy
+// caches -> destroy TaskState.
 //
 // Threading: a TaskState and its caches belong to one thread (the task's).
-// Different TaskStates of one store may run on different threads.
+// Different TaskStates of one store may run on different threads. The commit
+// of a begun checkpoint runs on a thread of its own, which touches only the
+// store and what beginCheckpoint handed it, never the caches.
 #pragma once
 
 #include "state/checkpoint_meta.h"
 #include "state/state_store.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,10 +38,20 @@ public:
     virtual ~StateCache() = default;
     // Adds a put for each dirty entry and a delete for each erased one.
     virtual void collectDirty(CheckpointBatch &batch) = 0;
-    // The batch from collectDirty is durable: dirty entries become clean (evictable).
+    // The batch from collectDirty is durable: the entries it collected become
+    // clean (evictable) unless they were written again since.
     virtual void markCheckpointed() = 0;
+    // The batch from collectDirty was not committed: its entries are dirty again.
+    virtual void checkpointFailed() = 0;
     // Drops every entry, dirty ones too: the cache then reads what the store holds.
     virtual void discard() = 0;
+};
+
+// A begun checkpoint that has become durable.
+struct CompletedCheckpoint
+{
+    std::uint64_t sequence = 0;
+    std::chrono::steady_clock::duration duration{}; // from beginCheckpoint until durable
 };
 
 class TaskState
@@ -70,7 +85,24 @@ public:
     // synced write, then marks the entries clean. meta.sequence is assigned
     // here (previous + 1) and returned. FailedPrecondition before restore();
     // on failure the caches keep their dirty entries and the store is failed.
+    // A begun checkpoint is finished first (its error, if any, is returned).
     Result<std::uint64_t> checkpoint(CheckpointMeta meta);
+
+    // The same in two halves, so that the task goes on processing while the
+    // write is synced (a synced write of a large batch takes tens of ms).
+    // beginCheckpoint collects the dirty entries on the calling thread (the
+    // caches' owner) and starts a thread that calls beforeCommit (which makes
+    // the task's outputs durable; it must be safe to call from that thread)
+    // and, if it succeeds, commits. Until finishCheckpoint the collected
+    // entries stay cached (the store does not hold them yet). One at a time:
+    // FailedPrecondition while one is pending or before restore().
+    Status beginCheckpoint(CheckpointMeta meta, std::function<Status()> beforeCommit);
+    bool checkpointPending() const { return m_pending.has_value(); }
+    // Finishes the begun checkpoint once its commit is done (with wait, after
+    // waiting for it): nullopt if none is pending or it is still running. On
+    // failure (beforeCommit's error, or the commit's, which fails the store)
+    // the collected entries are dirty again and the error is returned.
+    Result<std::optional<CompletedCheckpoint>> finishCheckpoint(bool wait);
 
     // Calls visit(key, value) for every committed key of one keyed table of
     // this task, in key order, with the task/table prefix stripped from the
@@ -87,11 +119,29 @@ private:
     friend class StateStore;
     TaskState(std::shared_ptr<StateStore> store, TaskId id);
 
+    struct CommitOutcome
+    {
+        Status status;
+        std::chrono::steady_clock::time_point finished;
+    };
+    struct Pending
+    {
+        std::uint64_t sequence = 0;
+        std::chrono::steady_clock::time_point begun;
+        std::future<CommitOutcome> committed;
+    };
+
+    // Checks the preconditions, assigns meta.sequence and collects the caches' dirty entries.
+    Result<CheckpointBatch> collect(CheckpointMeta &meta);
+    // Marks the collected entries clean (ok) or dirty again (an error).
+    Status settle(const Status &committed, std::uint64_t sequence);
+
     std::shared_ptr<StateStore> m_store;
     const TaskId m_id;
     bool m_restored = false;
     std::uint64_t m_sequence = 0;
     std::map<std::uint8_t, StateCache *> m_caches; // not owned
+    std::optional<Pending> m_pending;
 };
 
 } // namespace kappa::state
