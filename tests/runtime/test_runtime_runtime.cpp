@@ -462,7 +462,6 @@ public:
 protected:
     Status restoreState(std::string_view) override { return Status::ok(); }
     Status endBatch() override { return Status::ok(); }
-    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
     std::function<Status()> outputSync() override { return m_outputSync; }
     Status process(const ReleasedRecord &record) override
     {

@@ -83,10 +83,7 @@ protected:
         m_metrics.serialize(blob);
         return Status::ok();
     }
-    std::function<Status()> outputSync() override
-    {
-        return [&sink = m_sink] { return sink.sync(); };
-    }
+    std::function<Status()> outputSync() override { return syncOf(m_sink); }
 
 private:
     Status keepForHandOver(const std::vector<MetricsRow> &rows)

@@ -69,7 +69,7 @@ protected:
         return m_byMerchant.flush();
     }
 
-    Status beforeCheckpoint(std::string &) override { return Status::ok(); } // endBatch appended everything
+    // No blob and no outputSync: endBatch appended everything.
 
 private:
     const std::int64_t m_epochMs;
@@ -126,11 +126,7 @@ protected:
                                 });
     }
 
-    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
-    std::function<Status()> outputSync() override
-    {
-        return [&sink = m_sink] { return sink.sync(); };
-    }
+    std::function<Status()> outputSync() override { return syncOf(m_sink); }
 
 private:
     const std::size_t m_cacheEntries;
@@ -181,11 +177,7 @@ protected:
                                 });
     }
 
-    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
-    std::function<Status()> outputSync() override
-    {
-        return [&sink = m_sink] { return sink.sync(); };
-    }
+    std::function<Status()> outputSync() override { return syncOf(m_sink); }
 
 private:
     const FraudParams m_params;

@@ -6,6 +6,7 @@
 #include "state/keyed_state.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -57,6 +58,14 @@ Status writeTouchedRows(TouchedKeys &touched, state::KeyedState<A> &cache, Parti
     }
     touched.clear();
     return sink.write(rows);
+}
+
+// The outputSync of a task whose outputs are one sink's: sinks are
+// thread-safe and outlive their tasks, so a background checkpoint may sync it.
+template<typename Sink>
+std::function<Status()> syncOf(Sink &sink)
+{
+    return [&sink] { return sink.sync(); };
 }
 
 runtime::TaskInput sourceInput(const JobEnvironment &env, std::int32_t partition);

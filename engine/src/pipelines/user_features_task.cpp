@@ -45,11 +45,7 @@ protected:
                                 });
     }
 
-    Status beforeCheckpoint(std::string &) override { return Status::ok(); }
-    std::function<Status()> outputSync() override
-    {
-        return [&sink = m_sink] { return sink.sync(); };
-    }
+    std::function<Status()> outputSync() override { return syncOf(m_sink); }
 
 private:
     const UserFeaturesParams m_params;

@@ -82,8 +82,12 @@ protected:
     // every TaskInput::livePublishInterval), and while behind after several
     // (see SourceTask::publishDue), always before a checkpoint.
     virtual Status endBatch() = 0;
-    // Before the commit, on the task's thread: append the task's own blob.
-    virtual Status beforeCheckpoint(std::string &blob) = 0;
+    // Before the commit, on the task's thread: append the task's own blob (default: none).
+    virtual Status beforeCheckpoint(std::string &blob)
+    {
+        (void) blob;
+        return Status::ok();
+    }
     // What makes the task's outputs durable before a commit (its views'
     // sync); empty: nothing to do. A started checkpoint calls it on another
     // thread while the task goes on, so it must use only thread-safe objects
