@@ -7,6 +7,8 @@
 #include "state_test_util.h"
 #include "test_support.h"
 
+#include <rocksdb/db.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -369,6 +371,37 @@ private slots:
         QCOMPARE(reader->flush().code(), StatusCode::FailedPrecondition);
         KAPPA_VERIFY_OK(reader->health());
         KAPPA_VERIFY_OK(reader->size().status());
+    }
+
+    void readOnlyOpenOfAStoreCutOffWhileCreated()
+    {
+        // What a writer killed between RocksDB's two creation steps leaves: a
+        // database with CURRENT and the default column family only.
+        QTemporaryDir dir;
+        const std::string path = tempPath(dir, "s");
+        {
+            rocksdb::Options options;
+            options.create_if_missing = true;
+            rocksdb::DB *raw = nullptr;
+            QVERIFY(rocksdb::DB::Open(options, path, &raw).ok());
+            std::unique_ptr<rocksdb::DB> db(raw);
+            QVERIFY(db->Close().ok());
+        }
+        StoreOptions readOnly;
+        readOnly.readOnly = true;
+        const Result<std::shared_ptr<StateStore>> reader = StateStore::open(path, readOnly);
+        QCOMPARE(reader.status().code(), StatusCode::NotFound);
+        QVERIFY2(reader.status().message().find("no checkpoint yet") != std::string::npos,
+                 reader.status().message().c_str());
+
+        // The writer's next open completes the store; then readers see its checkpoints.
+        KAPPA_ASSIGN_OR_FAIL(auto writer, StateStore::open(path));
+        KAPPA_ASSIGN_OR_FAIL(OpenTask t, openTask(*writer, 1));
+        KAPPA_VERIFY_OK(add(*t.counters, "alice", 2));
+        KAPPA_VERIFY_OK(t.task->checkpoint(metaAt(3)).status());
+        KAPPA_ASSIGN_OR_FAIL(auto later, StateStore::open(path, readOnly));
+        KAPPA_ASSIGN_OR_FAIL(std::optional<CheckpointMeta> meta, later->lastCheckpoint(TaskId(1)));
+        QVERIFY(meta);
     }
 
     void concurrentTasksCheckpoint()

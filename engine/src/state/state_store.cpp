@@ -139,6 +139,22 @@ std::vector<rocksdb::ColumnFamilyDescriptor> families(const rocksdb::Options &op
     return {{rocksdb::kDefaultColumnFamilyName, cf}, {kStateFamily, cf}, {kCheckpointFamily, cf}};
 }
 
+// RocksDB creates a store in two steps: CURRENT with the default column
+// family first, our families right after. A writer killed in between, or
+// still between them while a reader looks, leaves a store without them. Such
+// a store holds no checkpoint (commits write only to our families), so a
+// reader treats it as not existing yet; the writer's next open adds them.
+bool hasOurFamilies(const rocksdb::Options &options, const std::string &dir)
+{
+    std::vector<std::string> names;
+    if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(options), dir, &names).ok())
+        return true; // unreadable: let the open report why
+    const auto has = [&](const char *name) {
+        return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    return has(kStateFamily) && has(kCheckpointFamily);
+}
+
 Status fromRocks(const rocksdb::Status &s, const std::string &context)
 {
     if (s.ok())
@@ -270,6 +286,8 @@ Result<std::shared_ptr<StateStore>> StateStore::open(const std::string &dir, con
         // deletes a WAL between our reading the MANIFEST and the WAL. Every
         // table file stays open (max_open_files = -1, required) so compaction
         // cannot pull one away.
+        if (!hasOurFamilies(rocks, dir))
+            return Status::notFound("state store " + dir + " holds no checkpoint yet (it is being created)");
         KAPPA_ASSIGN_OR_RETURN(db->secondaryDir, base::TempDir::create("kappa-state-reader-"));
         rocks.max_open_files = -1;
         s = rocksdb::DB::OpenAsSecondary(rocksdb::DBOptions(rocks), dir, db->secondaryDir.path(),

@@ -50,7 +50,9 @@ struct StoreOptions
     // open for writing (RocksDB's read-only mode takes no lock). The store
     // shows the state committed as of open() (reopen to see later
     // checkpoints); openTask, commit and flush fail with FailedPrecondition.
-    // NotFound if the store does not exist (createIfMissing is ignored).
+    // NotFound if the store does not exist (createIfMissing is ignored), or
+    // is still being created (a writer killed then leaves it so until its
+    // next open): either way it holds no checkpoint.
     bool readOnly = false;
     // Test seam (after the engine's fault-injecting FileSystem): called before
     // every file sync RocksDB makes; returning true fails that sync with an

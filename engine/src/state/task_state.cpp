@@ -1,6 +1,7 @@
 #include "state/task_state.h"
 
 #include <cassert>
+#include <system_error>
 
 namespace kappa::state {
 
@@ -110,18 +111,26 @@ Result<std::uint64_t> TaskState::checkpoint(CheckpointMeta meta)
 Status TaskState::beginCheckpoint(CheckpointMeta meta, std::function<Status()> beforeCommit)
 {
     KAPPA_ASSIGN_OR_RETURN(CheckpointBatch batch, collect(meta));
-    Pending pending{meta.sequence, std::chrono::steady_clock::now(), {}};
+    Pending pending{meta.sequence, std::chrono::steady_clock::now(), {}, {}};
     // A thread per checkpoint (every few seconds per task) costs far less than
     // the synced write it takes off the task; commits of several tasks then
     // meet in RocksDB's group commit.
-    pending.committed = std::async(std::launch::async, [store = m_store, id = m_id, meta = std::move(meta),
-                                                        batch = std::move(batch),
-                                                        beforeCommit = std::move(beforeCommit)]() mutable {
-        Status committed = beforeCommit ? beforeCommit() : Status::ok();
-        if (committed.isOk())
-            committed = store->commit(id, meta, batch);
-        return CommitOutcome{std::move(committed), std::chrono::steady_clock::now()};
-    });
+    auto commit = std::make_shared<std::packaged_task<CommitOutcome()>>(
+        [store = m_store, id = m_id, meta = std::move(meta), batch = std::move(batch),
+         beforeCommit = std::move(beforeCommit)]() mutable {
+            Status committed = beforeCommit ? beforeCommit() : Status::ok();
+            if (committed.isOk())
+                committed = store->commit(id, meta, batch);
+            return CommitOutcome{std::move(committed), std::chrono::steady_clock::now()};
+        });
+    pending.committed = commit->get_future();
+    try {
+        pending.worker = std::jthread([commit] { (*commit)(); });
+    } catch (const std::system_error &) {
+        // No thread to be had (a process or memory limit): commit here instead,
+        // as a task that is behind does, rather than lose the collected entries.
+        (*commit)();
+    }
     m_pending = std::move(pending);
     return Status::ok();
 }

@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace kappa::state {
 
@@ -93,7 +94,8 @@ public:
     // beginCheckpoint collects the dirty entries on the calling thread (the
     // caches' owner) and starts a thread that calls beforeCommit (which makes
     // the task's outputs durable; it must be safe to call from that thread)
-    // and, if it succeeds, commits. Until finishCheckpoint the collected
+    // and, if it succeeds, commits (on the calling thread if no thread can be
+    // started). Until finishCheckpoint the collected
     // entries stay cached (the store does not hold them yet). One at a time:
     // FailedPrecondition while one is pending or before restore().
     Status beginCheckpoint(CheckpointMeta meta, std::function<Status()> beforeCommit);
@@ -129,6 +131,7 @@ private:
         std::uint64_t sequence = 0;
         std::chrono::steady_clock::time_point begun;
         std::future<CommitOutcome> committed;
+        std::jthread worker; // runs the commit; joined when the checkpoint is finished
     };
 
     // Checks the preconditions, assigns meta.sequence and collects the caches' dirty entries.
