@@ -184,6 +184,41 @@ private slots:
         QCOMPARE(out, std::string("\"a\\\"b\\\\c\\u000a\\u0001\""));
     }
 
+    void test_pipelines_bucket_ring_json_string_runs()
+    {
+        // Plain runs are copied whole: escapes at either end, none at all, UTF-8 bytes untouched.
+        const std::pair<std::string, std::string> cases[] = {
+            {"", "\"\""},
+            {"plain_name", "\"plain_name\""},
+            {"\"x", "\"\\\"x\""},
+            {"x\\", "\"x\\\\\""},
+            {"\t\t", "\"\\u0009\\u0009\""},
+            {"caf\xc3\xa9 \x7f", "\"caf\xc3\xa9 \x7f\""},
+        };
+        for (const auto &[in, expected] : cases) {
+            std::string out = "prefix:";
+            appendJsonString(in, out);
+            QCOMPARE(out, "prefix:" + expected);
+        }
+    }
+
+    void test_pipelines_bucket_ring_json_integers()
+    {
+        std::string out;
+        RowJson j(out);
+        j.beginObject();
+        j.field("min", std::numeric_limits<std::int64_t>::min());
+        j.field("max", std::numeric_limits<std::int64_t>::max());
+        j.field("zero", std::int64_t{0});
+        j.beginArray("a");
+        j.element(std::int64_t{-7});
+        j.element(std::int64_t{42});
+        j.endArray();
+        j.endObject();
+        QCOMPARE(out, std::string("{\"min\":-9223372036854775808,\"max\":9223372036854775807,\"zero\":0,"
+                                  "\"a\":[-7,42]}"));
+    }
+
     void test_pipelines_bucket_ring_fixed_round_trip()
     {
         using Ring = FixedBucketRing<std::int64_t, 5, 100>;

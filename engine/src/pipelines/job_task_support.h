@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pipelines/job_tasks.h"
+#include "pipelines/touched_keys.h"
 #include "runtime/source_task.h"
 #include "state/keyed_state.h"
 
@@ -9,39 +10,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace kappa::pipelines {
-
-// The keys a batch touched, each with the position of its latest record, in first-touch order.
-class TouchedKeys
-{
-public:
-    void touch(std::int64_t id, Offset position)
-    {
-        auto [it, inserted] = m_index.try_emplace(id, m_keys.size());
-        if (inserted)
-            m_keys.push_back({id, position});
-        else
-            m_keys[it->second].position = position;
-    }
-    struct Touched
-    {
-        std::int64_t id;
-        Offset position;
-    };
-    const std::vector<Touched> &keys() const { return m_keys; }
-    void clear()
-    {
-        m_keys.clear();
-        m_index.clear();
-    }
-
-private:
-    std::vector<Touched> m_keys;
-    std::unordered_map<std::int64_t, std::size_t> m_index;
-};
 
 // Writes the row of every key `touched` holds (each at its latest position)
 // to `sink`, then forgets the keys. `rows` is a buffer kept by the task;

@@ -6,23 +6,47 @@
 
 namespace kappa::pipelines {
 
+namespace {
+
+bool needsEscape(char c)
+{
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+// Appends value in decimal without the temporary string std::to_string makes
+// (rows are rendered for every touched key on every publish).
+void appendInt(std::int64_t value, std::string &out)
+{
+    std::array<char, 24> buf{};
+    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+    out.append(buf.data(), result.ptr);
+}
+
+} // namespace
+
 void appendJsonString(std::string_view s, std::string &out)
 {
     out.push_back('"');
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
+    // Field names and most values need no escape: copy runs of plain bytes at once.
+    std::size_t plainFrom = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (!needsEscape(c))
+            continue;
+        out.append(s.data() + plainFrom, i - plainFrom);
+        plainFrom = i + 1;
         if (c == '"' || c == '\\') {
             out.push_back('\\');
             out.push_back(c);
-        } else if (u < 0x20) {
+        } else {
             static constexpr char kHex[] = "0123456789abcdef";
+            const auto u = static_cast<unsigned char>(c);
             out += "\\u00";
             out.push_back(kHex[u >> 4]);
             out.push_back(kHex[u & 0xf]);
-        } else {
-            out.push_back(c);
         }
     }
+    out.append(s.data() + plainFrom, s.size() - plainFrom);
     out.push_back('"');
 }
 
@@ -90,7 +114,7 @@ void RowJson::beginElementObject()
 void RowJson::field(std::string_view name, std::int64_t value)
 {
     key(name);
-    m_out += std::to_string(value);
+    appendInt(value, m_out);
 }
 
 void RowJson::field(std::string_view name, double value)
@@ -114,7 +138,7 @@ void RowJson::field(std::string_view name, std::string_view value)
 void RowJson::element(std::int64_t value)
 {
     separator();
-    m_out += std::to_string(value);
+    appendInt(value, m_out);
 }
 
 void RowJson::element(std::string_view value)
