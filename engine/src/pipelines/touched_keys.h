@@ -62,9 +62,12 @@ private:
 
     static std::size_t slotOf(std::int64_t id, std::size_t mask)
     {
-        // Fibonacci hashing: ids that differ in low bits (or by a stride) spread over the table.
-        std::uint64_t h = static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 29;
+        // splitmix64's finaliser: every input bit reaches the low bits the mask
+        // keeps, so ids that differ only in high bits (or by a large stride) spread too.
+        auto h = static_cast<std::uint64_t>(id);
+        h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+        h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+        h ^= h >> 31;
         return static_cast<std::size_t>(h) & mask;
     }
 

@@ -13,7 +13,8 @@
 //
 // Threading: a TaskState and its caches belong to one thread (the task's).
 // Different TaskStates of one store may run on different threads. The commit
-// of a begun checkpoint runs on a thread of its own, which touches only the
+// of a begun checkpoint runs on a thread of its own (or, if none can be
+// started, on the caller's), which touches only the
 // store and what beginCheckpoint handed it, never the caches.
 #pragma once
 
