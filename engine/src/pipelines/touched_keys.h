@@ -2,6 +2,7 @@
 // the position of its latest record, in first-touch order.
 #pragma once
 
+#include "base/mix64.h"
 #include "kappa/types.h"
 
 #include <cstdint>
@@ -62,12 +63,9 @@ private:
 
     static std::size_t slotOf(std::int64_t id, std::size_t mask)
     {
-        // splitmix64's finaliser: every input bit reaches the low bits the mask
-        // keeps, so ids that differ only in high bits (or by a large stride) spread too.
-        auto h = static_cast<std::uint64_t>(id);
-        h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-        h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-        h ^= h >> 31;
+        // Every bit of the id reaches the low bits the mask keeps, so ids that
+        // differ only in high bits (or by a large stride) spread too.
+        const std::uint64_t h = base::mix64(static_cast<std::uint64_t>(id));
         return static_cast<std::size_t>(h) & mask;
     }
 

@@ -3,22 +3,17 @@
 // standard library (the std:: distributions promise no such thing).
 #pragma once
 
+#include "base/mix64.h"
+
 #include <array>
 #include <cassert>
 #include <cstdint>
 
 namespace kappa::samples {
 
-// SplitMix64's finaliser: a bijective 64-bit mix. Used to derive stable
-// per-entity attributes (an item's price, a user's country) from an id, so
-// the catalogue needs no tables.
-constexpr std::uint64_t mix64(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
+// Used to derive stable per-entity attributes (an item's price, a user's
+// country) from an id, so the catalogue needs no tables.
+using base::mix64;
 
 // SplitMix64 (Steele, Lea, Flood): seeds xoshiro's state.
 class SplitMix64

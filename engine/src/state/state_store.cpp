@@ -287,7 +287,8 @@ Result<std::shared_ptr<StateStore>> StateStore::open(const std::string &dir, con
         // table file stays open (max_open_files = -1, required) so compaction
         // cannot pull one away.
         if (!hasOurFamilies(rocks, dir))
-            return Status::notFound("state store " + dir + " holds no checkpoint yet (it is being created)");
+            return Status::notFound("state store " + dir
+                                    + " holds no checkpoint yet (its creation has not finished)");
         KAPPA_ASSIGN_OR_RETURN(db->secondaryDir, base::TempDir::create("kappa-state-reader-"));
         rocks.max_open_files = -1;
         s = rocksdb::DB::OpenAsSecondary(rocksdb::DBOptions(rocks), dir, db->secondaryDir.path(),

@@ -14,8 +14,8 @@
 // Threading: a TaskState and its caches belong to one thread (the task's).
 // Different TaskStates of one store may run on different threads. The commit
 // of a begun checkpoint runs on a thread of its own (or, if none can be
-// started, on the caller's), which touches only the
-// store and what beginCheckpoint handed it, never the caches.
+// started, on the caller's), which touches only the store and what
+// beginCheckpoint handed it, never the caches.
 #pragma once
 
 #include "state/checkpoint_meta.h"
@@ -96,8 +96,8 @@ public:
     // caches' owner) and starts a thread that calls beforeCommit (which makes
     // the task's outputs durable; it must be safe to call from that thread)
     // and, if it succeeds, commits (on the calling thread if no thread can be
-    // started). Until finishCheckpoint the collected
-    // entries stay cached (the store does not hold them yet). One at a time:
+    // started). Until finishCheckpoint the collected entries stay cached (the
+    // store does not hold them yet). One at a time:
     // FailedPrecondition while one is pending or before restore().
     Status beginCheckpoint(CheckpointMeta meta, std::function<Status()> beforeCommit);
     bool checkpointPending() const { return m_pending.has_value(); }
