@@ -1,6 +1,7 @@
 #include "service/http_api.h"
 
 #include "service/api_error.h"
+#include "service/http_connection.h"
 #include "service/http_routes.h"
 
 #include <httplib.h>
@@ -29,7 +30,7 @@ namespace {
 Result<std::unique_ptr<httplib::Server>> makeServer(const ServiceConfig &config)
 {
     if (config.tlsCert.empty())
-        return std::make_unique<httplib::Server>();
+        return std::unique_ptr<httplib::Server>(std::make_unique<PlainHttpServer>());
     auto server = std::make_unique<httplib::SSLServer>(config.tlsCert.c_str(), config.tlsKey.c_str());
     if (!server->is_valid())
         return Status::invalidArgument("cannot load the TLS certificate " + config.tlsCert + " and key "
@@ -53,8 +54,9 @@ void configureLimits(httplib::Server &server, const ServiceConfig &config)
     // httplib's default of 5 requests per connection would defeat keep-alive for API clients.
     server.set_keep_alive_max_count(10'000);
     server.set_payload_max_length(config.maxBodyBytes);
-    // Responses are written in pieces (headers, body): without TCP_NODELAY,
-    // Nagle's algorithm and the client's delayed ACK add ~40 ms to each one.
+    // A response can be written in pieces (TLS: head and body; SSE: event by
+    // event): without TCP_NODELAY, Nagle's algorithm and the client's delayed
+    // ACK add ~40 ms to a piece.
     server.set_tcp_nodelay(true);
     // httplib's default sets SO_REUSEPORT, which would let a second kappad
     // bind the same port and silently share its traffic; a taken port must fail.
