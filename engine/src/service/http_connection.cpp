@@ -170,6 +170,18 @@ bool ConnectionStream::sendAll(std::string_view first, std::string_view second)
     return true;
 }
 
+bool ConnectionStream::fillWithoutWaiting()
+{
+    if (hasBufferedInput())
+        return true;
+    const ssize_t got = ::recv(m_socket, m_readBuffer.data(), m_readBuffer.size(), MSG_DONTWAIT);
+    if (got <= 0)
+        return false;
+    m_readPos = 0;
+    m_readEnd = static_cast<std::size_t>(got);
+    return true;
+}
+
 void ConnectionStream::get_remote_ip_and_port(std::string &ip, int &port) const
 {
     if (!m_remote.known) {
@@ -208,9 +220,9 @@ bool PlainHttpServer::process_and_close_socket(socket_t sock)
     return ok;
 }
 
-bool PlainHttpServer::awaitNextRequest(const ConnectionStream &stream) const
+bool PlainHttpServer::awaitNextRequest(ConnectionStream &stream) const
 {
-    if (stream.hasBufferedInput())
+    if (stream.fillWithoutWaiting())
         return svr_sock_ != INVALID_SOCKET;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
     while (svr_sock_ != INVALID_SOCKET) {

@@ -52,6 +52,8 @@ public:
     bool flush();
     // Bytes of the peer's next request are read already.
     bool hasBufferedInput() const { return m_readPos < m_readEnd; }
+    // Reads what the socket has into the buffer without waiting; true if it had something.
+    bool fillWithoutWaiting();
 
 private:
     struct Address
@@ -86,7 +88,7 @@ private:
     bool process_and_close_socket(socket_t sock) override;
     // Waits until the next request starts to arrive; false when the
     // keep-alive timeout passes first, the peer closed, or the server stops.
-    bool awaitNextRequest(const ConnectionStream &stream) const;
+    bool awaitNextRequest(ConnectionStream &stream) const;
 };
 
 } // namespace kappa::service
