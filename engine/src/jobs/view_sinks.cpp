@@ -69,4 +69,9 @@ Status MetricsViewSink::sync()
     return m_view.sync();
 }
 
+bool MetricsViewSink::busy() const
+{
+    return m_view.writing();
+}
+
 } // namespace kappa::jobs

@@ -51,6 +51,7 @@ public:
     Status write(PartitionId sourcePartition, Offset position,
                  std::span<const pipelines::MetricsRow> rows) override;
     Status sync() override;
+    bool busy() const override;
 
 private:
     views::MetricsView &m_view;

@@ -20,11 +20,19 @@ namespace {
 // every 100 ms rather than after every batch (at 200K events/s, ~100 batches
 // a second per task), which saves most of the view's upserts.
 constexpr std::chrono::milliseconds kLivePublishInterval{100};
+// Behind, a publish writes the rows of the windows passed since the last one,
+// which few later publishes touch again: unlike user_features' hot rows,
+// waiting longer saves no writes. Written every 100 ms instead of every 2 s,
+// the view's one SQLite writer works beside the processing throughout the
+// run (and on pages still in its cache) rather than in a long serial tail:
+// business_metrics alone on 10M events, 2 workers, 2.5-2.7M -> 3.3M events/s.
+constexpr std::chrono::milliseconds kBehindPublishInterval{100};
 
 runtime::TaskInput metricsInput(const JobEnvironment &env, std::int32_t partition)
 {
     runtime::TaskInput input = sourceInput(env, partition);
     input.livePublishInterval = kLivePublishInterval;
+    input.behindPublishInterval = kBehindPublishInterval;
     return input;
 }
 
@@ -84,6 +92,7 @@ protected:
         return Status::ok();
     }
     std::function<Status()> outputSync() override { return syncOf(m_sink); }
+    bool outputsBusy() const override { return m_sink.busy(); }
 
 private:
     Status keepForHandOver(const std::vector<MetricsRow> &rows)

@@ -42,6 +42,9 @@ public:
     // One source partition's partial rows, reflecting that partition up to `position`.
     virtual Status write(PartitionId sourcePartition, Offset position, std::span<const MetricsRow> rows) = 0;
     virtual Status sync() = 0;
+    // True while another task writes (or waits to): a task that is behind
+    // then goes on processing and writes later, rather than wait its turn.
+    virtual bool busy() const { return false; }
 };
 
 } // namespace kappa::pipelines

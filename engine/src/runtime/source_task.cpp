@@ -105,7 +105,7 @@ SourceTask::SourceTask(std::string name, std::unique_ptr<state::TaskState> state
     , m_allowedLatenessMs(allowedLatenessMs)
     , m_startOffset(input.startOffset)
     , m_throttle(input.throttle)
-    , m_livePublishInterval(input.livePublishInterval)
+    , m_publishPolicy{input.livePublishInterval, input.behindPublishInterval}
 {}
 
 Status SourceTask::open()
@@ -160,15 +160,12 @@ Status SourceTask::publish()
 
 bool SourceTask::publishDue() const
 {
-    // Caught up: every batch is published at once (latency), or at most every
-    // livePublishInterval. Behind: outputs of several batches are written
-    // together (throughput: a hot key's row is written once, not once per
-    // batch), at most kMaxUnpublished events or kMaxPublishDelay apart. Only
-    // when rows appear depends on this; what they contain does not.
-    const auto sinceLast = std::chrono::steady_clock::now() - m_lastPublish;
-    const bool caughtUp = m_reader.position() >= m_reader.endOffset();
-    return (caughtUp && sinceLast >= m_livePublishInterval) || m_appendTimes.size() >= kMaxUnpublished
-           || sinceLast >= kMaxPublishDelay;
+    PublishPolicy::Now now;
+    now.caughtUp = m_reader.position() >= m_reader.endOffset();
+    now.sinceLast = std::chrono::steady_clock::now() - m_lastPublish;
+    now.unpublished = m_appendTimes.size();
+    now.sinkBusy = !now.caughtUp && outputsBusy(); // caught up, it does not matter
+    return m_publishPolicy.due(now);
 }
 
 Result<std::size_t> SourceTask::step()

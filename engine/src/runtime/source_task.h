@@ -19,6 +19,7 @@
 #include "kappa/event_log.h"
 #include "runtime/event_time_alignment.h"
 #include "runtime/exchange.h"
+#include "runtime/publish_policy.h"
 #include "runtime/rate_limiter.h"
 #include "runtime/source_reader.h"
 #include "runtime/task.h"
@@ -51,6 +52,11 @@ struct TaskInput
     // it, so that a row updated by every batch is written a few times a second
     // rather than once per batch.
     std::chrono::milliseconds livePublishInterval{0};
+    // Source tasks only: behind, outputs are published about this often (see
+    // PublishPolicy). Rewriting every row touched since the last publish,
+    // user_features' catch-up was about a tenth faster with 2 s than with
+    // 500 ms (fewer rewrites of hot rows), and 5 s gained nothing more.
+    std::chrono::milliseconds behindPublishInterval{2000};
     // Source tasks only: decoded batches shared with other job versions'
     // readers of the same partitions (nullptr: each reads and decodes alone).
     std::shared_ptr<SharedBatches> sharedBatches;
@@ -80,7 +86,7 @@ protected:
     // writes view rows and rekeyed records. An exchange task calls it after
     // each batch; a source task after each batch when caught up (or at most
     // every TaskInput::livePublishInterval), and while behind after several
-    // (see SourceTask::publishDue), always before a checkpoint.
+    // (see PublishPolicy), always before a checkpoint.
     virtual Status endBatch() = 0;
     // Before the commit, on the task's thread: append the task's own blob (default: none).
     virtual Status beforeCheckpoint(std::string &blob)
@@ -136,6 +142,9 @@ protected:
 
     // One event, in log order; maxEventTimeMs includes it.
     virtual Status process(const Event &event, const RecordView &record, std::int64_t maxEventTimeMs) = 0;
+    // True while the sink of the task's outputs is taken by another task's
+    // write (see PublishPolicy: behind, a publish may then wait for a later batch).
+    virtual bool outputsBusy() const { return false; }
 
     std::optional<std::int64_t> maxEventTimeMs() const { return m_maxTs; }
 
@@ -143,11 +152,6 @@ private:
     Result<state::CheckpointMeta> prepareCheckpoint() final;
     const EventCodec &m_codec;
     const std::int64_t m_allowedLatenessMs;
-    static constexpr std::size_t kMaxUnpublished = 1 << 20;
-    // Behind, each publish rewrites every row touched since the last one; 2 s
-    // instead of 500 ms made the three v1 jobs' catch-up about a tenth faster
-    // (user_features writes fewer view rows), and 5 s gained nothing more.
-    static constexpr std::chrono::milliseconds kMaxPublishDelay{2000};
     Status publish();
     bool publishDue() const;
     // The bytes to read in this step: all of a batch unthrottled, else about
@@ -156,7 +160,7 @@ private:
 
     const Offset m_startOffset;
     const std::shared_ptr<RateLimiter> m_throttle;
-    const std::chrono::milliseconds m_livePublishInterval;
+    const PublishPolicy m_publishPolicy;
     double m_recordBytes = 128; // moving average of a record's size, to turn tokens into bytes
     bool m_throttled = false;
 

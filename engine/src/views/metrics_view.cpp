@@ -162,6 +162,12 @@ Result<Statement *> MetricsView::upsertStatement(std::size_t rows)
 Status MetricsView::write(std::span<const MetricsPartial> partials)
 {
     KAPPA_RETURN_IF_ERROR(checkWritable());
+    m_writers.fetch_add(1, std::memory_order_relaxed);
+    const struct Leave
+    {
+        std::atomic<int> &writers;
+        ~Leave() { writers.fetch_sub(1, std::memory_order_relaxed); }
+    } leave{m_writers};
     std::lock_guard lock(m_mutex);
     Status written = m_db->transaction([&]() -> Status {
         const std::size_t whole = partials.size() / kRowsPerUpsert * kRowsPerUpsert;
