@@ -179,6 +179,47 @@ private slots:
         QVERIFY(!empty.firstAppendTime && !empty.lastAppendTime);
     }
 
+    // A deferred append is not readable until a sync covers it: its own
+    // waitDurable, or another appender's durable append to the partition.
+    // What no sync covered is gone after the log closes.
+    void deferredAppendsBecomeReadableWhenSynced()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        const std::vector<Record> three = {{"a", "1"}, {"b", "2"}, {"c", "3"}};
+        const std::vector<Record> one = {{"d", "4"}};
+        const PartitionId p0(0);
+        {
+            KAPPA_ASSIGN_OR_FAIL(auto log, LocalLog::open(path, {}));
+            KAPPA_VERIFY_OK(log->createTopic("t", TopicConfig{1}));
+            KAPPA_ASSIGN_OR_FAIL(const Offset end, log->appendToPartitionDeferred("t", p0, three));
+            QCOMPARE(end.value(), 3);
+            KAPPA_ASSIGN_OR_FAIL(Offset visible, log->endOffset("t", p0));
+            QCOMPARE(visible.value(), 0);
+            RecordBatch batch;
+            KAPPA_VERIFY_OK(log->read("t", p0, Offset(0), 4096, batch));
+            QVERIFY(batch.empty());
+            KAPPA_VERIFY_OK(log->waitDurable("t", p0, end));
+            KAPPA_VERIFY_OK(log->read("t", p0, Offset(0), 4096, batch));
+            QCOMPARE(batch.size(), std::size_t{3});
+            QCOMPARE(std::string(batch[2].value), std::string("3"));
+
+            // Someone else's durable append syncs what was deferred before it.
+            KAPPA_ASSIGN_OR_FAIL(const Offset deferredEnd, log->appendToPartitionDeferred("t", p0, one));
+            KAPPA_ASSIGN_OR_FAIL(const Offset first, log->appendToPartition("t", p0, one));
+            QCOMPARE(first.value(), deferredEnd.value());
+            KAPPA_ASSIGN_OR_FAIL(visible, log->endOffset("t", p0));
+            QCOMPARE(visible.value(), 5);
+
+            QCOMPARE(log->waitDurable("t", p0, Offset(6)).code(), StatusCode::InvalidArgument);
+            KAPPA_ASSIGN_OR_FAIL(const Offset lostEnd, log->appendToPartitionDeferred("t", p0, three));
+            QCOMPARE(lostEnd.value(), 8);
+        }
+        KAPPA_ASSIGN_OR_FAIL(auto reopened, LocalLog::open(path, {}));
+        KAPPA_ASSIGN_OR_FAIL(const Offset end, reopened->endOffset("t", p0));
+        QCOMPARE(end.value(), 5);
+    }
+
     void keyedAppendUsesKafkaPartitioner()
     {
         QTemporaryDir dir;

@@ -380,6 +380,56 @@ private slots:
         }
     }
 
+    // Deferred appends: the same records, readable only once settled (or
+    // waited for through durability(), from another thread); settle() waits
+    // for none younger than its age and counts the records it waited for.
+    void deferredAppendsSettle()
+    {
+        QTemporaryDir dir;
+        KAPPA_ASSIGN_OR_FAIL(auto log, openLog(dir));
+        constexpr std::int32_t kPartitions = 3;
+        KAPPA_VERIFY_OK(log->createTopic("rekey", TopicConfig{kPartitions}));
+        ExchangeWriter writer(*log, "rekey", kPartitions, 0);
+        QVERIFY(!writer.unsettled());
+        for (int i = 0; i < 12; ++i)
+            writer.add("k" + std::to_string(i), i, 0, WallTime(1000), "p" + std::to_string(i));
+        writer.closeEpochsBelow(1);
+        KAPPA_VERIFY_OK(writer.flushDeferred());
+        QVERIFY(writer.unsettled());
+        const auto readable = [&] {
+            std::size_t records = 0;
+            for (std::int32_t p = 0; p < kPartitions; ++p)
+                records += readPartition(*log, "rekey", p).size();
+            return records;
+        };
+        QCOMPARE(readable(), std::size_t{0});
+        KAPPA_ASSIGN_OR_FAIL(std::size_t settled, writer.settle(std::chrono::hours(1)));
+        QCOMPARE(settled, std::size_t{0}); // too young
+        QVERIFY(writer.unsettled());
+
+        // A checkpoint's wait, on another thread, makes them readable.
+        const std::function<Status()> durable = writer.durability();
+        Status waited;
+        std::thread([&] { waited = durable(); }).join();
+        KAPPA_VERIFY_OK(waited);
+        QCOMPARE(readable(), std::size_t{12 + kPartitions}); // the records and a marker per partition
+
+        KAPPA_ASSIGN_OR_FAIL(settled, writer.settle(std::chrono::milliseconds(0)));
+        QCOMPARE(settled, std::size_t{12 + kPartitions});
+        QVERIFY(!writer.unsettled());
+        KAPPA_ASSIGN_OR_FAIL(settled, writer.settle(std::chrono::milliseconds(0)));
+        QCOMPARE(settled, std::size_t{0});
+
+        // Two deferred flushes to the same partition settle as one.
+        writer.add("k0", 100, 1, WallTime(2000), "again");
+        KAPPA_VERIFY_OK(writer.flushDeferred());
+        writer.add("k0", 101, 1, WallTime(2000), "and again");
+        KAPPA_VERIFY_OK(writer.flushDeferred());
+        KAPPA_ASSIGN_OR_FAIL(settled, writer.settle(std::chrono::milliseconds(0)));
+        QCOMPARE(settled, std::size_t{2});
+        QCOMPARE(readable(), std::size_t{12 + kPartitions + 2});
+    }
+
     // Nothing is released until every upstream's marker is above its epoch;
     // then in (epoch, upstream, seq) order whatever the arrival order.
     void releaseWaitsForEveryMarker()

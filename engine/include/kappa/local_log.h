@@ -111,6 +111,13 @@ public:
                                                std::span<const Record> records) override;
     Result<Offset> appendToPartition(std::string_view topic, PartitionId partition,
                                      std::span<const Record> records) override;
+    // Queues the records in the partition's group commit without waiting:
+    // the next durable append or waitDurable() on the partition writes and
+    // syncs them with its own. Records still queued when the log closes are
+    // dropped (none was acknowledged durable).
+    Result<Offset> appendToPartitionDeferred(std::string_view topic, PartitionId partition,
+                                             std::span<const Record> records) override;
+    Status waitDurable(std::string_view topic, PartitionId partition, Offset end) override;
 
     Status read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
                 RecordBatch &batch) override;

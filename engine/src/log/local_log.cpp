@@ -428,6 +428,21 @@ Result<Offset> LocalLog::appendToPartition(std::string_view topic, PartitionId p
     return Offset(first);
 }
 
+Result<Offset> LocalLog::appendToPartitionDeferred(std::string_view topic, PartitionId partition,
+                                                   std::span<const Record> records)
+{
+    KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
+    KAPPA_RETURN_IF_ERROR(m_impl->checkWritable(records));
+    KAPPA_ASSIGN_OR_RETURN(std::int64_t first, use.partition->enqueue(records));
+    return Offset(first + static_cast<std::int64_t>(records.size()));
+}
+
+Status LocalLog::waitDurable(std::string_view topic, PartitionId partition, Offset end)
+{
+    KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
+    return use.partition->waitDurable(end.value());
+}
+
 Status LocalLog::read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
                       RecordBatch &batch)
 {

@@ -69,6 +69,10 @@ void PartitionLog::lingerForMoreAppends(std::unique_lock<std::mutex> &lock)
 Status PartitionLog::waitDurable(std::int64_t end)
 {
     std::unique_lock lock(m_mutex);
+    if (end > m_nextOffset) // else no sync could ever reach it
+        return Status::invalidArgument(name() + ": cannot wait for offset " + std::to_string(end)
+                                       + " to be durable: the partition ends at "
+                                       + std::to_string(m_nextOffset));
     while (m_durableEnd.load(std::memory_order_acquire) < end) {
         KAPPA_RETURN_IF_ERROR(m_context.health.status());
         if (m_leaderActive) {

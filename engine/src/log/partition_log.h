@@ -45,6 +45,7 @@ public:
     // returns the first offset. Nothing is durable yet: follow with waitDurable().
     Result<std::int64_t> enqueue(std::span<const Record> records);
     // Returns once every offset below `end` is durable, or the log's failure.
+    // InvalidArgument if `end` lies beyond the offsets assigned so far.
     Status waitDurable(std::int64_t end);
 
     Status read(std::int64_t from, std::size_t maxBytes, RecordBatch &batch) const;

@@ -52,6 +52,15 @@ public:
     {
         return m_inner->appendToPartition(name(topic), partition, records);
     }
+    Result<Offset> appendToPartitionDeferred(std::string_view topic, PartitionId partition,
+                                             std::span<const Record> records) override
+    {
+        return m_inner->appendToPartitionDeferred(name(topic), partition, records);
+    }
+    Status waitDurable(std::string_view topic, PartitionId partition, Offset end) override
+    {
+        return m_inner->waitDurable(name(topic), partition, end);
+    }
     Status read(std::string_view topic, PartitionId partition, Offset from, std::size_t maxBytes,
                 RecordBatch &batch) override
     {

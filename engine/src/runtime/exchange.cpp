@@ -75,7 +75,8 @@ void ExchangeWriter::closeEpochsBelow(std::int64_t epoch)
     m_markerPending = true;
 }
 
-Status ExchangeWriter::flush()
+template<typename AppendOne>
+Status ExchangeWriter::appendQueued(AppendOne appendOne)
 {
     std::string marker;
     if (m_markerPending) {
@@ -93,15 +94,59 @@ Status ExchangeWriter::flush()
             records.push_back({std::string_view(), marker});
         if (records.empty())
             continue;
-        Result<Offset> appended = m_log.appendToPartition(m_topic, PartitionId(static_cast<std::int32_t>(p)),
-                                                          records);
+        const Status appended = appendOne(PartitionId(static_cast<std::int32_t>(p)), records);
         if (!appended.isOk())
-            return appended.status().withContext("exchange topic " + m_topic);
+            return appended.withContext("exchange topic " + m_topic);
         pending.keys.clear();
         pending.values.clear();
     }
     m_markerPending = false;
     return Status::ok();
+}
+
+Status ExchangeWriter::flush()
+{
+    return appendQueued([&](PartitionId partition, std::span<const Record> records) {
+        return m_log.appendToPartition(m_topic, partition, records).status();
+    });
+}
+
+Status ExchangeWriter::flushDeferred()
+{
+    return appendQueued([&](PartitionId partition, std::span<const Record> records) -> Status {
+        KAPPA_ASSIGN_OR_RETURN(const Offset end, m_log.appendToPartitionDeferred(m_topic, partition, records));
+        if (m_unsettled.empty())
+            m_oldestUnsettled = std::chrono::steady_clock::now();
+        const auto same = std::find_if(m_unsettled.begin(), m_unsettled.end(),
+                                       [&](const Unsettled &u) { return u.partition == partition; });
+        Unsettled &entry = same != m_unsettled.end() ? *same
+                                                     : m_unsettled.emplace_back(Unsettled{partition, end, 0});
+        entry.end = end;
+        entry.records += records.size();
+        return Status::ok();
+    });
+}
+
+Result<std::size_t> ExchangeWriter::settle(std::chrono::steady_clock::duration age)
+{
+    if (m_unsettled.empty() || std::chrono::steady_clock::now() - m_oldestUnsettled < age)
+        return std::size_t{0};
+    KAPPA_RETURN_IF_ERROR(durability()());
+    std::size_t records = 0;
+    for (const Unsettled &u : m_unsettled)
+        records += u.records;
+    m_unsettled.clear();
+    return records;
+}
+
+std::function<Status()> ExchangeWriter::durability() const
+{
+    return [log = &m_log, topic = m_topic, ends = m_unsettled]() -> Status {
+        for (const Unsettled &u : ends)
+            if (const Status durable = log->waitDurable(topic, u.partition, u.end); !durable.isOk())
+                return durable.withContext("exchange topic " + topic);
+        return Status::ok();
+    };
 }
 
 ExchangeMerge::ExchangeMerge(std::int32_t upstreams, std::size_t maxBuffered)

@@ -84,6 +84,13 @@ Status TaskBase::startCheckpoint()
     return m_state->beginCheckpoint(std::move(meta), outputSync());
 }
 
+Result<std::size_t> TaskBase::step()
+{
+    KAPPA_ASSIGN_OR_RETURN(const std::size_t settled, settleOutputs());
+    KAPPA_ASSIGN_OR_RETURN(const std::size_t consumed, stepInput());
+    return settled + consumed;
+}
+
 Result<bool> TaskBase::pollCheckpoint()
 {
     return finishCheckpoint(/*wait=*/false);
@@ -168,7 +175,7 @@ bool SourceTask::publishDue() const
     return m_publishPolicy.due(now);
 }
 
-Result<std::size_t> SourceTask::step()
+Result<std::size_t> SourceTask::stepInput()
 {
     m_waiting = m_alignment && m_alignment->shouldWait(m_alignmentMember);
     if (m_waiting) {
@@ -274,7 +281,7 @@ Status ExchangeTask::open()
     return restoreState(blob);
 }
 
-Result<std::size_t> ExchangeTask::step()
+Result<std::size_t> ExchangeTask::stepInput()
 {
     KAPPA_RETURN_IF_ERROR(m_reader.read());
     const RecordBatch &batch = m_reader.records();

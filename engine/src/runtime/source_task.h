@@ -69,9 +69,12 @@ public:
     const std::string &name() const override { return m_name; }
     int stage() const override { return m_stage; }
     const TaskMetrics &metrics() const override { return m_metrics; }
+    // Settles deferred outputs when due (see settleOutputs), then one batch of input.
+    Result<std::size_t> step() final;
     // A read that came back empty below the end offset leaves records due:
-    // the input is not exhausted (see SourceReader::emptyBeforeEnd).
-    bool waiting() const override { return m_reader.emptyBeforeEnd(); }
+    // the input is not exhausted (see SourceReader::emptyBeforeEnd). Outputs
+    // not durable yet are due downstream, where readers do not see them yet.
+    bool waiting() const override { return m_reader.emptyBeforeEnd() || outputsUnsettled(); }
     Status checkpoint() final;
     Status startCheckpoint() final;
     Result<bool> pollCheckpoint() final;
@@ -79,7 +82,18 @@ public:
 protected:
     TaskBase(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input);
 
+    // One batch of input: what step() does after settling.
+    virtual Result<std::size_t> stepInput() = 0;
+
     // Pipeline hooks ---------------------------------------------------------
+    // A task whose outputs are appended without waiting for durability
+    // (ExchangeWriter::flushDeferred) waits for them here, at the start of
+    // each step, once they are old enough; returns how many records it waited
+    // for, which count as the step's progress (a bounded run is not quiet
+    // before the downstream has read them).
+    virtual Result<std::size_t> settleOutputs() { return std::size_t{0}; }
+    // Outputs appended that may not be durable yet.
+    virtual bool outputsUnsettled() const { return false; }
     // After restore(): attach caches, read `blob` (empty before the first checkpoint).
     virtual Status restoreState(std::string_view blob) = 0;
     // Publishes the outputs of everything processed since the last call:
@@ -127,7 +141,7 @@ class SourceTask : public TaskBase
 {
 public:
     Status open() override;
-    Result<std::size_t> step() override;
+    Result<std::size_t> stepInput() override;
     bool waiting() const override { return m_waiting || TaskBase::waiting(); }
     // True after a step that read nothing because the rate limit held it back.
     bool throttled() const { return m_throttled; }
@@ -179,7 +193,7 @@ class ExchangeTask : public TaskBase
 {
 public:
     Status open() override;
-    Result<std::size_t> step() override;
+    Result<std::size_t> stepInput() override;
     Result<std::size_t> flush() override;
 
 protected:

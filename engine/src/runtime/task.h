@@ -30,11 +30,13 @@ public:
 
     // Restores the last checkpoint and positions the input after it.
     virtual Status open() = 0;
-    // Processes at most one batch of input; returns the records consumed, 0 when there was nothing to read.
+    // Processes at most one batch of input; returns the records consumed (and
+    // outputs it made readable downstream), 0 when there was nothing to do.
     virtual Result<std::size_t> step() = 0;
     // True after a step that consumed nothing although the task has input:
     // it holds back (event-time alignment), or its input has records that a
-    // read did not return yet. The task is then not idle.
+    // read did not return yet, or its outputs are not readable downstream
+    // yet. The task is then not idle.
     virtual bool waiting() const { return false; }
     // Releases whatever the task holds back waiting for more input (the end
     // of a bounded run); returns the records released.
