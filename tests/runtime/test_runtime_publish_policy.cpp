@@ -18,7 +18,7 @@ PublishPolicy policy()
     return p;
 }
 
-PublishPolicy::Now behind(std::chrono::milliseconds sinceLast, std::size_t unpublished, bool busy)
+PublishPolicy::State behind(std::chrono::milliseconds sinceLast, std::size_t unpublished, bool busy)
 {
     return {false, sinceLast, unpublished, busy};
 }

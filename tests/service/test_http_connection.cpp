@@ -237,6 +237,18 @@ private slots:
                  std::string("body"));
     }
 
+    void afterAFailedSendNothingIsSentAgain()
+    {
+        SocketPair pair(SOCK_SEQPACKET);
+        ConnectionStream stream(pair.ours, 100ms, 100ms);
+        QCOMPARE(stream.write("HEAD\r\n\r\n", 8), ssize_t{8}); // held
+        ::close(pair.peer);
+        pair.peer = -1;
+        QCOMPARE(stream.write("body", 4), ssize_t{-1});
+        QVERIFY(!stream.flush()); // the head is not tried again
+        QCOMPARE(stream.write("HEAD\r\n\r\n", 8), ssize_t{-1});
+    }
+
     void aReadTimesOutAndAClosedPeerIsNotWritable()
     {
         SocketPair pair(SOCK_STREAM);

@@ -122,21 +122,19 @@ public:
     virtual Result<Offset> appendToPartition(std::string_view topic, PartitionId partition,
                                              std::span<const Record> records)
         = 0;
-    // As appendToPartition, but may return before the records are durable;
-    // until they are, readers do not see them. They become durable with the
-    // next durable append to the partition, or with waitDurable(). Returns the
-    // offset after the last record. Appends from several callers so share
-    // one sync. The default appends durably at once.
+    // As appendToPartition (returns the offset of the first record), but may
+    // return before the records are durable; until they are, readers do not
+    // see them. They become durable with the next durable append to the
+    // partition, or with waitDurable(). Appends from several callers so
+    // share one sync. The default appends durably at once.
     virtual Result<Offset> appendToPartitionDeferred(std::string_view topic, PartitionId partition,
                                                      std::span<const Record> records)
     {
-        Result<Offset> first = appendToPartition(topic, partition, records);
-        if (!first.isOk())
-            return first.status();
-        return Offset(first->value() + static_cast<std::int64_t>(records.size()));
+        return appendToPartition(topic, partition, records);
     }
     // Returns once every record of the partition below `end` is durable
-    // (makes them so if needed), or with the log's failure.
+    // (makes them so if needed), or with the log's failure. InvalidArgument
+    // if `end` lies beyond the offsets appended so far.
     virtual Status waitDurable(std::string_view topic, PartitionId partition, Offset end)
     {
         (void) topic;

@@ -71,7 +71,7 @@ Status MetricsViewSink::sync()
 
 bool MetricsViewSink::busy() const
 {
-    return m_view.writing();
+    return m_view.busy();
 }
 
 } // namespace kappa::jobs

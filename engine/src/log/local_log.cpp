@@ -434,7 +434,7 @@ Result<Offset> LocalLog::appendToPartitionDeferred(std::string_view topic, Parti
     KAPPA_ASSIGN_OR_RETURN(PartitionUse use, m_impl->usePartition(topic, partition));
     KAPPA_RETURN_IF_ERROR(m_impl->checkWritable(records));
     KAPPA_ASSIGN_OR_RETURN(std::int64_t first, use.partition->enqueue(records));
-    return Offset(first + static_cast<std::int64_t>(records.size()));
+    return Offset(first);
 }
 
 Status LocalLog::waitDurable(std::string_view topic, PartitionId partition, Offset end)

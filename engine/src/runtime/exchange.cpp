@@ -114,7 +114,9 @@ Status ExchangeWriter::flush()
 Status ExchangeWriter::flushDeferred()
 {
     return appendQueued([&](PartitionId partition, std::span<const Record> records) -> Status {
-        KAPPA_ASSIGN_OR_RETURN(const Offset end, m_log.appendToPartitionDeferred(m_topic, partition, records));
+        KAPPA_ASSIGN_OR_RETURN(const Offset first,
+                               m_log.appendToPartitionDeferred(m_topic, partition, records));
+        const Offset end(first.value() + static_cast<std::int64_t>(records.size()));
         if (m_unsettled.empty())
             m_oldestUnsettled = std::chrono::steady_clock::now();
         const auto same = std::find_if(m_unsettled.begin(), m_unsettled.end(),

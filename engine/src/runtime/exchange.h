@@ -79,7 +79,8 @@ public:
     // Appended records not known to be durable yet.
     bool unsettled() const { return !m_unsettled.empty(); }
     // Waits until the deferred appends are durable if the oldest is at least
-    // `age` old (0: now); returns how many records (markers included) it waited for.
+    // `age` old (0: now); returns how many records (markers included) it
+    // settled, some of which another writer's sync may have made durable already.
     Result<std::size_t> settle(std::chrono::steady_clock::duration age);
     // What a checkpoint waits for before its commit: the deferred appends so
     // far are durable. Runs on any thread (it holds a copy of their ends).

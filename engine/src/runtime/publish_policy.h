@@ -23,7 +23,7 @@ struct PublishPolicy
     std::chrono::milliseconds behindInterval{2000};
     std::size_t maxUnpublished = 1 << 20; // events
 
-    struct Now
+    struct State
     {
         bool caughtUp = false;
         std::chrono::steady_clock::duration sinceLast{0}; // since the last publish
@@ -31,14 +31,14 @@ struct PublishPolicy
         bool sinkBusy = false;
     };
 
-    bool due(const Now &now) const
+    bool due(const State &state) const
     {
-        if (now.caughtUp && now.sinceLast >= liveInterval)
+        if (state.caughtUp && state.sinceLast >= liveInterval)
             return true;
-        if (now.unpublished >= 2 * maxUnpublished || now.sinceLast >= 2 * behindInterval)
+        if (state.unpublished >= 2 * maxUnpublished || state.sinceLast >= 2 * behindInterval)
             return true;
-        const bool bound = now.unpublished >= maxUnpublished || now.sinceLast >= behindInterval;
-        return bound && (now.caughtUp || !now.sinkBusy);
+        const bool bound = state.unpublished >= maxUnpublished || state.sinceLast >= behindInterval;
+        return bound && (state.caughtUp || !state.sinkBusy);
     }
 };
 

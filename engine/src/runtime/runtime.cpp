@@ -152,8 +152,9 @@ bool Runtime::openTasks(Worker &worker)
     return true;
 }
 
-// One step of each of the worker's tasks; if none consumed input, one step of
-// each other task that is free. True if any consumed input.
+// One step of each of the worker's tasks; if none made progress (consumed
+// input or settled outputs), one step of each other task that is free. True
+// if any made progress.
 bool Runtime::runRound(const Worker &worker)
 {
     return stepEach(worker, true) || stepEach(worker, false);
@@ -193,7 +194,8 @@ Runtime::StepResult Runtime::runSlot(Slot &slot)
         slot.idleSince.store(-1, std::memory_order_release);
         m_progress.fetch_add(static_cast<std::int64_t>(*consumed), std::memory_order_acq_rel);
     } else {
-        // A waiting task has input: the system is not quiet while it waits.
+        // A waiting task has input, or outputs not yet readable downstream:
+        // the system is not quiet while it waits.
         slot.idleSince.store(task.waiting() ? -1 : progressBefore, std::memory_order_release);
     }
     if (!checkpointWhenDue(slot))

@@ -167,12 +167,12 @@ Status SourceTask::publish()
 
 bool SourceTask::publishDue() const
 {
-    PublishPolicy::Now now;
-    now.caughtUp = m_reader.position() >= m_reader.endOffset();
-    now.sinceLast = std::chrono::steady_clock::now() - m_lastPublish;
-    now.unpublished = m_appendTimes.size();
-    now.sinkBusy = !now.caughtUp && outputsBusy(); // caught up, it does not matter
-    return m_publishPolicy.due(now);
+    PublishPolicy::State state;
+    state.caughtUp = m_reader.position() >= m_reader.endOffset();
+    state.sinceLast = std::chrono::steady_clock::now() - m_lastPublish;
+    state.unpublished = m_appendTimes.size();
+    state.sinkBusy = !state.caughtUp && outputsBusy(); // caught up, it does not matter
+    return m_publishPolicy.due(state);
 }
 
 Result<std::size_t> SourceTask::stepInput()

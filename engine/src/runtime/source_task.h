@@ -6,8 +6,9 @@
 // Exactly-once: the checkpoint stores the input position together with the
 // task's state (one atomic, synced write), and a task writes its outputs
 // (rekeyed records, view rows) in endBatch(), before the position that covers
-// them can be checkpointed; outputSync() makes the views durable before the
-// commit (in the background for a started checkpoint, see Task).
+// them can be checkpointed; outputSync() makes them durable before the
+// commit (the views, and rekeyed records appended without waiting for their
+// sync; in the background for a started checkpoint, see Task).
 // After a crash the task restores and re-processes the suffix: rekeyed records
 // come out again with the same stamps (and are dropped downstream as
 // duplicates), view rows are rewritten at the same positions (and views never
@@ -109,9 +110,10 @@ protected:
         return Status::ok();
     }
     // What makes the task's outputs durable before a commit (its views'
-    // sync); empty: nothing to do. A started checkpoint calls it on another
-    // thread while the task goes on, so it must use only thread-safe objects
-    // that outlive the task (the sinks), never the task itself.
+    // sync, its deferred appends' wait); empty: nothing to do. A started
+    // checkpoint calls it on another thread while the task goes on, so it
+    // must use only thread-safe objects that outlive the task (the sinks, the
+    // event log) and copies of the task's data, never the task itself.
     virtual std::function<Status()> outputSync() { return {}; }
     // Publishes what is unpublished and builds the checkpoint metadata.
     virtual Result<state::CheckpointMeta> prepareCheckpoint() = 0;
@@ -141,7 +143,6 @@ class SourceTask : public TaskBase
 {
 public:
     Status open() override;
-    Result<std::size_t> stepInput() override;
     bool waiting() const override { return m_waiting || TaskBase::waiting(); }
     // True after a step that read nothing because the rate limit held it back.
     bool throttled() const { return m_throttled; }
@@ -150,6 +151,7 @@ public:
     void alignWith(std::shared_ptr<EventTimeAlignment> alignment, int member);
 
 protected:
+    Result<std::size_t> stepInput() override;
     // allowedLatenessMs: the watermark is (max event time - allowed lateness).
     SourceTask(std::string name, std::unique_ptr<state::TaskState> state, const TaskInput &input,
                const EventCodec &codec, std::int64_t allowedLatenessMs);
@@ -193,10 +195,10 @@ class ExchangeTask : public TaskBase
 {
 public:
     Status open() override;
-    Result<std::size_t> stepInput() override;
     Result<std::size_t> flush() override;
 
 protected:
+    Result<std::size_t> stepInput() override;
     ExchangeTask(std::string name, int stage, std::unique_ptr<state::TaskState> state, const TaskInput &input,
                  std::int32_t upstreams);
 

@@ -121,6 +121,8 @@ ssize_t ConnectionStream::read(char *ptr, std::size_t size)
 
 ssize_t ConnectionStream::write(const char *ptr, std::size_t size)
 {
+    if (m_sendFailed)
+        return -1;
     const std::string_view data(ptr, size);
     if (m_held.empty() && !m_wroteSinceRead) {
         m_wroteSinceRead = true;
@@ -136,8 +138,8 @@ ssize_t ConnectionStream::write(const char *ptr, std::size_t size)
 
 bool ConnectionStream::flush()
 {
-    if (m_held.empty())
-        return true;
+    if (m_held.empty() || m_sendFailed)
+        return !m_sendFailed;
     const bool sent = sendAll(m_held, {});
     m_held.clear();
     return sent;
@@ -145,6 +147,13 @@ bool ConnectionStream::flush()
 
 bool ConnectionStream::sendAll(std::string_view first, std::string_view second)
 {
+    // Part of the bytes may be out: the stream cannot be resumed, and the
+    // connection is closed after the request (flush() then fails).
+    const auto fail = [&] {
+        m_sendFailed = true;
+        m_held.clear();
+        return false;
+    };
     while (!first.empty() || !second.empty()) {
         iovec parts[2];
         int count = 0;
@@ -159,7 +168,7 @@ bool ConnectionStream::sendAll(std::string_view first, std::string_view second)
             if (errno == EINTR)
                 continue;
             if ((errno != EAGAIN && errno != EWOULDBLOCK) || !waitFor(POLLOUT, m_writeTimeout))
-                return false;
+                return fail();
             continue;
         }
         auto done = static_cast<std::size_t>(sent);

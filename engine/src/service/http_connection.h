@@ -42,13 +42,16 @@ public:
     ssize_t read(char *ptr, std::size_t size) override;
     // The first write after a read (a response's head) is held back and goes
     // out with the next write, or with flush() or the next read: a
-    // response is one send, and nothing the peer waits for stays behind.
+    // response is one send, and nothing the peer waits for stays behind (a
+    // content provider that waits before its first write holds its head back
+    // with it: the SSE route writes its retry field at once). After a failed
+    // send every write fails and nothing held is sent again.
     ssize_t write(const char *ptr, std::size_t size) override;
     void get_remote_ip_and_port(std::string &ip, int &port) const override;
     void get_local_ip_and_port(std::string &ip, int &port) const override;
     int socket() const override { return m_socket; }
 
-    // Sends what is held back. False if the connection failed.
+    // Sends what is held back. False if this or an earlier send failed.
     bool flush();
     // Bytes of the peer's next request are read already.
     bool hasBufferedInput() const { return m_readPos < m_readEnd; }
@@ -59,7 +62,7 @@ private:
     struct Address
     {
         std::string ip;
-        int port = 0;
+        int port = -1; // as httplib, when the lookup fails
         bool known = false;
     };
     // Sends all of `first` then `second`; false on an error or the write timeout.
@@ -75,6 +78,7 @@ private:
     std::size_t m_readEnd = 0;
     std::string m_held;            // a response head waiting for its body
     bool m_wroteSinceRead = false; // a write after the last read went out or is held
+    bool m_sendFailed = false;     // sticky: the byte stream to the peer is broken
     mutable Address m_remote;      // looked up on first use
     mutable Address m_local;
 };

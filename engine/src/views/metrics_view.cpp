@@ -83,6 +83,21 @@ Status upsertChunk(Statement &stmt, std::span<const MetricsPartial> rows)
 
 } // namespace
 
+struct MetricsView::WriterCount
+{
+    explicit WriterCount(std::atomic<int> &writers)
+        : m_writers(writers)
+    {
+        m_writers.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~WriterCount() { m_writers.fetch_sub(1, std::memory_order_relaxed); }
+    WriterCount(const WriterCount &) = delete;
+    WriterCount &operator=(const WriterCount &) = delete;
+
+private:
+    std::atomic<int> &m_writers;
+};
+
 MetricsView::MetricsView(std::unique_ptr<sqlite::SqliteDb> db, bool readOnly)
     : m_db(std::move(db))
     , m_readOnly(readOnly)
@@ -162,12 +177,7 @@ Result<Statement *> MetricsView::upsertStatement(std::size_t rows)
 Status MetricsView::write(std::span<const MetricsPartial> partials)
 {
     KAPPA_RETURN_IF_ERROR(checkWritable());
-    m_writers.fetch_add(1, std::memory_order_relaxed);
-    const struct Leave
-    {
-        std::atomic<int> &writers;
-        ~Leave() { writers.fetch_sub(1, std::memory_order_relaxed); }
-    } leave{m_writers};
+    const WriterCount counted(m_writers);
     std::lock_guard lock(m_mutex);
     Status written = m_db->transaction([&]() -> Status {
         const std::size_t whole = partials.size() / kRowsPerUpsert * kRowsPerUpsert;
@@ -190,6 +200,7 @@ Status MetricsView::write(std::span<const MetricsPartial> partials)
 Status MetricsView::sync()
 {
     KAPPA_RETURN_IF_ERROR(checkWritable());
+    const WriterCount counted(m_writers);
     std::lock_guard lock(m_mutex);
     // Why one synced commit rather than synchronous=FULL for every write:
     // write() runs for every batch a task emits, and FULL would fsync the WAL

@@ -106,9 +106,9 @@ public:
     MetricsView &operator=(const MetricsView &) = delete;
 
     Status write(std::span<const MetricsPartial> partials);
-    // True while a write() runs or waits for another: SQLite takes one
-    // writer at a time, so a caller with something else to do can do that first.
-    bool writing() const { return m_writers.load(std::memory_order_relaxed) > 0; }
+    // True while a write() or sync() runs or waits for another: SQLite takes
+    // one writer at a time, so a caller with something else to do can do that first.
+    bool busy() const { return m_writers.load(std::memory_order_relaxed) > 0; }
     // Returns once every write that returned before the call is durable (in
     // the WAL or the database file). A failure means the state on disk is
     // unknown and no checkpoint may rely on it.
@@ -133,7 +133,8 @@ private:
     std::map<std::size_t, std::unique_ptr<sqlite::Statement>> m_upserts;
     static constexpr std::int64_t kSyncCountWrap = 1'000'000'000; // user_version is 32-bit
     std::int64_t m_syncs = 0;                                     // guarded by m_mutex
-    std::atomic<int> m_writers{0};                                // in write(), holding or awaiting m_mutex
+    std::atomic<int> m_writers{0}; // in write() or sync(), holding or awaiting m_mutex
+    struct WriterCount;            // counts a write() or sync() in m_writers for its duration
 };
 
 } // namespace kappa::views
