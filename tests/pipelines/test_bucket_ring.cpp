@@ -253,17 +253,55 @@ private slots:
         ByteReader br(bad);
         QVERIFY(!rejected.parse(br, read));
 
-        // Extreme bucket numbers round-trip (the deltas wrap).
-        Ring extremes;
-        ++*extremes.slotFor(std::numeric_limits<std::int64_t>::max());
-        ++*extremes.slotFor(std::numeric_limits<std::int64_t>::min() + 1000);
-        std::string extremeBytes;
-        ByteWriter ew(extremeBytes);
-        extremes.serialize(ew, [](ByteWriter &bw2, std::int64_t v) { bw2.putVarI64(v); });
-        Ring extremesParsed;
-        ByteReader er(extremeBytes);
-        QVERIFY(extremesParsed.parse(er, read) && er.atEnd());
-        QVERIFY(extremesParsed == extremes);
+        // Extreme bucket numbers round-trip.
+        for (std::int64_t t :
+             {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
+            Ring extremes;
+            ++*extremes.slotFor(t);
+            if (std::int64_t *v = extremes.slotFor(t > 0 ? t - 100 : t + 100))
+                ++*v;
+            std::string extremeBytes;
+            ByteWriter ew(extremeBytes);
+            extremes.serialize(ew, [](ByteWriter &bw2, std::int64_t v) { bw2.putVarI64(v); });
+            Ring extremesParsed;
+            ByteReader er(extremeBytes);
+            QVERIFY(extremesParsed.parse(er, read) && er.atEnd());
+            QVERIFY(extremesParsed == extremes);
+        }
+    }
+
+    // The ring holds the buckets (newest - 5, newest] only: an older event is
+    // ignored, and parse drops the older buckets that rings of earlier
+    // versions kept (the encoding is the same).
+    void test_pipelines_bucket_ring_fixed_anchored()
+    {
+        using Ring = FixedBucketRing<std::int64_t, 5, 100>;
+        auto read = [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); };
+        Ring ring;
+        QVERIFY(ring.slotFor(900) != nullptr);
+        QVERIFY(ring.slotFor(500) != nullptr); // bucket 5 = newest - 5 + 1
+        QVERIFY(ring.slotFor(499) == nullptr); // bucket 4 = newest - 5, its slot free
+        std::int64_t buckets = 0;
+        ring.forEachInWindow(900, [&](std::int64_t) { ++buckets; });
+        QCOMPARE(buckets, 2);
+
+        // Buckets 2 (slot 2; stale: 6 older than 8) and 8 (slot 3), as an earlier version wrote them.
+        std::string old;
+        ByteWriter w(old);
+        w.putVarU64(2);
+        w.putVarI64(2);
+        w.putVarI64(2);
+        w.putVarI64(6);
+        w.putVarI64(7);
+        Ring parsed;
+        ByteReader r(old);
+        QVERIFY(parsed.parse(r, read) && r.atEnd());
+        Ring expected;
+        *expected.slotFor(800) = 7;
+        QVERIFY(parsed == expected);
+        std::int64_t sum = 0;
+        parsed.forEachInWindow(899, [&](std::int64_t v) { sum += v; });
+        QCOMPARE(sum, 7);
     }
 };
 

@@ -151,56 +151,73 @@ private:
     std::vector<T> m_values;
 };
 
-// The same ring with its shape fixed at compile time and its slots stored
-// inline (bucket number next to its value): no heap allocation per ring, one
-// cache line touched per event, and a division by a constant. Same
-// out-of-order rule and queries as BucketRing; for the per-key aggregates of
-// the hot pipelines, where a ring per key and event must be cheap.
+// A ring like BucketRing with its shape fixed at compile time, anchored at
+// its newest bucket, for the per-key aggregates of the hot pipelines: a
+// ring per key and event must be cheap to update and small to hold.
 //
-// Encoding (more compact than BucketRing's): the number of used slots, then
-// per used slot in slot order its bucket number (the first absolute, every
-// further one as the difference to the previous one, zigzag varints, so
-// neighbouring buckets take a byte) and its value. The slot is the bucket's
-// residue, so it is not written; parse requires strictly ascending slots,
-// which makes the encoding canonical.
+// Out-of-order rule: the ring holds exactly the buckets (newest - Count,
+// newest], newest being the newest bucket of any event it was given. An event
+// of an older bucket is ignored: it lies outside every window this ring can
+// answer from now on. (BucketRing keeps such an event while its slot holds
+// nothing newer; window queries, and so rows, are the same either way.) As in
+// BucketRing, a window query is the exact aggregate of the events in its
+// buckets whatever their arrival order, as long as asOf is at least newest.
+//
+// Layout: the bucket number of a slot follows from the anchor, so slots hold
+// values only (inline: no heap allocation per ring), and a bit per slot says
+// whether it holds any event, so queries and serialize visit only those.
+//
+// Encoding: the number of used slots, then per used slot in slot order its
+// bucket number (the first absolute, every further one as the difference to
+// the previous one, zigzag varints, so neighbouring buckets take a byte) and
+// its value. The slot is the bucket's residue, so it is not written; parse
+// requires strictly ascending slots, which makes the encoding canonical, and
+// drops buckets that are Count or more older than the newest one (rings of
+// earlier versions kept such buckets; they count in no window).
 template<typename T, int Count, std::int64_t WidthMs>
 class FixedBucketRing
 {
-    // A bit per slot says whether it is used, so queries and serialize visit
-    // only used slots (few for most keys) instead of every slot's cache line.
     static_assert(Count > 0 && Count <= 64 && WidthMs > 0);
 
 public:
-    static constexpr std::int64_t kEmpty = std::numeric_limits<std::int64_t>::min();
-
     static constexpr int count() { return Count; }
     static constexpr std::int64_t widthMs() { return WidthMs; }
     static std::int64_t bucketOf(std::int64_t tsMs) { return floorDiv(tsMs, WidthMs); }
 
-    // See BucketRing::slotFor.
+    // The value of the bucket holding tsMs (a new bucket's is T{}), or nullptr
+    // if the bucket is too old for the ring.
     T *slotFor(std::int64_t tsMs)
     {
         const std::int64_t bucket = bucketOf(tsMs);
-        Slot &slot = m_slots[slotOf(bucket)];
-        if (slot.bucket > bucket)
+        if (m_used == 0)
+            m_newest = bucket;
+        else if (bucket > m_newest)
+            advanceTo(bucket);
+        else if (distance(m_newest, bucket) >= Count)
             return nullptr;
-        if (slot.bucket < bucket) {
-            slot.bucket = bucket;
-            slot.value = T{};
-            m_used |= std::uint64_t{1} << slotOf(bucket);
-        }
-        return &slot.value;
+        const std::size_t slot = slotOf(bucket);
+        m_used |= std::uint64_t{1} << slot;
+        return &m_values[slot];
     }
 
-    // See BucketRing::forEachInWindow.
+    // Starts fetching the memory slotFor(tsMs) will use; reads nothing.
+    void prefetch(std::int64_t tsMs) const
+    {
+        __builtin_prefetch(this);
+        __builtin_prefetch(&m_values[slotOf(bucketOf(tsMs))]);
+    }
+
+    // Calls f(const T &) for each used bucket among the last `buckets`
+    // buckets ending at asOf (buckets <= count()), in slot order.
     template<typename F>
     void forEachInWindow(std::int64_t asOfMs, int buckets, F &&f) const
     {
         const std::int64_t cur = bucketOf(asOfMs);
         for (std::uint64_t used = m_used; used != 0; used &= used - 1) {
-            const Slot &slot = m_slots[static_cast<std::size_t>(std::countr_zero(used))];
-            if (slot.bucket <= cur && slot.bucket > cur - buckets)
-                f(slot.value);
+            const auto slot = static_cast<std::size_t>(std::countr_zero(used));
+            const std::int64_t bucket = bucketOfSlot(slot);
+            if (bucket <= cur && distance(cur, bucket) < static_cast<std::uint64_t>(buckets))
+                f(m_values[slot]);
         }
     }
     template<typename F>
@@ -209,24 +226,18 @@ public:
         forEachInWindow(asOfMs, Count, std::forward<F>(f));
     }
 
-    const T *current(std::int64_t asOfMs) const
-    {
-        const std::int64_t bucket = bucketOf(asOfMs);
-        const Slot &slot = m_slots[slotOf(bucket)];
-        return slot.bucket == bucket ? &slot.value : nullptr;
-    }
-
     template<typename W>
     void serialize(ByteWriter &w, W &&writeValue) const
     {
         w.putVarU64(static_cast<std::uint64_t>(std::popcount(m_used)));
         std::int64_t previous = 0;
         for (std::uint64_t used = m_used; used != 0; used &= used - 1) {
-            const Slot &slot = m_slots[static_cast<std::size_t>(std::countr_zero(used))];
-            w.putVarI64(static_cast<std::int64_t>(static_cast<std::uint64_t>(slot.bucket)
+            const auto slot = static_cast<std::size_t>(std::countr_zero(used));
+            const std::int64_t bucket = bucketOfSlot(slot);
+            w.putVarI64(static_cast<std::int64_t>(static_cast<std::uint64_t>(bucket)
                                                   - static_cast<std::uint64_t>(previous)));
-            previous = slot.bucket;
-            writeValue(w, slot.value);
+            previous = bucket;
+            writeValue(w, m_values[slot]);
         }
     }
 
@@ -237,6 +248,7 @@ public:
         std::uint64_t used = 0;
         if (!r.getCount(used) || used > static_cast<std::uint64_t>(Count))
             return r.fail();
+        std::array<std::int64_t, Count> buckets{};
         std::int64_t previous = 0;
         std::size_t nextFreeSlot = 0; // slots must come in strictly ascending order
         for (std::uint64_t n = 0; n < used; ++n) {
@@ -247,14 +259,20 @@ public:
             const auto bucket = static_cast<std::int64_t>(static_cast<std::uint64_t>(previous)
                                                           + static_cast<std::uint64_t>(delta));
             const std::size_t slot = slotOf(bucket);
-            if (bucket == kEmpty || slot < nextFreeSlot)
+            if (slot < nextFreeSlot)
                 return r.fail();
-            m_slots[slot].bucket = bucket;
+            buckets[slot] = bucket;
+            if (!readValue(r, m_values[slot]))
+                return r.fail();
+            m_newest = m_used == 0 ? bucket : std::max(m_newest, bucket);
             m_used |= std::uint64_t{1} << slot;
-            if (!readValue(r, m_slots[slot].value))
-                return r.fail();
             previous = bucket;
             nextFreeSlot = slot + 1;
+        }
+        for (std::uint64_t stale = m_used; stale != 0; stale &= stale - 1) {
+            const auto slot = static_cast<std::size_t>(std::countr_zero(stale));
+            if (distance(m_newest, buckets[slot]) >= Count)
+                release(slot);
         }
         return r.ok();
     }
@@ -262,20 +280,47 @@ public:
     bool operator==(const FixedBucketRing &) const = default;
 
 private:
-    struct Slot
+    // newest - bucket for bucket <= newest, exact over the whole int64 range.
+    static std::uint64_t distance(std::int64_t newest, std::int64_t bucket)
     {
-        std::int64_t bucket = kEmpty; // bucket number held, kEmpty if unused
-        T value{};
-        bool operator==(const Slot &) const = default;
-    };
+        return static_cast<std::uint64_t>(newest) - static_cast<std::uint64_t>(bucket);
+    }
 
     static std::size_t slotOf(std::int64_t bucket)
     {
         return static_cast<std::size_t>(((bucket % Count) + Count) % Count);
     }
 
-    std::uint64_t m_used = 0; // bit i set iff m_slots[i].bucket != kEmpty
-    std::array<Slot, Count> m_slots{};
+    // The bucket a used slot holds: the one of its residue in (newest - Count, newest].
+    std::int64_t bucketOfSlot(std::size_t slot) const
+    {
+        const std::size_t back = (slotOf(m_newest) + Count - slot) % Count;
+        return static_cast<std::int64_t>(static_cast<std::uint64_t>(m_newest) - back);
+    }
+
+    // Moves the anchor to a newer bucket; the buckets that leave the ring free their slots.
+    void advanceTo(std::int64_t bucket)
+    {
+        const std::uint64_t steps = distance(bucket, m_newest);
+        if (steps >= Count) {
+            for (std::uint64_t used = m_used; used != 0; used &= used - 1)
+                release(static_cast<std::size_t>(std::countr_zero(used)));
+        } else {
+            for (std::uint64_t n = 1; n <= steps; ++n)
+                release(slotOf(m_newest + static_cast<std::int64_t>(n))); // held that bucket - Count
+        }
+        m_newest = bucket;
+    }
+
+    void release(std::size_t slot)
+    {
+        m_used &= ~(std::uint64_t{1} << slot);
+        m_values[slot] = T{};
+    }
+
+    std::uint64_t m_used = 0;  // bit i set iff slot i holds a bucket (then it has an event)
+    std::int64_t m_newest = 0; // the newest bucket held; meaningful while m_used != 0
+    std::array<T, Count> m_values{};
 };
 
 } // namespace kappa::pipelines

@@ -59,6 +59,16 @@ void UserFeatures::applyView(const Event &event, const UserFeaturesParams &param
         noteRecentItem({ts, event.eventId, *event.itemId});
 }
 
+void UserFeatures::prefetch(std::int64_t tsMs) const
+{
+    __builtin_prefetch(this);
+    m_views5m.prefetch(tsMs);
+    m_hours.prefetch(tsMs);
+    m_days.prefetch(tsMs);
+    __builtin_prefetch(&m_categoryHours);
+    __builtin_prefetch(&m_recent);
+}
+
 // Raises the category's newest view hour and forgets the categories whose
 // newest view left the 24-hour window (as_of_ms only grows, so they never
 // count again; an older view of them later is outside the window too).

@@ -71,6 +71,10 @@ public:
     // views, cart adds and purchases feed their windows.
     void apply(const Event &event, const UserFeaturesParams &params);
 
+    // Starts fetching the memory that applying an event of time tsMs uses,
+    // without reading any (see KeyedState::prefetch).
+    void prefetch(std::int64_t tsMs) const;
+
     std::int64_t asOfMs() const { return m_asOfMs; }
     bool empty() const { return !m_seen; }
     UserFeaturesRow row(std::int64_t userId, const UserFeaturesParams &params) const;

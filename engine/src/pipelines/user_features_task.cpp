@@ -37,6 +37,11 @@ protected:
         return Status::ok();
     }
 
+    void prefetch(const Event &ahead) override
+    {
+        m_users->prefetch(EntityKey(ahead.userId).view(), ahead.ts.value());
+    }
+
     Status endBatch() override
     {
         return writeTouchedRows(m_touched, *m_users, m_reader.partition(), m_rows, m_sink,

@@ -208,7 +208,11 @@ Result<std::size_t> SourceTask::stepInput()
     }
     const WallTime oldest = batch[0].appendTime;
     const auto events = m_reader.events();
+    for (std::size_t i = 0; i < std::min(kPrefetchDistance, events.size()); ++i)
+        prefetch(events[i]);
     for (std::size_t i = 0; i < events.size(); ++i) {
+        if (i + kPrefetchDistance < events.size())
+            prefetch(events[i + kPrefetchDistance]);
         const Event &event = events[i];
         const RecordView &record = batch[m_reader.eventRecords()[i]];
         m_maxTs = m_maxTs ? std::max(*m_maxTs, event.ts.value()) : event.ts.value();

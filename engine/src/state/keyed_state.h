@@ -27,14 +27,17 @@
 // than random order.
 #pragma once
 
+#include "base/mix64.h"
 #include "kappa/status.h"
 #include "state/state_store.h"
 #include "state/task_state.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <concepts>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
@@ -105,10 +108,9 @@ public:
     {
         KAPPA_ASSIGN_OR_RETURN(const std::uint32_t index, lookup(key));
         Entry &entry = entryAt(index);
-        if (!entry.value)
-            entry.value.emplace();
+        entry.hasValue = true;
         makeDirty(index);
-        return &*entry.value;
+        return &entry.value;
     }
 
     // The aggregate for key or nullptr if there is none; does not mark dirty.
@@ -116,7 +118,7 @@ public:
     {
         KAPPA_ASSIGN_OR_RETURN(const std::uint32_t index, lookup(key));
         const Entry &entry = entryAt(index);
-        return entry.value ? &*entry.value : nullptr;
+        return entry.hasValue ? &entry.value : nullptr;
     }
 
     // Removes key; the store deletes it at the next checkpoint. Never reads the store.
@@ -126,10 +128,30 @@ public:
         std::uint32_t index = findEntry(key, hash);
         if (index == kNil)
             index = insertClean(key, hash, std::nullopt);
-        else if (entryAt(index).state == EntryState::Clean && !entryAt(index).value)
+        else if (entryAt(index).state == EntryState::Clean && !entryAt(index).hasValue)
             return; // known absent from the store and the cache
-        entryAt(index).value.reset();
+        clearValue(entryAt(index));
         makeDirty(index);
+    }
+
+    // Announces a key that will be looked up soon. A lookup of a key out of
+    // the CPU's caches waits for memory reads in turn: its index slot, then
+    // its entry, then the parts of the aggregate the caller uses. Announced a
+    // few events ahead, they overlap with the work in between instead. This
+    // fetches the index slot of key, and the entry of the key announced
+    // kPrefetchLag calls ago (whose slot is cached by now) together with what
+    // A::prefetch(hint) names of its aggregate, if A has that member: `hint`
+    // is for A to interpret (user_features: the event's time).
+    // Only a hint: it changes nothing a lookup returns.
+    void prefetch(std::string_view key, std::int64_t hint = 0)
+    {
+        if (m_slots.empty())
+            return;
+        const auto hashLow = static_cast<std::uint32_t>(hashOf(key));
+        __builtin_prefetch(&m_slots[hashLow & (m_slots.size() - 1)]);
+        const Announced earlier = std::exchange(m_announced[m_nextAnnounced], {hashLow, hint});
+        m_nextAnnounced = (m_nextAnnounced + 1) % kPrefetchLag;
+        prefetchEntry(earlier);
     }
 
     CacheStats stats() const { return {m_size, m_dirty.size(), m_capacity, m_hits, m_misses, m_evictions}; }
@@ -144,9 +166,9 @@ public:
             Entry &entry = entryAt(index);
             entry.state = EntryState::InFlight;
             m_keyBuffer.assign(m_prefix).append(entry.key);
-            if (entry.value) {
+            if (entry.hasValue) {
                 m_valueBuffer.clear();
-                entry.value->serialize(m_valueBuffer);
+                entry.value.serialize(m_valueBuffer);
                 batch.put(m_keyBuffer, m_valueBuffer);
             } else {
                 batch.erase(m_keyBuffer);
@@ -204,15 +226,19 @@ private:
         InFlight, // collected by a checkpoint whose commit is not durable yet
     };
 
+    // What a lookup reads (key, hash, links, state) comes first, in one cache
+    // line. The aggregate is held in place even when the key has none (then
+    // it is A{}), so its address is known before the entry is read: see prefetch.
     struct Entry
     {
         std::string key;
-        // nullopt: the key has no aggregate (clean: not in the store; dirty: erased).
-        std::optional<A> value;
         std::uint64_t hash = 0;
         std::uint32_t prev = kNil; // LRU neighbours while clean (prev = more recently used)
         std::uint32_t next = kNil;
         EntryState state = EntryState::Clean;
+        // false: the key has no aggregate (clean: not in the store; dirty: erased).
+        bool hasValue = false;
+        A value{};
     };
 
     // Chunks of at least a huge page (2 MiB) of entries, each entry
@@ -297,8 +323,15 @@ private:
         , m_prefix(task.keyPrefix(table))
     {}
 
+    // Keys of 8 bytes (the pipelines' entity ids) get one mix of their bytes,
+    // which costs a few cycles against std::hash's loop; hashes never leave memory.
     static std::uint64_t hashOf(std::string_view key)
     {
+        if (key.size() == sizeof(std::uint64_t)) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, key.data(), sizeof word);
+            return base::mix64(word);
+        }
         return std::hash<std::string_view>{}(key);
     }
 
@@ -320,6 +353,31 @@ private:
             const Slot &slot = m_slots[i];
             if (slot.entry == kNil || (slot.hashLow == low && entryAt(slot.entry).key == key))
                 return i;
+        }
+    }
+
+    struct Announced
+    {
+        std::uint32_t hashLow = 0;
+        std::int64_t hint = 0;
+    };
+
+    // Fetches the entry whose hash starts with announced.hashLow (without
+    // comparing keys: a wrong guess only costs a fetch), if the first probed
+    // slots hold it. Nothing of the entry is read here: that would wait for it.
+    void prefetchEntry(const Announced &announced) const
+    {
+        constexpr int kProbes = 4;
+        const std::size_t mask = m_slots.size() - 1;
+        std::size_t i = announced.hashLow & mask;
+        for (int n = 0; n < kProbes && m_slots[i].entry != kNil; ++n, i = (i + 1) & mask) {
+            if (m_slots[i].hashLow == announced.hashLow) {
+                const Entry &entry = entryAt(m_slots[i].entry);
+                __builtin_prefetch(&entry);
+                if constexpr (requires { entry.value.prefetch(announced.hint); })
+                    entry.value.prefetch(announced.hint);
+                return;
+            }
         }
     }
 
@@ -372,7 +430,10 @@ private:
         }
         Entry &entry = entryAt(index);
         entry.key.assign(key);
-        entry.value = std::move(value);
+        if (value) {
+            entry.value = std::move(*value);
+            entry.hasValue = true;
+        }
         entry.hash = hash;
         entry.state = EntryState::Clean;
         m_slots[probe(key, hash)] = {static_cast<std::uint32_t>(hash), index};
@@ -411,6 +472,13 @@ private:
         }
         m_slots[hole] = Slot{};
         --m_size;
+    }
+
+    // Leaves the entry without an aggregate; a free entry holds A{} (and no heap memory).
+    static void clearValue(Entry &entry)
+    {
+        entry.value = A{};
+        entry.hasValue = false;
     }
 
     void linkFront(std::uint32_t index)
@@ -484,7 +552,7 @@ private:
             unlink(victim);
             Entry &entry = entryAt(victim);
             removeSlot(entry);
-            entry.value.reset();
+            clearValue(entry);
             m_free.push_back(victim);
             ++m_evictions;
         }
@@ -508,6 +576,10 @@ private:
     std::uint32_t m_tail = kNil;       // least recently used clean entry
     std::vector<std::uint32_t> m_dirty;
     std::vector<std::uint32_t> m_inFlight; // collected by the checkpoint being committed
+
+    static constexpr std::size_t kPrefetchLag = 4;
+    std::array<Announced, kPrefetchLag> m_announced{}; // the last keys announced
+    std::size_t m_nextAnnounced = 0;
 
     std::string m_keyBuffer; // reused to avoid an allocation per miss
     std::string m_valueBuffer;
