@@ -1,6 +1,7 @@
 // user_features: events in, feature rows out (hand-computed), arrival-order
 // independence, and the state's binary round trip.
 #include "pipelines/user_features.h"
+#include "pipelines/wire.h"
 #include "pipelines_test_util.h"
 #include "test_support.h"
 
@@ -225,6 +226,40 @@ private slots:
         std::string wrongVersion = bytes;
         wrongVersion[0] = 9;
         QCOMPARE(UserFeatures::parse(wrongVersion).status().code(), StatusCode::Corruption);
+    }
+
+    // A bucket counts up to 2^32 - 1 events and then stays there. The
+    // encoding (format 2) has 64-bit counts: larger ones are read as the
+    // maximum, negative ones are corrupt.
+    void test_pipelines_user_features_count_saturates()
+    {
+        auto stateWithViews = [](std::int64_t views) {
+            std::string bytes;
+            ByteWriter w(bytes);
+            w.putU8(2);
+            w.putBool(true);
+            w.putVarI64(0); // as_of_ms
+            w.putVarU64(1); // 5-minute ring: bucket 0 with `views`
+            w.putVarI64(0);
+            w.putVarI64(views);
+            for (int emptyPart = 0; emptyPart < 5; ++emptyPart) // hour and day rings, the lists
+                w.putVarU64(0);
+            return bytes;
+        };
+        constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();
+        KAPPA_ASSIGN_OR_FAIL(UserFeatures atMax, UserFeatures::parse(stateWithViews(kMax + 5)));
+        QCOMPARE(atMax.row(1, {}).views1h, kMax);
+        for (const Event &e : parseEvents("view t=1 item=7 cat=3"))
+            atMax.apply(e, {});
+        QCOMPARE(atMax.row(1, {}).views1h, kMax);
+        QCOMPARE(atMax.row(1, {}).views24h, std::int64_t{1}); // the other windows count on
+
+        KAPPA_ASSIGN_OR_FAIL(UserFeatures belowMax, UserFeatures::parse(stateWithViews(kMax - 1)));
+        for (const Event &e : parseEvents("view t=1 item=7 cat=3; view t=2 item=7 cat=3"))
+            belowMax.apply(e, {});
+        QCOMPARE(belowMax.row(1, {}).views1h, kMax);
+
+        QCOMPARE(UserFeatures::parse(stateWithViews(-1)).status().code(), StatusCode::Corruption);
     }
 };
 

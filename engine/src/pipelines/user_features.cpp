@@ -4,6 +4,7 @@
 #include "pipelines/wire.h"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 #include <utility>
 
@@ -18,6 +19,25 @@ constexpr std::size_t kRowReserve = 256;
 // of per-hour category sets, and the v2 day-category views kept apart.
 constexpr std::uint8_t kFormatV2 = 2;
 
+void countOne(UserFeatures::BucketCount &count)
+{
+    count += count != std::numeric_limits<UserFeatures::BucketCount>::max() ? 1 : 0;
+}
+
+// A count as serialize wrote it (a varint, as in format 2 when counts had 64
+// bits); a negative one is corrupt, a larger one is held at the maximum.
+bool readCount(ByteReader &r, UserFeatures::BucketCount &count)
+{
+    std::int64_t value = 0;
+    if (!r.getVarI64(value))
+        return false;
+    if (value < 0)
+        return r.fail();
+    count = static_cast<UserFeatures::BucketCount>(
+        std::min<std::int64_t>(value, std::numeric_limits<UserFeatures::BucketCount>::max()));
+    return true;
+}
+
 } // namespace
 
 void UserFeatures::apply(const Event &event, const UserFeaturesParams &params)
@@ -29,11 +49,11 @@ void UserFeatures::apply(const Event &event, const UserFeaturesParams &params)
     case EventType::View: applyView(event, params); break;
     case EventType::CartAdd:
         if (HourBucket *hour = m_hours.slotFor(ts))
-            ++hour->cartAdds;
+            countOne(hour->cartAdds);
         break;
     case EventType::Purchase:
         if (DayBucket *day = m_days.slotFor(ts)) {
-            ++day->purchases;
+            countOne(day->purchases);
             day->spendCents = addWrapping(day->spendCents, event.amountCents.value_or(0));
         }
         break;
@@ -46,13 +66,13 @@ void UserFeatures::apply(const Event &event, const UserFeaturesParams &params)
 void UserFeatures::applyView(const Event &event, const UserFeaturesParams &params)
 {
     const std::int64_t ts = event.ts.value();
-    if (std::int64_t *views = m_views5m.slotFor(ts))
-        ++*views;
+    if (BucketCount *views = m_views5m.slotFor(ts))
+        countOne(*views);
     if (HourBucket *hour = m_hours.slotFor(ts))
-        ++hour->views;
+        countOne(hour->views);
     noteCategoryHour(event.categoryId, m_hours.bucketOf(ts));
     if (DayBucket *day = m_days.slotFor(ts))
-        ++day->views;
+        countOne(day->views);
     if (params.topCategories7d)
         noteDayCategory(m_days.bucketOf(ts), event.categoryId);
     if (event.itemId)
@@ -188,7 +208,7 @@ UserFeaturesRow UserFeatures::row(std::int64_t userId, const UserFeaturesParams 
     UserFeaturesRow row;
     row.userId = userId;
     row.asOfMs = m_asOfMs;
-    m_views5m.forEachInWindow(m_asOfMs, [&](std::int64_t v) { row.views1h += v; });
+    m_views5m.forEachInWindow(m_asOfMs, [&](BucketCount v) { row.views1h += v; });
     m_hours.forEachInWindow(m_asOfMs, [&](const HourBucket &h) {
         row.views24h += h.views;
         row.cartAdds24h += h.cartAdds;
@@ -258,7 +278,7 @@ void UserFeatures::serialize(std::string &out) const
     w.putU8(kFormatV2);
     w.putBool(m_seen);
     w.putVarI64(m_asOfMs);
-    m_views5m.serialize(w, [](ByteWriter &bw, std::int64_t v) { bw.putVarI64(v); });
+    m_views5m.serialize(w, [](ByteWriter &bw, BucketCount v) { bw.putVarI64(v); });
     m_hours.serialize(w, [](ByteWriter &bw, const HourBucket &h) {
         bw.putVarI64(h.views);
         bw.putVarI64(h.cartAdds);
@@ -296,12 +316,12 @@ Result<UserFeatures> UserFeatures::parse(std::string_view bytes)
     KAPPA_RETURN_IF_ERROR(readFormatByte(r, kFormatV2, "user_features state"));
     r.getBool(f.m_seen);
     r.getVarI64(f.m_asOfMs);
-    f.m_views5m.parse(r, [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); });
+    f.m_views5m.parse(r, [](ByteReader &br, BucketCount &v) { return readCount(br, v); });
     f.m_hours.parse(r, [](ByteReader &br, HourBucket &h) {
-        return br.getVarI64(h.views) && br.getVarI64(h.cartAdds);
+        return readCount(br, h.views) && readCount(br, h.cartAdds);
     });
     f.m_days.parse(r, [](ByteReader &br, DayBucket &d) {
-        return br.getVarI64(d.purchases) && br.getVarI64(d.spendCents) && br.getVarI64(d.views);
+        return readCount(br, d.purchases) && br.getVarI64(d.spendCents) && readCount(br, d.views);
     });
     // Bucket numbers are relative to as_of; a distance that would overflow is corrupt.
     auto relative = [&r](std::int64_t base, std::int64_t &bucket) {

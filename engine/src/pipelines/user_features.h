@@ -64,6 +64,11 @@ class UserFeatures
 {
 public:
     static constexpr int kLastItems = 5;
+    // Events of one kind in one bucket: 32 bits, as the cache holds an
+    // aggregate per user and its size is what the pipeline's speed depends
+    // on. A count stops at 2^32 - 1 (one user's events in one bucket) instead
+    // of wrapping, which keeps it independent of the order of events.
+    using BucketCount = std::uint32_t;
 
     UserFeatures() = default;
 
@@ -99,15 +104,15 @@ private:
     // the aggregate of every user is touched per event and must be cheap.
     struct HourBucket
     {
-        std::int64_t views = 0;
-        std::int64_t cartAdds = 0;
+        BucketCount views = 0;
+        BucketCount cartAdds = 0;
         bool operator==(const HourBucket &) const = default;
     };
     struct DayBucket
     {
-        std::int64_t purchases = 0;
         std::int64_t spendCents = 0;
-        std::int64_t views = 0;
+        BucketCount purchases = 0;
+        BucketCount views = 0;
         bool operator==(const DayBucket &) const = default;
     };
     // The newest hour bucket with a view of a category. A category counts in
@@ -145,7 +150,7 @@ private:
 
     bool m_seen = false;
     std::int64_t m_asOfMs = 0;
-    FixedBucketRing<std::int64_t, 12, kFiveMinutesMs> m_views5m;
+    FixedBucketRing<BucketCount, 12, kFiveMinutesMs> m_views5m;
     FixedBucketRing<HourBucket, kHours, kHourMs> m_hours;
     FixedBucketRing<DayBucket, kDays, kDayMs> m_days;
     // Sorted by category; only hours inside the 24-hour window are kept.
