@@ -159,8 +159,9 @@ protected:
     // One event, in log order; maxEventTimeMs includes it.
     virtual Status process(const Event &event, const RecordView &record, std::int64_t maxEventTimeMs) = 0;
     // Called with the event that process() will get kPrefetchDistance events
-    // from now, so the task can announce what it will look up (see
-    // KeyedState::prefetch). A hint only; by default nothing.
+    // from now (a batch's first ones before its first process()), so the task
+    // can announce what it will look up (see KeyedState::prefetch). A hint
+    // only; by default nothing.
     virtual void prefetch(const Event &ahead) { (void) ahead; }
     static constexpr std::size_t kPrefetchDistance = 8;
     // True while the sink of the task's outputs is taken by another task's

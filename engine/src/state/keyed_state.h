@@ -226,9 +226,10 @@ private:
         InFlight, // collected by a checkpoint whose commit is not durable yet
     };
 
-    // What a lookup reads (key, hash, links, state) comes first, in one cache
-    // line. The aggregate is held in place even when the key has none (then
-    // it is A{}), so its address is known before the entry is read: see prefetch.
+    // What a lookup reads (key, hash, links, state) comes first, in the
+    // entry's first 64 bytes. The aggregate is held in place even when the key
+    // has none (then it is A{}), so its address is known before the entry is
+    // read: see prefetch.
     struct Entry
     {
         std::string key;
@@ -474,7 +475,7 @@ private:
         --m_size;
     }
 
-    // Leaves the entry without an aggregate; a free entry holds A{} (and no heap memory).
+    // Leaves the entry without an aggregate: it holds A{}, and what the old one held is released.
     static void clearValue(Entry &entry)
     {
         entry.value = A{};
