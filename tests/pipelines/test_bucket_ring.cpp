@@ -270,6 +270,53 @@ private slots:
         }
     }
 
+    // Buckets at both ends of the int64 range (width 1 ms: bucket = time):
+    // distances near 2^64 and wrapping deltas.
+    void test_pipelines_bucket_ring_fixed_int64_limits()
+    {
+        using Ring = FixedBucketRing<std::int64_t, 5, 1>;
+        constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+        constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+        auto read = [](ByteReader &br, std::int64_t &v) { return br.getVarI64(v); };
+        auto write = [](ByteWriter &bw, std::int64_t v) { bw.putVarI64(v); };
+
+        Ring ring;
+        ++*ring.slotFor(kMin);
+        ++*ring.slotFor(kMax); // every held bucket leaves the ring
+        QVERIFY(ring.slotFor(kMin) == nullptr);
+        std::int64_t held = 0;
+        ring.forEachInWindow(kMax, [&](std::int64_t v) { held += v; });
+        QCOMPARE(held, 1);
+        QVERIFY(!ring.holdsBucketAfter(kMax));
+        QVERIFY(ring.holdsBucketAfter(kMax - 1));
+
+        Ring lowest;
+        for (std::int64_t t = kMin; t < kMin + 5; ++t)
+            ++*lowest.slotFor(t);
+        std::string bytes;
+        ByteWriter w(bytes);
+        lowest.serialize(w, write);
+        Ring lowestParsed;
+        ByteReader r(bytes);
+        QVERIFY(lowestParsed.parse(r, read) && r.atEnd());
+        QVERIFY(lowestParsed == lowest);
+
+        // kMax (slot 2) and kMin + 1 (slot 3) encoded together: kMin + 1 is dropped.
+        std::string both;
+        ByteWriter bw(both);
+        bw.putVarU64(2);
+        bw.putVarI64(kMax);
+        bw.putVarI64(7);
+        bw.putVarI64(2); // kMax + 2 wraps to kMin + 1
+        bw.putVarI64(9);
+        Ring bothParsed;
+        ByteReader br(both);
+        QVERIFY(bothParsed.parse(br, read) && br.atEnd());
+        Ring onlyMax;
+        *onlyMax.slotFor(kMax) = 7;
+        QVERIFY(bothParsed == onlyMax);
+    }
+
     // The ring holds the buckets (newest - 5, newest] only: an older event is
     // ignored, and parse drops the older buckets that rings of earlier
     // versions kept (the encoding is the same).

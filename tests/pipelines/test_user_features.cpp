@@ -233,14 +233,14 @@ private slots:
     // maximum, negative ones are corrupt.
     void test_pipelines_user_features_count_saturates()
     {
-        auto stateWithViews = [](std::int64_t views) {
+        auto stateWithViews = [](std::int64_t views, std::int64_t bucket = 0) {
             std::string bytes;
             ByteWriter w(bytes);
             w.putU8(2);
             w.putBool(true);
             w.putVarI64(0); // as_of_ms
-            w.putVarU64(1); // 5-minute ring: bucket 0 with `views`
-            w.putVarI64(0);
+            w.putVarU64(1); // 5-minute ring: `bucket` with `views`
+            w.putVarI64(bucket);
             w.putVarI64(views);
             for (int emptyPart = 0; emptyPart < 5; ++emptyPart) // hour and day rings, the lists
                 w.putVarU64(0);
@@ -260,6 +260,10 @@ private slots:
         QCOMPARE(belowMax.row(1, {}).views1h, kMax);
 
         QCOMPARE(UserFeatures::parse(stateWithViews(-1)).status().code(), StatusCode::Corruption);
+        // A bucket after as_of cannot come from events (as_of is the latest
+        // event time) and would make the ring ignore every later event.
+        QCOMPARE(UserFeatures::parse(stateWithViews(1, 1)).status().code(), StatusCode::Corruption);
+        QVERIFY(UserFeatures::parse(stateWithViews(1, -1)).isOk());
     }
 };
 

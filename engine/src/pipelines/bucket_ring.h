@@ -170,10 +170,10 @@ private:
 // Encoding: the number of used slots, then per used slot in slot order its
 // bucket number (the first absolute, every further one as the difference to
 // the previous one, zigzag varints, so neighbouring buckets take a byte) and
-// its value. The slot is the bucket's residue, so it is not written; parse
-// requires strictly ascending slots, which makes the encoding canonical, and
-// drops buckets that are Count or more older than the newest one (rings of
-// earlier versions kept such buckets; they count in no window).
+// its value. The slot is the bucket's residue, so it is not written. parse
+// requires strictly ascending slots, and drops buckets that are Count or more
+// older than the newest one (rings of earlier versions kept such buckets; they
+// count in no window), so serialize writes one encoding per ring.
 template<typename T, int Count, std::int64_t WidthMs>
 class FixedBucketRing
 {
@@ -241,6 +241,11 @@ public:
         }
     }
 
+    // True if the ring holds a bucket after the one of tsMs: never for an
+    // aggregate's own as_of (its maximum event time), so parsed state that
+    // does is corrupt (every later event would be ignored as too old).
+    bool holdsBucketAfter(std::int64_t tsMs) const { return m_used != 0 && m_newest > bucketOf(tsMs); }
+
     // Reads what serialize wrote into an empty ring; false on bad input.
     template<typename R>
     bool parse(ByteReader &r, R &&readValue)
@@ -277,6 +282,8 @@ public:
         return r.ok();
     }
 
+    // Member-wise: unused slots hold T{}, and m_newest is 0 in every empty
+    // ring (a ring that held a bucket always holds its newest one).
     bool operator==(const FixedBucketRing &) const = default;
 
 private:

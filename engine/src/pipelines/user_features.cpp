@@ -323,6 +323,9 @@ Result<UserFeatures> UserFeatures::parse(std::string_view bytes)
     f.m_days.parse(r, [](ByteReader &br, DayBucket &d) {
         return readCount(br, d.purchases) && br.getVarI64(d.spendCents) && readCount(br, d.views);
     });
+    if (f.m_views5m.holdsBucketAfter(f.m_asOfMs) || f.m_hours.holdsBucketAfter(f.m_asOfMs)
+        || f.m_days.holdsBucketAfter(f.m_asOfMs))
+        r.fail();
     // Bucket numbers are relative to as_of; a distance that would overflow is corrupt.
     auto relative = [&r](std::int64_t base, std::int64_t &bucket) {
         std::int64_t distance = 0;

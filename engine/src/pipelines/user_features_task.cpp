@@ -37,6 +37,9 @@ protected:
         return Status::ok();
     }
 
+    // KeyedState calls UserFeatures::prefetch only if it has this shape.
+    static_assert(requires(const UserFeatures &f) { f.prefetch(std::int64_t{}); });
+
     void prefetch(const Event &ahead) override
     {
         m_users->prefetch(EntityKey(ahead.userId).view(), ahead.ts.value());

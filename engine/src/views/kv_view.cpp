@@ -2,6 +2,7 @@
 
 #include "base/temp_dir.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
@@ -71,6 +72,11 @@ rocksdb::Options viewOptions()
     // memtable over whole keys) let it skip those without the key instead of
     // searching each.
     rocksdb::BlockBasedTableOptions table;
+    // One block cache for every key-value view in the process (the live
+    // version and a replay's): RocksDB's default is 8 MB per database, which
+    // the filter and index blocks alone would crowd out of a large view.
+    static const std::shared_ptr<rocksdb::Cache> blockCache = rocksdb::NewLRUCache(128ull << 20);
+    table.block_cache = blockCache;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     table.cache_index_and_filter_blocks = true;
     table.pin_l0_filter_and_index_blocks_in_cache = true;
