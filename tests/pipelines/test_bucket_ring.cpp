@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 
 using namespace kappa::pipelines;
@@ -41,6 +42,24 @@ qint64 fixedWindowSum(const QList<qint64> &times)
     qint64 sum = 0;
     ring.forEachInWindow(asOf, [&](std::int64_t v) { sum += v; });
     return sum;
+}
+
+// A FixedBucketRing's encoding of (bucket number, value) pairs in the order
+// given, written by hand: the count, then each bucket as the difference to the
+// previous one (wrapping) and its value.
+std::string encodedFixedRing(std::initializer_list<std::pair<std::int64_t, std::int64_t>> buckets)
+{
+    std::string bytes;
+    ByteWriter w(bytes);
+    w.putVarU64(buckets.size());
+    std::int64_t previous = 0;
+    for (const auto &[bucket, value] : buckets) {
+        w.putVarI64(static_cast<std::int64_t>(static_cast<std::uint64_t>(bucket)
+                                              - static_cast<std::uint64_t>(previous)));
+        w.putVarI64(value);
+        previous = bucket;
+    }
+    return bytes;
 }
 
 } // namespace
@@ -242,13 +261,7 @@ private slots:
         }
 
         // Slots must come in ascending order (buckets 7 then 6: slots 2 then 1).
-        std::string bad;
-        ByteWriter bw(bad);
-        bw.putVarU64(2);
-        bw.putVarI64(7);
-        bw.putVarI64(1);
-        bw.putVarI64(-1);
-        bw.putVarI64(1);
+        const std::string bad = encodedFixedRing({{7, 1}, {6, 1}});
         Ring rejected;
         ByteReader br(bad);
         QVERIFY(!rejected.parse(br, read));
@@ -302,13 +315,7 @@ private slots:
         QVERIFY(lowestParsed == lowest);
 
         // kMax (slot 2) and kMin + 1 (slot 3) encoded together: kMin + 1 is dropped.
-        std::string both;
-        ByteWriter bw(both);
-        bw.putVarU64(2);
-        bw.putVarI64(kMax);
-        bw.putVarI64(7);
-        bw.putVarI64(2); // kMax + 2 wraps to kMin + 1
-        bw.putVarI64(9);
+        const std::string both = encodedFixedRing({{kMax, 7}, {kMin + 1, 9}});
         Ring bothParsed;
         ByteReader br(both);
         QVERIFY(bothParsed.parse(br, read) && br.atEnd());
@@ -333,13 +340,7 @@ private slots:
         QCOMPARE(buckets, 2);
 
         // Buckets 2 (slot 2; stale: 6 older than 8) and 8 (slot 3), as an earlier version wrote them.
-        std::string old;
-        ByteWriter w(old);
-        w.putVarU64(2);
-        w.putVarI64(2);
-        w.putVarI64(2);
-        w.putVarI64(6);
-        w.putVarI64(7);
+        const std::string old = encodedFixedRing({{2, 2}, {8, 7}});
         Ring parsed;
         ByteReader r(old);
         QVERIFY(parsed.parse(r, read) && r.atEnd());
