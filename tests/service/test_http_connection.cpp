@@ -263,6 +263,29 @@ private slots:
         QCOMPARE(stream.read(&byte, 1), ssize_t{0}); // end of input
     }
 
+    void waitingForInputEndsWithDataTheReceiveTimeoutOrTheClose()
+    {
+        SocketPair pair(SOCK_STREAM);
+        const timeval timeout{0, 100'000};
+        QCOMPARE(::setsockopt(pair.ours, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), 0);
+        ConnectionStream stream(pair.ours, 1s, 1s);
+        const auto started = std::chrono::steady_clock::now();
+        QVERIFY(stream.fillWaiting() == ConnectionStream::Fill::nothing);
+        QVERIFY(std::chrono::steady_clock::now() - started >= 90ms);
+        std::thread peer([&] {
+            std::this_thread::sleep_for(20ms);
+            ::send(pair.peer, "GET", 3, 0);
+        });
+        QVERIFY(stream.fillWaiting() == ConnectionStream::Fill::data); // wakes when it arrives
+        peer.join();
+        QVERIFY(stream.hasBufferedInput());
+        QVERIFY(stream.fillWaiting() == ConnectionStream::Fill::data); // still unread: no recv
+        char buffer[8] = {};
+        QCOMPARE(stream.read(buffer, sizeof buffer), ssize_t{3});
+        ::shutdown(pair.peer, SHUT_WR);
+        QVERIFY(stream.fillWaiting() == ConnectionStream::Fill::closed);
+    }
+
     void keepAliveRequestsOnOneConnection()
     {
         RawClient client(m_port);

@@ -179,16 +179,21 @@ bool ConnectionStream::sendAll(std::string_view first, std::string_view second)
     return true;
 }
 
-bool ConnectionStream::fillWithoutWaiting()
+ConnectionStream::Fill ConnectionStream::fillWaiting()
 {
     if (hasBufferedInput())
-        return true;
-    const ssize_t got = ::recv(m_socket, m_readBuffer.data(), m_readBuffer.size(), MSG_DONTWAIT);
-    if (got <= 0)
-        return false;
-    m_readPos = 0;
-    m_readEnd = static_cast<std::size_t>(got);
-    return true;
+        return Fill::data;
+    for (;;) {
+        const ssize_t got = ::recv(m_socket, m_readBuffer.data(), m_readBuffer.size(), 0);
+        if (got > 0) {
+            m_readPos = 0;
+            m_readEnd = static_cast<std::size_t>(got);
+            return Fill::data;
+        }
+        if (got < 0 && errno == EINTR)
+            continue;
+        return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? Fill::nothing : Fill::closed;
+    }
 }
 
 void ConnectionStream::get_remote_ip_and_port(std::string &ip, int &port) const
@@ -213,6 +218,13 @@ void ConnectionStream::get_local_ip_and_port(std::string &ip, int &port) const
 
 bool PlainHttpServer::process_and_close_socket(socket_t sock)
 {
+    // The wait for a next request is a recv that returns after this long without input.
+    const timeval stopCheck{0,
+                            static_cast<suseconds_t>(std::chrono::microseconds(kStopCheckInterval).count())};
+    if (::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &stopCheck, sizeof stopCheck) != 0) {
+        ::close(sock); // a wait without it could outlast a stop
+        return false;
+    }
     ConnectionStream stream(sock, toMicros(read_timeout_sec_, read_timeout_usec_),
                             toMicros(write_timeout_sec_, write_timeout_usec_));
     bool ok = false;
@@ -231,20 +243,16 @@ bool PlainHttpServer::process_and_close_socket(socket_t sock)
 
 bool PlainHttpServer::awaitNextRequest(ConnectionStream &stream) const
 {
-    if (stream.fillWithoutWaiting())
-        return svr_sock_ != INVALID_SOCKET;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
     while (svr_sock_ != INVALID_SOCKET) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
-            return false;
-        pollfd entry{stream.socket(), POLLIN, 0};
-        const int ready = ::poll(&entry, 1, static_cast<int>(std::min(left, kStopCheckInterval).count()));
-        if (ready > 0)
-            return true; // a request, or the peer's close, which reading the request then finds
-        if (ready < 0 && errno != EINTR)
-            return false;
+        switch (stream.fillWaiting()) {
+        case ConnectionStream::Fill::data: return true;
+        case ConnectionStream::Fill::closed: return false;
+        case ConnectionStream::Fill::nothing:
+            if (std::chrono::steady_clock::now() >= deadline)
+                return false;
+            break;
+        }
     }
     return false;
 }

@@ -12,6 +12,8 @@
 // - The connection's read buffer lives as long as the connection, so bytes
 //   of a pipelined next request are kept; the peer's and our own address are
 //   looked up once per connection, not once per request.
+// - Between requests a connection waits in recv itself (with a receive
+//   timeout, to look whether the server stops), not in poll and then recv.
 // The rest (parsing, routing, limits, keep-alive count and timeout, slow
 // clients timing out) is httplib's, with the same settings. TLS connections
 // are httplib::SSLServer's own.
@@ -55,8 +57,15 @@ public:
     bool flush();
     // Bytes of the peer's next request are read already.
     bool hasBufferedInput() const { return m_readPos < m_readEnd; }
-    // Reads what the socket has into the buffer without waiting; true if it had something.
-    bool fillWithoutWaiting();
+    enum class Fill {
+        data,    // the buffer holds input
+        nothing, // none came within the socket's receive timeout (SO_RCVTIMEO)
+        closed,  // the peer closed the connection, or it failed
+    };
+    // Waits for input for the buffer, if it is empty, for at most the socket's
+    // receive timeout: one recv that sleeps until a request arrives, where
+    // a poll and then a recv would take two system calls.
+    Fill fillWaiting();
 
 private:
     struct Address
@@ -90,8 +99,8 @@ private:
     // connection: serves its requests until the keep-alive count or timeout
     // ends it, the peer closes it, or the server stops; then closes it.
     bool process_and_close_socket(socket_t sock) override;
-    // Waits until the next request starts to arrive; false when the
-    // keep-alive timeout passes first, the peer closed, or the server stops.
+    // Reads the start of the next request; false when the keep-alive
+    // timeout passes first, the peer closed, or the server stops.
     bool awaitNextRequest(ConnectionStream &stream) const;
 };
 
