@@ -46,6 +46,31 @@ private slots:
         QCOMPARE(s.lagSeconds, 0.0);
     }
 
+    void heldRecordsAreStaleButNotLag()
+    {
+        TaskMetrics metrics("job@v1/0", "events", PartitionId(0));
+        // Caught up, with records processed but not published yet.
+        metrics.recordRead(WallTime(1'000), 10, Offset(10), Offset(10), WallTime(900));
+        metrics.recordHeld(WallTime(800));
+        TaskMetricsSnapshot s = metrics.snapshot(WallTime(1'300));
+        QVERIFY(s.caughtUp);
+        QCOMPARE(s.lagSeconds, 0.0);
+        QCOMPARE(s.stalenessSeconds, 0.5);
+        // Behind: held records are older than the unread ones.
+        metrics.recordRead(WallTime(2'000), 10, Offset(20), Offset(30), WallTime(1'500));
+        s = metrics.snapshot(WallTime(2'000));
+        QCOMPARE(s.lagSeconds, 0.5);
+        QCOMPARE(s.stalenessSeconds, 1.2);
+        // Published: the unread ones decide again; caught up, neither.
+        metrics.recordHeld(std::nullopt);
+        QCOMPARE(metrics.snapshot(WallTime(2'000)).stalenessSeconds, 0.5);
+        metrics.recordRead(WallTime(2'100), 10, Offset(30), Offset(30), WallTime(1'900));
+        QCOMPARE(metrics.snapshot(WallTime(2'100)).stalenessSeconds, 0.0);
+        // A record without an append time (0) says nothing about staleness.
+        metrics.recordHeld(WallTime(0));
+        QCOMPARE(metrics.snapshot(WallTime(2'100)).stalenessSeconds, 0.0);
+    }
+
     void historyKeepsEachIntervalsLatency()
     {
         TaskMetrics metrics("job@v1/0", "events", PartitionId(0));

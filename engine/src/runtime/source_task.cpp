@@ -157,12 +157,23 @@ Status SourceTask::publish()
     m_appendTimes.clear();
     m_lastPublish = std::chrono::steady_clock::now();
     m_hasUnpublished = false;
+    m_oldestHeld.reset();
+    mutableMetrics().recordHeld(std::nullopt);
     // The watermark shown moves with what is written, not with what is read:
     // a window below it is final in the views too (a validation compares
     // such windows, and as_of_ms is the views' freshness).
     if (m_maxTs)
         mutableMetrics().recordWatermark(saturatingSub(*m_maxTs, m_allowedLatenessMs));
     return Status::ok();
+}
+
+void SourceTask::noteHeld(std::size_t from)
+{
+    // The minimum, not the first: producers' clocks (Kafka's CreateTime) need not rise with the offset.
+    for (std::size_t i = from; i < m_appendTimes.size(); ++i)
+        if (m_appendTimes[i].value() > 0 && (!m_oldestHeld || m_appendTimes[i] < *m_oldestHeld))
+            m_oldestHeld = m_appendTimes[i];
+    mutableMetrics().recordHeld(m_oldestHeld);
 }
 
 bool SourceTask::publishDue() const
@@ -207,6 +218,7 @@ Result<std::size_t> SourceTask::stepInput()
         return std::size_t{0};
     }
     const WallTime oldest = batch[0].appendTime;
+    const std::size_t heldBefore = m_appendTimes.size();
     const auto events = m_reader.events();
     for (std::size_t i = 0; i < std::min(kPrefetchDistance, events.size()); ++i)
         prefetch(events[i]);
@@ -223,6 +235,8 @@ Result<std::size_t> SourceTask::stepInput()
     m_hasUnpublished = true;
     if (publishDue())
         KAPPA_RETURN_IF_ERROR(publish());
+    else
+        noteHeld(heldBefore);
     if (m_alignment)
         m_alignment->report(m_alignmentMember, m_maxTs, false);
     mutableMetrics().recordRead(now(), batch.size(), m_reader.position(), m_reader.endOffset(), oldest);

@@ -176,6 +176,8 @@ private:
     const std::int64_t m_allowedLatenessMs;
     Status publish();
     bool publishDue() const;
+    // After a batch that was not published: the append times from m_appendTimes[from] on are held too.
+    void noteHeld(std::size_t from);
     // The bytes to read in this step: all of a batch unthrottled, else about
     // what the rate limit allows (0: hold back).
     std::size_t readAllowance();
@@ -187,8 +189,9 @@ private:
     bool m_throttled = false;
 
     std::optional<std::int64_t> m_maxTs;
-    std::vector<WallTime> m_appendTimes; // of the events processed since the last publish
-    bool m_hasUnpublished = false;       // a batch was processed since the last publish
+    std::vector<WallTime> m_appendTimes;  // of the events processed since the last publish
+    std::optional<WallTime> m_oldestHeld; // the least of them (a record without a time not counted)
+    bool m_hasUnpublished = false;        // a batch was processed since the last publish
     std::chrono::steady_clock::time_point m_lastPublish = std::chrono::steady_clock::now();
     std::shared_ptr<EventTimeAlignment> m_alignment;
     int m_alignmentMember = 0;

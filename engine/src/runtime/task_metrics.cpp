@@ -57,6 +57,9 @@ TaskMetricsSnapshot TaskMetrics::snapshot(WallTime now) const
         if (m_oldestUnprocessed && !s.caughtUp)
             s.lagSeconds = std::max<double>(0.0, double(now.value() - m_oldestUnprocessed->value()) / 1000.0);
     }
+    s.stalenessSeconds = s.lagSeconds;
+    if (const std::int64_t held = m_oldestHeldMs.load(std::memory_order_relaxed); held > 0)
+        s.stalenessSeconds = std::max(s.stalenessSeconds, double(now.value() - held) / 1000.0);
     s.recordsSkipped = m_skipped.load(std::memory_order_relaxed);
     s.lateDropped = m_lateDropped.load(std::memory_order_relaxed);
     s.watermarkMs = m_watermarkMs.load(std::memory_order_relaxed);

@@ -2,8 +2,13 @@
 // thread and read by anyone (the runtime's summary, the service's API).
 //
 // Lag in seconds is (now - append time of the oldest unprocessed record), 0
-// when caught up: it says how stale the task's views are, which a lag in
-// records cannot (a burst of a million records may be a second's work).
+// when caught up: how far the task's reading is behind, which a lag in
+// records cannot say (a burst of a million records may be a second's work).
+// Staleness also counts the records processed but held back for the task's
+// next publish (see PublishPolicy): it says how stale the task's views are,
+// and a read's max_staleness_ms is checked against it. The lag stays the
+// consumer's own, for the replay throttle and the SLO, which a publish hold
+// of a task catching up (about 2 s) would otherwise fill.
 // End-to-end latency is measured from a record's append to the log to the
 // moment the view writes its batch produced are visible, in microseconds.
 //
@@ -18,6 +23,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,6 +39,7 @@ struct TaskMetricsSnapshot
     std::int64_t endOffset = 0; // at the last read
     std::int64_t lagRecords = 0;
     double lagSeconds = 0.0;
+    double stalenessSeconds = 0.0; // >= lagSeconds
     std::uint64_t recordsRead = 0;
     std::uint64_t recordsSkipped = 0;     // undecodable source records, counted and skipped
     std::uint64_t lateDropped = 0;        // events beyond the allowed lateness (business_metrics)
@@ -55,6 +62,13 @@ public:
     // append time of the oldest record not yet processed (none if caught up).
     void recordRead(WallTime now, std::size_t records, Offset position, Offset endOffset,
                     std::optional<WallTime> oldestUnprocessed);
+    // After each batch and each publish: the append time of the oldest record
+    // processed but not yet published (none: everything processed is out; a
+    // time of 0 or less, a record without one, is not counted).
+    void recordHeld(std::optional<WallTime> oldestHeld)
+    {
+        m_oldestHeldMs.store(oldestHeld ? oldestHeld->value() : kNoneHeld, std::memory_order_relaxed);
+    }
     void recordWatermark(std::int64_t watermarkMs)
     {
         m_watermarkMs.store(watermarkMs, std::memory_order_relaxed);
@@ -82,6 +96,8 @@ private:
     std::atomic<std::uint64_t> m_skipped{0};
     std::atomic<std::uint64_t> m_lateDropped{0};
     std::atomic<std::int64_t> m_watermarkMs{0};
+    static constexpr std::int64_t kNoneHeld = std::numeric_limits<std::int64_t>::min();
+    std::atomic<std::int64_t> m_oldestHeldMs{kNoneHeld};
     metrics::RateMeter m_inputRate;
     metrics::RateMeter m_processingRate;
     metrics::DurationHistory m_checkpoints{1000};

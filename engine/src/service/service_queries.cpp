@@ -213,7 +213,7 @@ void Service::refreshFreshness() const
         ViewFreshness &view = fresh[t.job + "@" + t.version];
         view.job = t.job;
         view.version = t.version;
-        view.lagSeconds = std::max(view.lagSeconds, t.metrics.lagSeconds);
+        view.lagSeconds = std::max(view.lagSeconds, t.metrics.stalenessSeconds); // held rows are missing too
         // The lowest watermark over the source partitions that have seen events.
         if (t.metrics.topic == jobs::kEventsTopic && t.metrics.watermarkMs > 0)
             view.asOfMs = view.asOfMs == 0 ? t.metrics.watermarkMs
