@@ -23,7 +23,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -67,7 +66,7 @@ public:
     // time of 0 or less, a record without one, is not counted).
     void recordHeld(std::optional<WallTime> oldestHeld)
     {
-        m_oldestHeldMs.store(oldestHeld ? oldestHeld->value() : kNoneHeld, std::memory_order_relaxed);
+        m_oldestHeldMs.store(oldestHeld ? oldestHeld->value() : 0, std::memory_order_relaxed);
     }
     void recordWatermark(std::int64_t watermarkMs)
     {
@@ -96,8 +95,7 @@ private:
     std::atomic<std::uint64_t> m_skipped{0};
     std::atomic<std::uint64_t> m_lateDropped{0};
     std::atomic<std::int64_t> m_watermarkMs{0};
-    static constexpr std::int64_t kNoneHeld = std::numeric_limits<std::int64_t>::min();
-    std::atomic<std::int64_t> m_oldestHeldMs{kNoneHeld};
+    std::atomic<std::int64_t> m_oldestHeldMs{0}; // 0 or less: none held
     metrics::RateMeter m_inputRate;
     metrics::RateMeter m_processingRate;
     metrics::DurationHistory m_checkpoints{1000};
